@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Spindle: a workflow framework whose centre is `spin` — run one step of a
+/// real pipeline on the real artifacts of an earlier run, change it, run it
+/// again, and see what changed. See docs/architecture.md for the module map.
+let package = Package(
+    name: "Spindle",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Spindle", targets: ["Spindle"]),
+        .library(name: "SpindleValue", targets: ["SpindleValue"]),
+        .executable(name: "spindle", targets: ["spindle"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries: thin module maps over C libraries from Debian packages.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+
+        // The value layer: what every artifact is.
+        .target(
+            name: "SpindleValue",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
+        .target(name: "SpindleStore", dependencies: ["SpindleValue"]),
+        .target(name: "SpindleLanguage", dependencies: ["SpindleValue"]),
+        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"]),
+        .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"]),
+        .target(name: "SpindleMCP", dependencies: ["SpindleFlow", "SpindleLanguage"]),
+        .target(name: "Spindle", dependencies: ["SpindleFlow", "SpindleShell"]),
+        .executableTarget(name: "spindle", dependencies: ["Spindle"]),
+
+        .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

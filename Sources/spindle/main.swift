@@ -1,0 +1,1 @@
+print("spindle: not built yet")
