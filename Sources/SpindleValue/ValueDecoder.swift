@@ -165,7 +165,10 @@ struct TreeDecoder: Decoder {
         }
         guard case .numeric(let n) = value else { return nil }
         // From a numeric array, one pass per target type.
-        if T.self == [Double].self { return (n.doubles() as! T) }
+        if T.self == [Double].self {
+            guard n.elementType != .bool else { throw mismatch("[Double]") }
+            return (n.doubles() as! T)
+        }
         if T.self == [Float].self {
             if case .float32(let a) = n.storage { return (a as! T) }
             return (n.doubles().map { Float($0) } as! T)

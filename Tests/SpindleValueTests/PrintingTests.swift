@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import SpindleValue
+
+@Suite("Printing for people")
+struct PrintingTests {
+    @Test("one-line summaries", arguments: [
+        (Value.null, "null"),
+        (true, "true"),
+        (42, "42"),
+        (0.1, "0.1"),
+        (3.0, "3.0"),
+        ("hi \"x\"\n", #""hi \"x\"\n""#),
+        (.bytes(Data([1, 2, 255])), "Bytes 3 <01 02 ff>"),
+        (.numeric(NumericArray([1, 2, 3] as [Int])), "[Int] [1, 2, 3]"),
+        (.numeric(NumericArray((0..<1_000_000).map { Double($0) })), "[Double] 1 000 000 · min 0 · mean 500000 · max 999999"),
+        (.numeric(NumericArray([.nan] + (0..<100).map { Double($0) / 4 })), "[Double] 101 · min 0 · mean 12.375 · max 24.75 · NaN 1"),
+        (.numeric(NumericArray((0..<100).map { $0 % 3 == 0 })), "[Bool] 100 · true 34"),
+        (["users": .array(Array(repeating: ["id": 1], count: 500)), "seed": 7], "{users: Array 500, seed: 7}"),
+        ([1, "a", [2]], #"Array 3 [1, "a", Array 1]"#),
+        ([:], "{}"),
+    ] as [(Value, String)])
+    func summaries(value: Value, expected: String) {
+        #expect(value.summary() == expected)
+    }
+
+    @Test("summaries respect the width")
+    func width() {
+        let long = Value.string(String(repeating: "x", count: 500))
+        #expect(long.summary(width: 30) == "\"xxxxxxxxxxxxxxx…\" (500 chars)")
+        let many = Value.array((0..<100).map { .int(Int64($0)) })
+        let s = many.summary(width: 40)
+        #expect(s.count <= 40)
+        #expect(s == "Array 100 [0, 1, 2, 3, 4, 5, … 94 more]")
+    }
+
+    @Test("arrays of flat objects print as aligned tables")
+    func table() {
+        let rows: Value = [["id": 0, "name": "ann", "score": 0.91], ["id": 10, "name": "bob", "score": 0.875]]
+        #expect(rows.rendered() == """
+            id  name   score
+            --  -----  -----
+             0  "ann"   0.91
+            10  "bob"  0.875
+            """)
+    }
+
+    @Test("the multi-line form stays within its line budget")
+    func budget() {
+        let v = Value.array((0..<1000).map { .string("item \($0)") })
+        let text = v.rendered(width: 60, lines: 8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count <= 8)
+        #expect(lines.first == "[0]   \"item 0\"")
+        #expect(lines.contains("… 994 more"))
+        #expect(lines.last == "[999] \"item 999\"")
+    }
+
+    @Test("objects list one member a line with aligned keys")
+    func object() {
+        let v: Value = ["rate": 0.01, "epochs": 20, "model": ["bias": 0.5, "w": .numeric(NumericArray([1, 2] as [Double]))]]
+        #expect(v.rendered() == """
+            rate    0.01
+            epochs  20
+            model   {bias: 0.5, w: [Double] [1.0, 2.0]}
+            """)
+    }
+
+    @Test("JSON export, non-finite numbers as documented strings")
+    func json() throws {
+        let v: Value = ["a": 1, "b": 2.5, "c": .double(.nan), "d": .double(-.infinity), "e": "x\"\n",
+                        "f": .numeric(try NumericArray([1, 2, 3, 4], shape: [2, 2])), "g": .bytes(Data([1, 2])), "h": nil]
+        #expect(v.jsonText() == #"{"a":1,"b":2.5,"c":"NaN","d":"-Infinity","e":"x\"\n","f":[[1.0,2.0],[3.0,4.0]],"g":"AQI=","h":null}"#)
+        #expect(Value.array([1, [:]]).jsonText(pretty: true) == "[\n  1,\n  {}\n]")
+        // What we write, JSON readers read.
+        let parsed = try JSONSerialization.jsonObject(with: Data(v.jsonText().utf8))
+        #expect(parsed is [String: Any])
+    }
+}
