@@ -1,0 +1,27 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Spindle's benchmarks, kept in their own package so that the main build and
+/// its tests (what CI runs) never compile the benchmark harness.
+///
+/// Run: `cd Benchmarks && swift package --disable-sandbox benchmark --no-progress`
+let package = Package(
+    name: "SpindleBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ValueCodec",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpindleValue", package: "Spindle"),
+            ],
+            path: "Benchmarks/ValueCodec",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
