@@ -26,15 +26,16 @@ let package = Package(
         // The value layer: what every artifact is.
         .target(
             name: "SpindleValue",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            exclude: ["README.md"]
         ),
-        .target(name: "SpindleStore", dependencies: ["SpindleValue"]),
-        .target(name: "SpindleLanguage", dependencies: ["SpindleValue"]),
-        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"]),
-        .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"]),
-        .target(name: "SpindleMCP", dependencies: ["SpindleFlow", "SpindleLanguage"]),
-        .target(name: "Spindle", dependencies: ["SpindleFlow", "SpindleShell"]),
-        .executableTarget(name: "spindle", dependencies: ["Spindle"]),
+        .target(name: "SpindleStore", dependencies: ["SpindleValue"], exclude: ["README.md"]),
+        .target(name: "SpindleLanguage", dependencies: ["SpindleValue"], exclude: ["README.md"]),
+        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
+        .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
+        .target(name: "SpindleMCP", dependencies: ["SpindleFlow", "SpindleLanguage"], exclude: ["README.md"]),
+        .target(name: "Spindle", dependencies: ["SpindleFlow", "SpindleShell"], exclude: ["README.md"]),
+        .executableTarget(name: "spindle", dependencies: ["Spindle"], exclude: ["README.md"]),
 
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
     ],
