@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // System libraries: thin module maps over C libraries from Debian packages.
@@ -22,6 +24,11 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // The value layer: what every artifact is.
         .target(
@@ -29,7 +36,11 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["README.md"]
         ),
-        .target(name: "SpindleStore", dependencies: ["SpindleValue"], exclude: ["README.md"]),
+        .target(
+            name: "SpindleStore",
+            dependencies: ["SpindleValue", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]
+        ),
         .target(name: "SpindleLanguage", dependencies: ["SpindleValue"], exclude: ["README.md"]),
         .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Where artifact bytes live, named by their SHA-256. The embedded
+/// implementation is ``FileBlobStore``; an object-storage one (S3 and the like)
+/// would implement the same protocol when a team outgrows one machine.
+public protocol BlobStore: Sendable {
+    /// Stores `bytes` (once: the same bytes are never written twice) and returns their hash.
+    func put(_ bytes: [UInt8]) throws -> String
+    /// The bytes named `hash`, verified against it.
+    func get(_ hash: String) throws -> [UInt8]
+    /// Whether a blob named `hash` is stored.
+    func contains(_ hash: String) -> Bool
+    /// Removes the blob named `hash`, if present.
+    func remove(_ hash: String) throws
+    /// Every stored blob's hash.
+    func allHashes() throws -> [String]
+}
+
+/// Blobs as files `blobs/ab/cdef…` under the store, written to a temporary
+/// file and renamed into place so that a reader never sees half a blob.
+public struct FileBlobStore: BlobStore {
+    public let directory: URL
+
+    public init(directory: URL) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+    }
+
+    func path(_ hash: String) -> String {
+        directory.path + "/" + hash.prefix(2) + "/" + hash.dropFirst(2)
+    }
+
+    public func put(_ bytes: [UInt8]) throws -> String {
+        let hash = SHA256.hex(bytes)
+        let final = path(hash)
+        if access(final, F_OK) == 0 { return hash }
+        let tmp = directory.path + "/tmp/\(hash.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StoreError.io("cannot write blob \(tmp): \(String(cString: strerror(errno)))") }
+        var failed: Int32 = 0
+        bytes.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 { if errno == EINTR { continue }; failed = errno; break }
+                off += n
+            }
+        }
+        close(fd)
+        if failed != 0 {
+            unlink(tmp)
+            throw StoreError.io("cannot write blob \(hash.prefix(12))…: \(String(cString: strerror(failed)))")
+        }
+        let dir = directory.path + "/" + hash.prefix(2)
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            unlink(tmp)
+            throw StoreError.io("cannot create \(dir): \(String(cString: strerror(errno)))")
+        }
+        guard rename(tmp, final) == 0 else {
+            let e = errno
+            unlink(tmp)
+            throw StoreError.io("cannot store blob \(hash.prefix(12))…: \(String(cString: strerror(e)))")
+        }
+        return hash
+    }
+
+    public func get(_ hash: String) throws -> [UInt8] {
+        guard SHA256.isDigest(hash) else { throw StoreError.missingBlob(hash: hash, artifact: nil) }
+        let p = path(hash)
+        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw StoreError.missingBlob(hash: hash, artifact: nil) }
+            throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw StoreError.io("cannot stat blob \(hash.prefix(12))…") }
+        let size = Int(st.st_size)
+        var readError: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+            var off = 0
+            while off < size {
+                let n = read(fd, buf.baseAddress! + off, size - off)
+                if n < 0 { if errno == EINTR { continue }; readError = errno; break }
+                if n == 0 { break }
+                off += n
+            }
+            count = off
+        }
+        if readError != 0 { throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(readError)))") }
+        guard bytes.count == size, SHA256.hex(bytes) == hash else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
+        return bytes
+    }
+
+    public func contains(_ hash: String) -> Bool {
+        SHA256.isDigest(hash) && access(path(hash), F_OK) == 0
+    }
+
+    public func remove(_ hash: String) throws {
+        guard SHA256.isDigest(hash) else { return }
+        if unlink(path(hash)) != 0 && errno != ENOENT {
+            throw StoreError.io("cannot remove blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public func allHashes() throws -> [String] {
+        let fm = FileManager.default
+        var out: [String] = []
+        for dir in try fm.contentsOfDirectory(atPath: directory.path) where dir.count == 2 {
+            for name in (try? fm.contentsOfDirectory(atPath: directory.path + "/" + dir)) ?? [] {
+                let h = dir + name
+                if SHA256.isDigest(h) { out.append(h) }
+            }
+        }
+        return out.sorted()
+    }
+}

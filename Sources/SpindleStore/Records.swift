@@ -1,0 +1,148 @@
+import Foundation
+import SpindleValue
+
+/// How a run ended, or that it has not.
+public enum RunStatus: String, Sendable, Codable, CaseIterable {
+    case running, completed, failed, cancelled
+}
+
+/// How a task ended, or that it has not.
+public enum TaskStatus: String, Sendable, Codable, CaseIterable {
+    case running, completed, failed
+}
+
+/// One production run or spin of a flow.
+public struct RunRecord: Sendable, Equatable {
+    public var flow: String
+    public var id: RunID
+    public var status: RunStatus
+    /// The run's parameters, as an object.
+    public var parameters: Value
+    /// The flow's graph, as the runtime described it (JSON text).
+    public var graph: String
+    public var tags: [String]
+    public var started: Date
+    public var ended: Date?
+    /// The run this one resumed, or the run a spin took its parents from.
+    public var origin: RunID?
+    /// For a spin: the task it re-ran (a pathspec), when there was one.
+    public var originTask: String?
+    /// For a spin: the overrides used, as an object.
+    public var overrides: Value?
+    /// The flow binary that ran it, so that tools can spin it later.
+    public var binary: String?
+    /// Why it failed or was cancelled.
+    public var error: String?
+    /// The process that runs it, while it runs.
+    public var pid: Int?
+
+    public var pathspec: Pathspec { Pathspec(flow: flow, run: id) }
+    public var duration: TimeInterval? { ended.map { $0.timeIntervalSince(started) } }
+}
+
+/// One split of a foreach or branch that a task sits in: the step that split,
+/// which split this is, and how many there were.
+public struct SplitFrame: Sendable, Hashable, CustomStringConvertible {
+    public var step: String
+    public var index: Int
+    public var count: Int
+    public init(step: String, index: Int, count: Int) {
+        self.step = step
+        self.index = index
+        self.count = count
+    }
+    public var description: String { "\(step):\(index):\(count)" }
+
+    static func parseStack(_ text: String) -> [SplitFrame] {
+        text.split(separator: ",").compactMap { part in
+            let f = part.split(separator: ":")
+            guard f.count == 3, let i = Int(f[1]), let c = Int(f[2]) else { return nil }
+            return SplitFrame(step: String(f[0]), index: i, count: c)
+        }
+    }
+    static func render(_ stack: [SplitFrame]) -> String { stack.map(\.description).joined(separator: ",") }
+}
+
+/// One task: one execution of a step (with its attempts) within a run or spin.
+public struct TaskRecord: Sendable, Equatable {
+    public var flow: String
+    public var run: RunID
+    public var step: String
+    public var id: Int
+    public var status: TaskStatus
+    /// The attempt that ran last (0 for the first).
+    public var attempt: Int
+    /// The tasks whose outputs were this task's inputs (pathspecs).
+    public var parents: [Pathspec]
+    /// The splits this task sits in, outermost first.
+    public var splits: [SplitFrame]
+    /// A fingerprint of the task's inputs, so resume can tell unchanged tasks.
+    public var inputFingerprint: String?
+    /// The task this one was cloned from (resume) or re-ran (spin).
+    public var origin: Pathspec?
+    /// For a foreach step: how many splits it produced.
+    public var foreachCount: Int?
+    public var started: Date
+    public var ended: Date?
+    /// Why it failed.
+    public var error: String?
+
+    public init(flow: String, run: RunID, step: String, id: Int, status: TaskStatus = .running, attempt: Int = 0,
+                parents: [Pathspec] = [], splits: [SplitFrame] = [], inputFingerprint: String? = nil,
+                origin: Pathspec? = nil, foreachCount: Int? = nil, started: Date = Date(), ended: Date? = nil,
+                error: String? = nil) {
+        self.flow = flow
+        self.run = run
+        self.step = step
+        self.id = id
+        self.status = status
+        self.attempt = attempt
+        self.parents = parents
+        self.splits = splits
+        self.inputFingerprint = inputFingerprint
+        self.origin = origin
+        self.foreachCount = foreachCount
+        self.started = started
+        self.ended = ended
+        self.error = error
+    }
+
+    public var pathspec: Pathspec { Pathspec(flow: flow, run: run, step: step, task: id) }
+    public var duration: TimeInterval? { ended.map { $0.timeIntervalSince(started) } }
+}
+
+/// An artifact's metadata: enough to list it without reading its blob.
+public struct ArtifactRecord: Sendable, Equatable {
+    public var name: String
+    /// The SHA-256 of its encoded bytes: the blob's name.
+    public var hash: String
+    /// The value's type for people (`[Double]`, `Object`, `Int`).
+    public var type: String
+    /// The encoded size in bytes.
+    public var size: Int
+    /// A one-line summary of the value.
+    public var summary: String
+    /// Whether the task set it itself (false: carried over from a parent).
+    public var isOwn: Bool
+    /// The task it belongs to.
+    public var task: Pathspec
+
+    public init(name: String, hash: String, type: String, size: Int, summary: String, isOwn: Bool, task: Pathspec) {
+        self.name = name
+        self.hash = hash
+        self.type = type
+        self.size = size
+        self.summary = summary
+        self.isOwn = isOwn
+        self.task = task
+    }
+}
+
+/// The captured output of one attempt of a task.
+public struct TaskLog: Sendable, Equatable {
+    public var attempt: Int
+    public var stdout: String
+    public var stderr: String
+    /// Whether output beyond the store's bound was dropped.
+    public var truncated: Bool
+}

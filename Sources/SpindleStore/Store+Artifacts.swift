@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import SpindleValue
+
+extension Store {
+    /// Encodes and stores `value` as artifact `name` of `task`, returning the
+    /// row to record when the task completes (the blob is already in place).
+    public func saveArtifact(_ name: String, _ value: Value, task: Pathspec) throws -> ArtifactRecord {
+        let bytes = ArtifactCodec.encode(value)
+        let hash = try blobs.put(bytes)
+        return ArtifactRecord(name: name, hash: hash, type: value.typeName, size: bytes.count,
+                              summary: value.summary(width: 72), isOwn: true, task: task)
+    }
+
+    /// The artifacts of a task, by name, from metadata only (no blob is read).
+    public func artifacts(of spec: Pathspec) throws -> [ArtifactRecord] {
+        let (flow, run, id) = try Store.taskKey(spec)
+        let task = Pathspec(flow: flow, run: spec.run, step: spec.step, task: id)
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM artifacts WHERE flow = ? AND run = ? AND task = ? ORDER BY own DESC, name",
+                             arguments: [flow, run, id]).map {
+                ArtifactRecord(name: $0["name"], hash: $0["hash"], type: $0["type"], size: $0["size"],
+                               summary: $0["summary"], isOwn: $0["own"], task: task)
+            }
+        }
+    }
+
+    /// The value of an artifact, read from its blob and verified against its hash.
+    public func load(_ artifact: ArtifactRecord) throws -> Value {
+        let place = "\(artifact.task)/\(artifact.name)"
+        let bytes: [UInt8]
+        do { bytes = try blobs.get(artifact.hash) } catch StoreError.corruptBlob(let h, _) {
+            throw StoreError.corruptBlob(hash: h, artifact: place)
+        } catch StoreError.missingBlob(let h, _) {
+            throw StoreError.missingBlob(hash: h, artifact: place)
+        }
+        do { return try ArtifactCodec.decode(bytes) } catch {
+            throw StoreError.undecodable(artifact: place, reason: error.description)
+        }
+    }
+
+    /// Every blob hash that some artifact row or run parameter still names.
+    public func referencedBlobs() throws -> Set<String> {
+        try read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT hash FROM artifacts")) }
+    }
+}

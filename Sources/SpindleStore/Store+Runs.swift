@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import SpindleValue
+
+extension Store {
+    /// What a new run or spin starts with.
+    public struct NewRun: Sendable {
+        public var flow: String
+        public var isSpin: Bool
+        public var parameters: Value
+        public var graph: String
+        public var tags: [String]
+        public var origin: RunID?
+        public var originTask: String?
+        public var overrides: Value?
+        public var binary: String?
+
+        public init(flow: String, isSpin: Bool = false, parameters: Value = [:], graph: String = "{}",
+                    tags: [String] = [], origin: RunID? = nil, originTask: String? = nil,
+                    overrides: Value? = nil, binary: String? = nil) {
+            self.flow = flow
+            self.isSpin = isSpin
+            self.parameters = parameters
+            self.graph = graph
+            self.tags = tags
+            self.origin = origin
+            self.originTask = originTask
+            self.overrides = overrides
+            self.binary = binary
+        }
+    }
+
+    /// Records a new run (or spin) as running and returns it with its id:
+    /// the next number of its flow (`12`, or `spin-7` for spins).
+    public func createRun(_ new: NewRun) throws -> RunRecord {
+        let now = Date()
+        let kind = new.isSpin ? "spin" : "run"
+        return try write { db in
+            let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM runs WHERE flow = ? AND kind = ?",
+                                           arguments: [new.flow, kind]) ?? 0) + 1
+            let id: RunID = new.isSpin ? .spin(number) : .number(number)
+            try db.execute(sql: """
+                INSERT INTO runs (flow, id, kind, number, status, parameters, graph, origin, origin_task,
+                                  overrides, binary, pid, started)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [new.flow, id.description, kind, number,
+                                 Data(ArtifactCodec.encode(new.parameters)), new.graph, new.origin?.description,
+                                 new.originTask, new.overrides.map { Data(ArtifactCodec.encode($0)) }, new.binary,
+                                 Int(getpid()), now.timeIntervalSince1970])
+            for tag in Set(new.tags) {
+                try db.execute(sql: "INSERT INTO run_tags (flow, run, tag) VALUES (?, ?, ?)",
+                               arguments: [new.flow, id.description, tag])
+            }
+            return RunRecord(flow: new.flow, id: id, status: .running, parameters: new.parameters, graph: new.graph,
+                             tags: new.tags.sorted(), started: now, ended: nil, origin: new.origin,
+                             originTask: new.originTask, overrides: new.overrides, binary: new.binary,
+                             error: nil, pid: Int(getpid()))
+        }
+    }
+
+    /// Marks a run ended with `status` (and why, when it did not complete).
+    public func finishRun(flow: String, id: RunID, status: RunStatus, error: String? = nil) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET status = ?, ended = ?, error = ?, pid = NULL WHERE flow = ? AND id = ?",
+                           arguments: [status.rawValue, Date().timeIntervalSince1970, error, flow, id.description])
+        }
+    }
+
+    /// The flows that have runs, by name.
+    public func flows() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT flow FROM runs ORDER BY flow") }
+    }
+
+    /// Runs, newest first: production runs, or spins with `spins`; filtered by
+    /// flow, status and tag; at most `limit`.
+    public func runs(flow: String? = nil, spins: Bool = false, status: RunStatus? = nil, tag: String? = nil,
+                     limit: Int? = nil) throws -> [RunRecord] {
+        var sql = "SELECT r.*, (SELECT group_concat(tag, char(31)) FROM run_tags t WHERE t.flow = r.flow AND t.run = r.id) AS tags FROM runs r WHERE kind = ?"
+        var args: [any DatabaseValueConvertible] = [spins ? "spin" : "run"]
+        if let flow { sql += " AND flow = ?"; args.append(flow) }
+        if let status { sql += " AND status = ?"; args.append(status.rawValue) }
+        if let tag { sql += " AND EXISTS (SELECT 1 FROM run_tags t WHERE t.flow = r.flow AND t.run = r.id AND t.tag = ?)"; args.append(tag) }
+        sql += " ORDER BY started DESC, number DESC"
+        if let limit { sql += " LIMIT \(max(0, limit))" }
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Store.runRecord)
+        }
+    }
+
+    /// The run `id` of `flow`; `latest` is the latest completed production run.
+    public func run(flow: String, id: RunID) throws -> RunRecord {
+        if id == .latest {
+            guard let r = try runs(flow: flow, status: .completed, limit: 1).first else {
+                let known = try flows()
+                if !known.contains(flow) { throw StoreError.noSuch("flow '\(flow)' in this store", suggestion: Store.nearest(flow, in: known)) }
+                throw StoreError.noSuch("completed run of \(flow) yet", suggestion: nil)
+            }
+            return r
+        }
+        let row = try read { db in
+            try Row.fetchOne(db, sql: "SELECT r.*, (SELECT group_concat(tag, char(31)) FROM run_tags t WHERE t.flow = r.flow AND t.run = r.id) AS tags FROM runs r WHERE flow = ? AND id = ?",
+                             arguments: [flow, id.description])
+        }
+        guard let row else {
+            let known = try flows()
+            if !known.contains(flow) { throw StoreError.noSuch("flow '\(flow)' in this store", suggestion: Store.nearest(flow, in: known)) }
+            throw StoreError.noSuch("run \(flow)/\(id)", suggestion: nil)
+        }
+        return Store.runRecord(row)
+    }
+
+    /// The newest production run of `flow`, completed only when `successful`.
+    public func latestRun(flow: String, successful: Bool = true) throws -> RunRecord? {
+        try runs(flow: flow, status: successful ? .completed : nil, limit: 1).first
+    }
+
+    static func runRecord(_ row: Row) -> RunRecord {
+        let idText: String = row["id"]
+        let params: Data = row["parameters"]
+        let overrides: Data? = row["overrides"]
+        let tags: String? = row["tags"]
+        let ended: Double? = row["ended"]
+        let origin: String? = row["origin"]
+        return RunRecord(
+            flow: row["flow"], id: RunID(idText) ?? .number(0),
+            status: RunStatus(rawValue: row["status"]) ?? .failed,
+            parameters: (try? ArtifactCodec.decode(params)) ?? .object([:]),
+            graph: row["graph"],
+            tags: tags.map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? [],
+            started: Date(timeIntervalSince1970: row["started"]),
+            ended: ended.map { Date(timeIntervalSince1970: $0) },
+            origin: origin.flatMap(RunID.init), originTask: row["origin_task"],
+            overrides: overrides.flatMap { try? ArtifactCodec.decode($0) },
+            binary: row["binary"], error: row["error"], pid: row["pid"])
+    }
+
+    /// The candidate closest to `name` by edit distance, when close enough to be a likely typo.
+    public static func nearest(_ name: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
+        return best.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        for i in 1...a.count {
+            var cur = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import SpindleValue
+
+/// A project's store: artifact blobs named by their SHA-256, plus the metadata
+/// of flows, runs, tasks, artifacts and logs in SQLite (WAL mode, so the
+/// runtime, its task processes, a shell and a second run can use it at once).
+///
+/// ```swift
+/// let store = try Store.open(at: StoreLocation.resolve(explicit: nil, creating: false))
+/// for run in try store.runs(flow: "RatingsFlow") { print(run.id, run.status) }
+/// ```
+///
+/// Every write is one transaction, and blobs are renamed into place before any
+/// row names them, so a process killed at any instant leaves a store that opens
+/// and tells the truth.
+public final class Store: Sendable {
+    /// The `.spindle` directory.
+    public let root: URL
+    /// The artifact bytes.
+    public let blobs: any BlobStore
+    let db: DatabasePool
+
+    /// The newest schema this build reads and writes.
+    public static let schemaVersion = 1
+
+    init(root: URL, blobs: any BlobStore, db: DatabasePool) {
+        self.root = root
+        self.blobs = blobs
+        self.db = db
+    }
+
+    /// Opens the store at `root` (a `.spindle` directory), creating it when `create`.
+    public static func open(at root: URL, create: Bool = true) throws -> Store {
+        let fm = FileManager.default
+        let dbPath = root.appendingPathComponent("meta.sqlite").path
+        if !fm.fileExists(atPath: dbPath) {
+            guard create else { throw StoreError.notFound(searchedFrom: root.deletingLastPathComponent().path) }
+            try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        }
+        let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: dbPath, configuration: config)
+            try migrate(pool)
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            throw StoreError.unreadable(path: dbPath, reason: e.message ?? "\(e.resultCode)")
+        } catch {
+            throw StoreError.unreadable(path: dbPath, reason: "\(error)")
+        }
+        return Store(root: root, blobs: blobs, db: pool)
+    }
+
+    static func migrate(_ pool: DatabasePool) throws {
+        let found = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        if found > schemaVersion { throw StoreError.newerSchema(found: found, supported: schemaVersion) }
+        if found == schemaVersion { return }
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if current < 1 { try db.execute(sql: Schema.version1) }
+                try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+                return .commit
+            }
+        }
+    }
+
+    /// Runs `body` as one write transaction, turning database errors into ``StoreError``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try db.write(body) } catch let e as DatabaseError {
+            throw StoreError.io("store write failed: \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
+    /// Runs `body` as one read, turning database errors into ``StoreError``.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try db.read(body) } catch let e as DatabaseError {
+            throw StoreError.io("store read failed: \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
+    /// Checks the database (`PRAGMA integrity_check`): `["ok"]` when sound.
+    public func integrityCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}
+
+/// The tables. Changing them means a new version and a migration in ``Store``.
+enum Schema {
+    static let version1 = """
+    CREATE TABLE runs (
+        flow TEXT NOT NULL,
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('run', 'spin')),
+        number INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        parameters BLOB NOT NULL,
+        graph TEXT NOT NULL,
+        origin TEXT,
+        origin_task TEXT,
+        overrides BLOB,
+        binary TEXT,
+        pid INTEGER,
+        started REAL NOT NULL,
+        ended REAL,
+        error TEXT,
+        PRIMARY KEY (flow, id)
+    );
+    CREATE UNIQUE INDEX runs_by_number ON runs(flow, kind, number);
+    CREATE INDEX runs_by_start ON runs(kind, started);
+    CREATE TABLE run_tags (
+        flow TEXT NOT NULL, run TEXT NOT NULL, tag TEXT NOT NULL,
+        PRIMARY KEY (flow, run, tag)
+    );
+    CREATE TABLE tasks (
+        flow TEXT NOT NULL,
+        run TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 0,
+        parents TEXT NOT NULL DEFAULT '',
+        splits TEXT NOT NULL DEFAULT '',
+        fingerprint TEXT,
+        origin TEXT,
+        foreach_count INTEGER,
+        started REAL NOT NULL,
+        ended REAL,
+        error TEXT,
+        PRIMARY KEY (flow, run, id)
+    );
+    CREATE INDEX tasks_by_step ON tasks(flow, run, step);
+    CREATE TABLE artifacts (
+        flow TEXT NOT NULL,
+        run TEXT NOT NULL,
+        task INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        own INTEGER NOT NULL,
+        PRIMARY KEY (flow, run, task, name)
+    );
+    CREATE INDEX artifacts_by_hash ON artifacts(hash);
+    CREATE TABLE logs (
+        flow TEXT NOT NULL,
+        run TEXT NOT NULL,
+        task INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        stdout TEXT NOT NULL,
+        stderr TEXT NOT NULL,
+        truncated INTEGER NOT NULL,
+        PRIMARY KEY (flow, run, task, attempt)
+    );
+    """
+}

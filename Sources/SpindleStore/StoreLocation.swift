@@ -1,0 +1,34 @@
+import Foundation
+
+/// Where a project's store lives: `.spindle/` in the project.
+public enum StoreLocation {
+    /// The environment variable that names a store explicitly.
+    public static let environmentVariable = "SPINDLE_STORE"
+
+    /// The store directory to use: `explicit` (`--store`), else `SPINDLE_STORE`,
+    /// else the nearest `.spindle` walking up from `directory`, else (when
+    /// `creating`) `.spindle` at the nearest folder holding `Package.swift`,
+    /// or in `directory` itself.
+    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                               from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                               creating: Bool) throws -> URL {
+        if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit, relativeTo: directory).standardizedFileURL }
+        if let env = environment[environmentVariable], !env.isEmpty {
+            return URL(fileURLWithPath: env, relativeTo: directory).standardizedFileURL
+        }
+        let fm = FileManager.default
+        var dir = directory.standardizedFileURL
+        var package: URL?
+        while true {
+            let candidate = dir.appendingPathComponent(".spindle")
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), isDir.boolValue { return candidate }
+            if package == nil, fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { package = dir }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { break }
+            dir = parent
+        }
+        guard creating else { throw StoreError.notFound(searchedFrom: directory.path) }
+        return (package ?? directory).appendingPathComponent(".spindle")
+    }
+}
