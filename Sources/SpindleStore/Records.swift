@@ -53,14 +53,16 @@ public struct SplitFrame: Sendable, Hashable, CustomStringConvertible {
     }
     public var description: String { "\(step):\(index):\(count)" }
 
-    static func parseStack(_ text: String) -> [SplitFrame] {
+    /// Parses the stored form `step:index:count,…`.
+    public static func parse(_ text: String) -> [SplitFrame] {
         text.split(separator: ",").compactMap { part in
             let f = part.split(separator: ":")
             guard f.count == 3, let i = Int(f[1]), let c = Int(f[2]) else { return nil }
             return SplitFrame(step: String(f[0]), index: i, count: c)
         }
     }
-    static func render(_ stack: [SplitFrame]) -> String { stack.map(\.description).joined(separator: ",") }
+    /// The stored form of a stack of splits.
+    public static func render(_ stack: [SplitFrame]) -> String { stack.map(\.description).joined(separator: ",") }
 }
 
 /// One task: one execution of a step (with its attempts) within a run or spin.

@@ -106,7 +106,7 @@ extension Store {
             flow: row["flow"], run: RunID(run) ?? .number(0), step: row["step"], id: row["id"],
             status: TaskStatus(rawValue: row["status"]) ?? .failed, attempt: row["attempt"],
             parents: parents.split(separator: " ").compactMap { try? Pathspec(parsing: String($0)) },
-            splits: SplitFrame.parseStack(splits), inputFingerprint: row["fingerprint"],
+            splits: SplitFrame.parse(splits), inputFingerprint: row["fingerprint"],
             origin: origin.flatMap { try? Pathspec(parsing: $0) }, foreachCount: row["foreach_count"],
             started: Date(timeIntervalSince1970: row["started"]), ended: ended.map { Date(timeIntervalSince1970: $0) },
             error: row["error"])

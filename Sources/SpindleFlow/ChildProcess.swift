@@ -1,0 +1,181 @@
+import Foundation
+
+/// How a child process ended.
+public struct ExitStatus: Sendable, Equatable, CustomStringConvertible {
+    /// The exit code, when it exited.
+    public var code: Int32?
+    /// The signal that ended it, when one did.
+    public var signal: Int32?
+
+    public var succeeded: Bool { code == 0 }
+
+    public var description: String {
+        if let code { return "exited with status \(code)" }
+        if let signal { return "was killed by signal \(signal) (\(ExitStatus.signalName(signal)))" }
+        return "ended"
+    }
+
+    static func signalName(_ s: Int32) -> String {
+        switch s {
+        case SIGKILL: "SIGKILL"
+        case SIGTERM: "SIGTERM"
+        case SIGINT: "SIGINT"
+        case SIGSEGV: "SIGSEGV, a crash"
+        case SIGABRT: "SIGABRT"
+        case SIGILL: "SIGILL, a Swift runtime trap such as fatalError"
+        case SIGTRAP: "SIGTRAP, a Swift runtime trap such as fatalError"
+        case SIGBUS: "SIGBUS"
+        case SIGFPE: "SIGFPE"
+        default: "signal \(s)"
+        }
+    }
+}
+
+/// A child process started with an argument vector (never through a shell),
+/// in its own process group, with its stdout and stderr on pipes.
+final class ChildProcess: @unchecked Sendable {
+    let pid: pid_t
+    let stdout: Int32
+    let stderr: Int32
+
+    private init(pid: pid_t, stdout: Int32, stderr: Int32) {
+        self.pid = pid
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    /// Starts `executable` with `arguments`; `environment` adds to this process's own.
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw FlowError.usage("cannot create pipes: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in [outPipe[0], outPipe[1], errPipe[0], errPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        // Its own process group: Ctrl-C at the terminal reaches the runtime only,
+        // which then ends each child (and whatever it started) on purpose.
+        posix_spawnattr_setpgroup(&attr, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard rc == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw FlowError.usage("cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+        return ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
+    }
+
+    /// Sends `signal` to the child's whole process group.
+    func kill(_ signal: Int32) {
+        _ = Glibc.kill(-pid, signal)
+    }
+
+    /// Waits (blocking this thread) until the child ends.
+    func waitBlocking() -> ExitStatus {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return ExitStatus(code: -1, signal: nil) }
+        }
+        let low = status & 0x7f
+        if low == 0 { return ExitStatus(code: (status >> 8) & 0xff, signal: nil) }
+        return ExitStatus(code: nil, signal: low)
+    }
+
+    /// Waits without blocking the caller's thread.
+    func wait() async -> ExitStatus {
+        await withCheckedContinuation { c in
+            Thread.detachNewThread { c.resume(returning: self.waitBlocking()) }
+        }
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own, handing each complete line
+/// to `line` and keeping at most `limit` bytes (the last ones) as the log.
+final class PipeReader: @unchecked Sendable {
+    private let fd: Int32
+    private let limit: Int
+    private let onLine: @Sendable (String) -> Void
+    private var kept = [UInt8]()
+    private(set) var truncated = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(fd: Int32, limit: Int, line: @escaping @Sendable (String) -> Void) {
+        self.fd = fd
+        self.limit = limit
+        self.onLine = line
+        Thread.detachNewThread { self.pump() }
+    }
+
+    private func pump() {
+        var pending = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            let chunk = buffer[0..<n]
+            kept.append(contentsOf: chunk)
+            if kept.count > 2 * limit {
+                kept.removeFirst(kept.count - limit)
+                truncated = true
+            }
+            pending.append(contentsOf: chunk)
+            while let nl = pending.firstIndex(of: 10) {
+                onLine(String(decoding: pending[..<nl], as: UTF8.self))
+                pending.removeFirst(nl + 1)
+            }
+            if pending.count > 65536 {  // a very long line: hand it on in pieces
+                onLine(String(decoding: pending, as: UTF8.self))
+                pending.removeAll()
+            }
+        }
+        if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
+        close(fd)
+        finished.signal()
+    }
+
+    /// The captured text once the pipe has closed.
+    func text() async -> (String, Bool) {
+        await withCheckedContinuation { c in
+            Thread.detachNewThread {
+                self.finished.wait()
+                self.finished.signal()
+                var bytes = self.kept
+                if bytes.count > self.limit {
+                    bytes.removeFirst(bytes.count - self.limit)
+                    self.truncated = true
+                }
+                c.resume(returning: (String(decoding: bytes, as: UTF8.self), self.truncated))
+            }
+        }
+    }
+}

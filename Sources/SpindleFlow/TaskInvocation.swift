@@ -1,0 +1,82 @@
+import Foundation
+import SpindleStore
+import SpindleValue
+
+/// What the runtime tells a task process to do: the hidden `_task` command's
+/// arguments. Every field travels as its own argument, never through a shell.
+public struct TaskInvocation: Sendable, Equatable {
+    public var store: String
+    public var flow: String
+    public var run: RunID
+    public var step: String
+    public var task: Int
+    public var attempt: Int
+    public var parents: [Pathspec]
+    public var splits: [SplitFrame]
+    /// When set, a failure is caught and stored as this artifact.
+    public var catchArtifact: String?
+    /// A file holding the overrides for a spin (an artifact-format object of
+    /// name → value, or parent pathspec → object of name → value).
+    public var overridesFile: String?
+
+    public init(store: String, flow: String, run: RunID, step: String, task: Int, attempt: Int = 0,
+                parents: [Pathspec] = [], splits: [SplitFrame] = [], catchArtifact: String? = nil,
+                overridesFile: String? = nil) {
+        self.store = store
+        self.flow = flow
+        self.run = run
+        self.step = step
+        self.task = task
+        self.attempt = attempt
+        self.parents = parents
+        self.splits = splits
+        self.catchArtifact = catchArtifact
+        self.overridesFile = overridesFile
+    }
+
+    /// The name of the hidden subcommand.
+    public static let command = "_task"
+
+    public var pathspec: Pathspec { Pathspec(flow: flow, run: run, step: step, task: task) }
+
+    /// The argument vector after the subcommand.
+    public var arguments: [String] {
+        var a = ["--store", store, "--flow", flow, "--run", run.description, "--step", step,
+                 "--task", String(task), "--attempt", String(attempt)]
+        if !parents.isEmpty { a += ["--parents", parents.map(\.description).joined(separator: ",")] }
+        if !splits.isEmpty { a += ["--splits", SplitFrame.render(splits)] }
+        if let catchArtifact { a += ["--catch", catchArtifact] }
+        if let overridesFile { a += ["--overrides", overridesFile] }
+        return a
+    }
+
+    /// Parses the argument vector after the subcommand.
+    public init(arguments: [String]) throws(FlowError) {
+        var values: [String: String] = [:]
+        var i = 0
+        while i < arguments.count {
+            let key = arguments[i]
+            guard key.hasPrefix("--"), i + 1 < arguments.count else { throw .usage("_task: unexpected argument '\(key)'") }
+            values[String(key.dropFirst(2))] = arguments[i + 1]
+            i += 2
+        }
+        func need(_ k: String) throws(FlowError) -> String {
+            guard let v = values[k] else { throw .usage("_task: missing --\(k)") }
+            return v
+        }
+        store = try need("store")
+        flow = try need("flow")
+        guard let r = RunID(try need("run")) else { throw .usage("_task: bad --run") }
+        run = r
+        step = try need("step")
+        guard let t = Int(try need("task")) else { throw .usage("_task: bad --task") }
+        task = t
+        attempt = Int(values["attempt"] ?? "0") ?? 0
+        do {
+            parents = try (values["parents"] ?? "").split(separator: ",").map { try Pathspec(parsing: String($0)) }
+        } catch { throw .usage("_task: bad --parents: \(error)") }
+        splits = SplitFrame.parse(values["splits"] ?? "")
+        catchArtifact = values["catch"]
+        overridesFile = values["overrides"]
+    }
+}

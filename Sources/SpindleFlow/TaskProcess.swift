@@ -1,0 +1,163 @@
+import Foundation
+import SpindleStore
+import SpindleValue
+
+/// Runs one task inside the task process: reads its inputs from the store,
+/// runs the step's body, and records its outputs (or its failure) in one
+/// transaction. The runtime starts one such process per task attempt.
+public enum TaskProcess {
+    /// Exit codes the runtime reads.
+    public static let failedExitCode: Int32 = 1
+    public static let setupExitCode: Int32 = 2
+
+    /// Runs the task and returns the process's exit code.
+    public static func execute(_ inv: TaskInvocation, graph: FlowGraph) async -> Int32 {
+        let store: Store
+        let step: Step
+        let context: TaskContext
+        do {
+            store = try Store.open(at: URL(fileURLWithPath: inv.store), create: false)
+            guard let s = graph.step(inv.step) else {
+                throw FlowError.usage("the flow has no step '\(inv.step)'; the binary may have changed since the run started")
+            }
+            step = s
+            context = try makeContext(inv, graph: graph, step: step, store: store)
+        } catch {
+            report("cannot start task \(inv.pathspec): \(error)")
+            if let store = try? Store.open(at: URL(fileURLWithPath: inv.store), create: false) {
+                try? store.failTask(inv.pathspec, error: "\(error)")
+            }
+            return setupExitCode
+        }
+        do {
+            try await step.body(context)
+            try finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
+            return 0
+        } catch {
+            let message = "\(error)"
+            report("step '\(step.name)' failed: \(message)")
+            if let name = inv.catchArtifact {
+                do {
+                    try finish(context, inv: inv, graph: graph, step: step, store: store, caught: (name, message))
+                    report("caught: stored the error as artifact '\(name)'; the flow goes on")
+                    return 0
+                } catch {
+                    report("could not store the caught error: \(error)")
+                }
+            }
+            try? store.failTask(inv.pathspec, error: message)
+            return failedExitCode
+        }
+    }
+
+    static func report(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func makeContext(_ inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store) throws -> TaskContext {
+        let run = try store.run(flow: inv.flow, id: inv.run)
+        let parameters: [(String, Value)] = graph.flow.parameters.map { p in (p.name, run.parameters[p.name] ?? p.defaultValue) }
+        let overrides = try loadOverrides(inv.overridesFile)
+        let parents = try inv.parents.map { p in
+            InputTask(pathspec: p, records: try store.artifacts(of: p),
+                      overrides: overrides.forParent(p, isJoin: step.isJoin), store: store)
+        }
+        var foreach: (String, Int)?
+        for frame in inv.splits.reversed() {
+            if case .foreach(let artifact, _) = graph.step(frame.step)?.transition {
+                foreach = (artifact, frame.index)
+                break
+            }
+        }
+        return TaskContext(pathspec: inv.pathspec, attempt: inv.attempt, isSpin: inv.run.isSpin, step: step,
+                           parameters: parameters, parents: parents, foreach: foreach)
+    }
+
+    /// Saves the task's outputs and marks it completed: its own artifacts, the
+    /// ones carried over from its parent (or merged in a join), and a caught error.
+    static func finish(_ ctx: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store,
+                       caught: (String, String)?) throws {
+        let (own, merged, problems) = ctx.state.withLock { ($0.own, $0.merged, $0.problems) }
+        if caught == nil, let first = problems.first { throw first }
+        let me = inv.pathspec
+        var records: [ArtifactRecord] = []
+        var names = Set<String>()
+        var values: [String: Value] = [:]
+        for (name, value) in own {
+            records.append(try store.saveArtifact(name, value, task: me))
+            names.insert(name)
+            values[name] = value
+        }
+        if let (name, message) = caught, !names.contains(name) {
+            records.append(try store.saveArtifact(name, .string(message), task: me))
+            names.insert(name)
+        }
+        var carried: [ArtifactRecord] = []
+        if step.isJoin {
+            carried = merged
+        } else if let parent = ctx.parents.first {
+            for name in parent.artifactNames where !names.contains(name) {
+                if let r = parent.record(name) {
+                    carried.append(r)
+                } else if let v = try parent.value(name) {  // an override: stored as the input it was
+                    var r = try store.saveArtifact(name, v, task: me)
+                    r.isOwn = false
+                    carried.append(r)
+                }
+            }
+        }
+        for var r in carried where !names.contains(r.name) {
+            r.isOwn = false
+            r.task = me
+            records.append(r)
+            names.insert(r.name)
+        }
+        var foreachCount: Int?
+        if case .foreach(let artifact, _) = step.transition, caught == nil {
+            let seq: Value
+            if let v = values[artifact] {
+                seq = v
+            } else if names.contains(artifact), let v = try? ctx.value(artifact) {
+                seq = v
+            } else {
+                throw FlowError.foreachArtifactMissing(step: step.name, artifact: artifact, available: own.map(\.0))
+            }
+            switch seq {
+            case .array(let a): foreachCount = a.count
+            case .numeric(let n): foreachCount = n.indices.count
+            default: throw FlowError.foreachNotSequence(step: step.name, artifact: artifact, type: seq.typeName)
+            }
+            if foreachCount == 0 {
+                throw FlowError.foreachNotSequence(step: step.name, artifact: artifact, type: "an empty \(seq.typeName)")
+            }
+        }
+        try store.completeTask(me, artifacts: records, foreachCount: foreachCount)
+    }
+}
+
+/// A spin's overrides: values for all parents, or for one parent of a join.
+struct Overrides {
+    var all: [String: Value] = [:]
+    var byParent: [String: [String: Value]] = [:]
+
+    func forParent(_ p: Pathspec, isJoin: Bool) -> [String: Value] {
+        var out = all
+        for (k, v) in byParent[p.description] ?? byParent[p.step ?? ""] ?? [:] { out[k] = v }
+        return out
+    }
+}
+
+func loadOverrides(_ path: String?) throws -> Overrides {
+    guard let path else { return Overrides() }
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    guard case .object(let o) = try ArtifactCodec.decode(data) else { return Overrides() }
+    var out = Overrides()
+    for (k, v) in o {
+        if k == "*", case .object(let all) = v {
+            for (n, x) in all { out.all[n] = x }
+        } else if case .object(let per) = v {
+            out.byParent[k] = Dictionary(uniqueKeysWithValues: per.map { ($0.key, $0.value) })
+        }
+    }
+    return out
+}
