@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "Spindle", targets: ["Spindle"]),
         .library(name: "SpindleValue", targets: ["SpindleValue"]),
         .executable(name: "spindle", targets: ["spindle"]),
+        .executable(name: "HelloFlow", targets: ["HelloFlow"]),
+        .executable(name: "RatingsFlow", targets: ["RatingsFlow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -45,8 +47,17 @@ let package = Package(
         .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
         .target(name: "SpindleMCP", dependencies: ["SpindleFlow", "SpindleLanguage"], exclude: ["README.md"]),
-        .target(name: "Spindle", dependencies: ["SpindleFlow", "SpindleShell"], exclude: ["README.md"]),
+        .target(
+            name: "Spindle",
+            dependencies: ["SpindleFlow", "SpindleShell", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["README.md"]
+        ),
         .executableTarget(name: "spindle", dependencies: ["Spindle"], exclude: ["README.md"]),
+
+
+        // Sample flows: real pipelines users can run, spin and read.
+        .executableTarget(name: "HelloFlow", dependencies: ["Spindle"], path: "samples/HelloFlow"),
+        .executableTarget(name: "RatingsFlow", dependencies: ["Spindle"], path: "samples/RatingsFlow"),
 
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
     ],

@@ -1,0 +1,183 @@
+import Foundation
+import SpindleFlow
+import SpindleStore
+import SpindleValue
+
+/// Listings of a store for people and, with `json`, for tools: shared by a
+/// flow binary's commands and the stand-alone `spindle` tool.
+public enum Browse {
+    static func time(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: d)
+    }
+
+    static func seconds(_ t: TimeInterval?) -> String {
+        guard let t else { return "-" }
+        return t < 10 ? String(format: "%.2f s", t) : String(format: "%.1f s", t)
+    }
+
+    static func parametersText(_ v: Value) -> String {
+        guard case .object(let o) = v else { return "" }
+        return o.map { "\($0.key)=\($0.value.summary(width: 24))" }.joined(separator: " ")
+    }
+
+    /// A table of runs (newest first).
+    public static func runsText(_ runs: [RunRecord], showFlow: Bool) -> String {
+        if runs.isEmpty { return "no runs" }
+        let rows: [Value] = runs.map { r in
+            var o: [(String, Value)] = []
+            if showFlow { o.append(("flow", .string(r.flow))) }
+            o += [("run", .string(r.id.description)), ("status", .string(r.status.rawValue)),
+                  ("started", .string(time(r.started))), ("duration", .string(seconds(r.duration))),
+                  ("parameters", .string(parametersText(r.parameters)))]
+            if !r.tags.isEmpty { o.append(("tags", .string(r.tags.joined(separator: ",")))) }
+            if let origin = r.origin { o.append(("origin", .string(origin.description))) }
+            return .object(.init(o, uniquingKeysWith: { a, _ in a }))
+        }
+        return plainTable(rows)
+    }
+
+    /// Rows of flat objects as an aligned table, strings unquoted.
+    static func plainTable(_ rows: [Value]) -> String {
+        var columns: [String] = []
+        for r in rows { for k in r.keys where !columns.contains(k) { columns.append(k) } }
+        let cells = rows.map { r in columns.map { c -> String in
+            guard let v = r[c] else { return "" }
+            if case .string(let s) = v { return s }
+            return v.summary(width: 40)
+        } }
+        let widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
+        func line(_ items: [String]) -> String {
+            items.indices.map { j in items[j].padding(toLength: widths[j], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return ([line(columns)] + cells.map(line)).joined(separator: "\n")
+    }
+
+    public static func runJSON(_ r: RunRecord) -> Value {
+        ["flow": .string(r.flow), "run": .string(r.id.description), "status": .string(r.status.rawValue),
+         "started": .double(r.started.timeIntervalSince1970),
+         "ended": r.ended.map { .double($0.timeIntervalSince1970) } ?? .null,
+         "parameters": r.parameters, "tags": .array(r.tags.map { .string($0) }),
+         "origin": r.origin.map { .string($0.description) } ?? .null,
+         "originTask": r.originTask.map { .string($0) } ?? .null,
+         "error": r.error.map { .string($0) } ?? .null]
+    }
+
+    public static func taskJSON(_ t: TaskRecord) -> Value {
+        ["pathspec": .string(t.pathspec.description), "step": .string(t.step), "task": .int(Int64(t.id)),
+         "status": .string(t.status.rawValue), "attempt": .int(Int64(t.attempt)),
+         "parents": .array(t.parents.map { .string($0.description) }),
+         "started": .double(t.started.timeIntervalSince1970),
+         "ended": t.ended.map { .double($0.timeIntervalSince1970) } ?? .null,
+         "origin": t.origin.map { .string($0.description) } ?? .null,
+         "error": t.error.map { .string($0) } ?? .null]
+    }
+
+    public static func artifactJSON(_ a: ArtifactRecord) -> Value {
+        ["name": .string(a.name), "type": .string(a.type), "size": .int(Int64(a.size)), "hash": .string(a.hash),
+         "summary": .string(a.summary), "own": .bool(a.isOwn)]
+    }
+
+    /// What `show` prints for a pathspec: a flow's runs, a run's tasks, a step's
+    /// tasks, a task's artifacts, or an artifact's value.
+    public static func show(_ spec: Pathspec, store: Store, json: Bool, width: Int = 100) throws -> String {
+        guard let runID = spec.run else {
+            let runs = try store.runs(flow: spec.flow)
+            if runs.isEmpty, !(try store.flows().contains(spec.flow)) {
+                throw StoreError.noSuch("flow '\(spec.flow)' in this store", suggestion: Store.nearest(spec.flow, in: try store.flows()))
+            }
+            return json ? Value.array(runs.map(runJSON)).jsonText(pretty: true) : runsText(runs, showFlow: false)
+        }
+        let run = try store.run(flow: spec.flow, id: runID)
+        guard let step = spec.step else {
+            let tasks = try store.tasks(flow: run.flow, run: run.id)
+            if json {
+                var o = runJSON(run)
+                if case .object(var d) = o { d["tasks"] = .array(tasks.map(taskJSON)); o = .object(d) }
+                return o.jsonText(pretty: true)
+            }
+            var lines = ["\(run.pathspec)  \(run.status.rawValue)  started \(time(run.started))  \(seconds(run.duration))"]
+            if case .object(let p) = run.parameters, !p.isEmpty { lines.append("parameters: \(parametersText(run.parameters))") }
+            if let o = run.origin { lines.append("origin: \(run.flow)/\(o)" + (run.originTask.map { " (re-ran \($0))" } ?? "")) }
+            if let e = run.error { lines.append("error: \(e)") }
+            lines.append("")
+            lines.append(tasksText(tasks))
+            return lines.joined(separator: "\n")
+        }
+        guard let taskID = spec.task else {
+            let tasks = try store.tasks(flow: run.flow, run: run.id, step: step)
+            if tasks.isEmpty {
+                let steps = Array(Set(try store.tasks(flow: run.flow, run: run.id).map(\.step))).sorted()
+                throw StoreError.noSuch("step '\(step)' in \(run.pathspec)", suggestion: Store.nearest(step, in: steps))
+            }
+            return json ? Value.array(tasks.map(taskJSON)).jsonText(pretty: true) : tasksText(tasks)
+        }
+        let task = try store.task(Pathspec(flow: run.flow, run: run.id, step: step, task: taskID))
+        let artifacts = try store.artifacts(of: task.pathspec)
+        if let name = spec.artifact {
+            guard let a = artifacts.first(where: { $0.name == name }) else {
+                throw StoreError.noSuch("artifact '\(name)' in \(task.pathspec)", suggestion: Store.nearest(name, in: artifacts.map(\.name)))
+            }
+            let v = try store.load(a)
+            return json ? v.jsonText(pretty: true) : v.rendered(width: width, lines: 60)
+        }
+        if json {
+            var o = taskJSON(task)
+            if case .object(var d) = o { d["artifacts"] = .array(artifacts.map(artifactJSON)); o = .object(d) }
+            return o.jsonText(pretty: true)
+        }
+        var lines = ["\(task.pathspec)  \(task.status.rawValue)  attempt \(task.attempt + 1)  \(seconds(task.duration))"]
+        if !task.parents.isEmpty { lines.append("parents: \(task.parents.map(\.description).joined(separator: " "))") }
+        if let o = task.origin { lines.append("origin: \(o)") }
+        if let e = task.error { lines.append("error: \(e)") }
+        lines.append("")
+        lines.append(artifactsText(artifacts, width: width))
+        return lines.joined(separator: "\n")
+    }
+
+    static func tasksText(_ tasks: [TaskRecord]) -> String {
+        if tasks.isEmpty { return "no tasks" }
+        return plainTable(tasks.map { t in
+            var o: [(String, Value)] = [("task", .string("\(t.step)/\(t.id)")), ("status", .string(t.status.rawValue)),
+                                        ("attempts", .int(Int64(t.attempt + 1))), ("duration", .string(seconds(t.duration)))]
+            if let f = t.splits.last { o.append(("split", .string("\(f.index + 1)/\(f.count)"))) }
+            if let origin = t.origin { o.append(("origin", .string(origin.description))) }
+            if let e = t.error { o.append(("error", .string(String(e.prefix(60))))) }
+            return .object(.init(o, uniquingKeysWith: { a, _ in a }))
+        })
+    }
+
+    static func artifactsText(_ artifacts: [ArtifactRecord], width: Int) -> String {
+        if artifacts.isEmpty { return "no artifacts" }
+        let nameWidth = artifacts.map(\.name.count).max() ?? 0
+        let typeWidth = artifacts.map(\.type.count).max() ?? 0
+        return artifacts.map { a in
+            let mark = a.isOwn ? "*" : " "
+            let head = "\(mark) \(a.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0))  \(a.type.padding(toLength: typeWidth, withPad: " ", startingAt: 0))  "
+            let room = max(20, width - head.count)
+            return head + (a.summary.count > room ? String(a.summary.prefix(room - 1)) + "…" : a.summary)
+        }.joined(separator: "\n") + "\n(* set by this step; the others are carried over from its inputs)"
+    }
+
+    /// What `logs` prints for a task: each attempt's stdout and stderr.
+    public static func logs(_ spec: Pathspec, store: Store, json: Bool) throws -> String {
+        let task = try store.task(spec)
+        let logs = try store.logs(task: task.pathspec)
+        if json {
+            return Value.array(logs.map { l in
+                ["attempt": .int(Int64(l.attempt)), "stdout": .string(l.stdout), "stderr": .string(l.stderr), "truncated": .bool(l.truncated)]
+            }).jsonText(pretty: true)
+        }
+        if logs.isEmpty { return "no output recorded for \(task.pathspec)" }
+        var out: [String] = []
+        for l in logs {
+            if logs.count > 1 { out.append("── attempt \(l.attempt + 1) ──") }
+            if l.truncated { out.append("(earlier output was dropped; the store keeps the last part)") }
+            if !l.stdout.isEmpty { out.append(l.stdout.hasSuffix("\n") ? String(l.stdout.dropLast()) : l.stdout) }
+            if !l.stderr.isEmpty { out.append(l.stderr.hasSuffix("\n") ? String(l.stderr.dropLast()) : l.stderr) }
+        }
+        return out.joined(separator: "\n")
+    }
+}

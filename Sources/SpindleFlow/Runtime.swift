@@ -1,0 +1,447 @@
+import Foundation
+import Synchronization
+import SpindleStore
+import SpindleValue
+
+/// How to run a flow.
+public struct RunOptions: Sendable {
+    /// Parameter values given on the command line (the rest take defaults).
+    public var parameters: [String: Value]
+    /// How many tasks may run at once.
+    public var maxWorkers: Int
+    public var tags: [String]
+    /// The flow binary, which runs each task as `BINARY _task …`.
+    public var binary: String
+    /// When resuming: the run to clone from, and the step to re-run from.
+    public var resume: Resume?
+    /// How long a task's stdout and stderr may grow in the store (each; the end is kept).
+    public var logLimit: Int
+
+    public struct Resume: Sendable {
+        public var origin: RunID
+        public var fromStep: String?
+        public init(origin: RunID, fromStep: String? = nil) {
+            self.origin = origin
+            self.fromStep = fromStep
+        }
+    }
+
+    public init(parameters: [String: Value] = [:], maxWorkers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                tags: [String] = [], binary: String = currentExecutable(), resume: Resume? = nil,
+                logLimit: Int = 1 << 20) {
+        self.parameters = parameters
+        self.maxWorkers = max(1, maxWorkers)
+        self.tags = tags
+        self.binary = binary
+        self.resume = resume
+        self.logLimit = logLimit
+    }
+}
+
+/// The absolute path of the running executable.
+public func currentExecutable() -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}
+
+/// Runs a flow: one subprocess per task, at most `maxWorkers` at once, in
+/// the order the graph allows; retries, timeouts and catch as each step says;
+/// every task's output captured into the store; Ctrl-C cancels cleanly.
+public struct Runtime: Sendable {
+    public let graph: FlowGraph
+    public let store: Store
+    public let options: RunOptions
+    public let console: Console
+
+    public init(graph: FlowGraph, store: Store, options: RunOptions, console: Console = Console()) {
+        self.graph = graph
+        self.store = store
+        self.options = options
+        self.console = console
+    }
+
+    /// The parameters a run gets: defaults, then the origin's (on resume), then the given ones.
+    public func resolveParameters(origin: RunRecord?) throws -> Value {
+        var out: [(String, Value)] = []
+        for p in graph.flow.parameters {
+            var v = p.defaultValue
+            if let o = origin?.parameters[p.name] { v = o }
+            if let given = options.parameters[p.name] { v = try p.coerce(given) }
+            out.append((p.name, v))
+        }
+        for name in options.parameters.keys where graph.flow.parameters.allSatisfy({ $0.name != name }) {
+            throw FlowError.unknownParameter(name: name, known: graph.flow.parameters.map(\.name))
+        }
+        return .object(.init(uniqueKeysWithValues: out))
+    }
+
+    /// Runs the flow to its end (or first unrecoverable failure, or Ctrl-C) and returns the run as recorded.
+    public func run() async throws -> RunRecord {
+        var origin: RunRecord?
+        if let r = options.resume {
+            origin = try store.run(flow: graph.flow.name, id: r.origin)
+            if let from = r.fromStep, graph.step(from) == nil {
+                throw FlowError.usage("resume: the flow has no step '\(from)'"
+                    + (Store.nearest(from, in: graph.flow.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
+            }
+        }
+        let parameters = try resolveParameters(origin: origin)
+        let run = try store.createRun(.init(flow: graph.flow.name, parameters: parameters,
+                                            graph: graph.descriptionValue.jsonText(), tags: options.tags,
+                                            origin: origin?.id, binary: options.binary))
+        let scheduler = Scheduler(runtime: self, run: run, origin: origin)
+        return try await scheduler.execute()
+    }
+}
+
+/// A task ready to start: its step, its parents, and the splits it sits in.
+struct PlannedTask {
+    var step: String
+    var parents: [Pathspec]
+    var splits: [SplitFrame]
+}
+
+/// Ends every running child on Ctrl-C; shared with the signal handler.
+final class ChildRegistry: Sendable {
+    let children = Mutex<[Int: ChildProcess]>([:])
+    func add(_ id: Int, _ c: ChildProcess) { children.withLock { $0[id] = c } }
+    func remove(_ id: Int) { _ = children.withLock { $0.removeValue(forKey: id) } }
+    func killAll(_ signal: Int32) { children.withLock { for c in $0.values { c.kill(signal) } } }
+}
+
+final class Flag: Sendable {
+    let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+}
+
+/// The scheduling state of one run; used only from the run's own task.
+final class Scheduler {
+    enum Event: Sendable {
+        case exited(id: Int, status: ExitStatus, timedOut: Bool, stdout: String, stderr: String, truncated: Bool)
+        case retryDue(id: Int)
+        case interrupted
+    }
+
+    struct Running {
+        var planned: PlannedTask
+        var pathspec: Pathspec
+        var attempt: Int
+        var started: Date
+    }
+
+    let runtime: Runtime
+    var run: RunRecord
+    let origin: RunRecord?
+    var store: Store { runtime.store }
+    var graph: FlowGraph { runtime.graph }
+    var console: Console { runtime.console }
+
+    var nextID = 1
+    var pending: [PlannedTask] = []
+    var running: [Int: Running] = [:]
+    var completedCount = 0
+    var clonedCount = 0
+    var failedCount = 0
+    var joinBuckets: [String: [(Int, Pathspec)]] = [:]
+    var failure: String?
+    var cancelled = false
+    var endDone = false
+    let registry = ChildRegistry()
+    let events: AsyncStream<Event>
+    let sink: AsyncStream<Event>.Continuation
+    /// Completed tasks of the origin run by step and split position, for resume.
+    var originTasks: [String: TaskRecord] = [:]
+    var rerun: Set<String> = []
+
+    init(runtime: Runtime, run: RunRecord, origin: RunRecord?) {
+        self.runtime = runtime
+        self.run = run
+        self.origin = origin
+        (events, sink) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    static func positionKey(_ step: String, _ splits: [SplitFrame]) -> String {
+        step + "|" + splits.map { "\($0.step):\($0.index)" }.joined(separator: ",")
+    }
+
+    func execute() async throws -> RunRecord {
+        if let origin {
+            for t in try store.tasks(flow: origin.flow, run: origin.id) where t.status == .completed {
+                originTasks[Scheduler.positionKey(t.step, t.splits)] = t
+            }
+            if let from = runtime.options.resume?.fromStep { rerun = graph.descendants(of: from) }
+        }
+        let verb = origin == nil ? "Running" : "Resuming \(origin!.pathspec) as"
+        console.line("\(verb) \(run.pathspec) (\(runtime.options.maxWorkers) worker\(runtime.options.maxWorkers == 1 ? "" : "s"))")
+        // Ctrl-C: end the children and mark the run cancelled.
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let sink = self.sink
+        source.setEventHandler { sink.yield(.interrupted) }
+        source.resume()
+        defer {
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+
+        pending.append(PlannedTask(step: "start", parents: [], splits: []))
+        var iterator = events.makeAsyncIterator()
+        while true {
+            while failure == nil, !cancelled, running.count < runtime.options.maxWorkers, !pending.isEmpty {
+                try launch(pending.removeFirst())
+            }
+            if running.isEmpty && (pending.isEmpty || failure != nil || cancelled) { break }
+            guard let event = await iterator.next() else { break }
+            try handle(event)
+            updateStatus()
+        }
+        console.clearStatus()
+        let status: RunStatus
+        var error: String?
+        if cancelled {
+            status = .cancelled
+            error = "cancelled (Ctrl-C)"
+        } else if let failure {
+            status = .failed
+            error = failure
+        } else if !endDone {
+            status = .failed
+            error = "the run stopped before reaching 'end'"
+        } else {
+            status = .completed
+        }
+        try store.finishRun(flow: run.flow, id: run.id, status: status, error: error)
+        run = try store.run(flow: run.flow, id: run.id)
+        let seconds = String(format: "%.2f", run.duration ?? 0)
+        let tasks = "\(completedCount) task\(completedCount == 1 ? "" : "s")" + (clonedCount > 0 ? ", \(clonedCount) cloned" : "")
+        switch status {
+        case .completed: console.line(console.paint("\(run.pathspec) completed in \(seconds) s (\(tasks))", "32"))
+        case .cancelled: console.line(console.paint("\(run.pathspec) cancelled after \(seconds) s", "33"))
+        default: console.line(console.paint("\(run.pathspec) failed after \(seconds) s: \(error ?? "")", "31"))
+        }
+        return run
+    }
+
+    func updateStatus() {
+        let steps = graph.flow.steps.count
+        console.setStatus("\(run.pathspec): \(completedCount) done · \(running.count) running · \(pending.count) waiting · \(failedCount) failed · \(steps) steps")
+    }
+
+    // MARK: Launching
+
+    func launch(_ planned: PlannedTask) throws {
+        let id = nextID
+        nextID += 1
+        let pathspec = Pathspec(flow: run.flow, run: run.id, step: planned.step, task: id)
+        let fingerprint = try self.fingerprint(planned)
+        if origin != nil, !rerun.contains(planned.step),
+           let source = originTasks[Scheduler.positionKey(planned.step, planned.splits)],
+           source.inputFingerprint == fingerprint {
+            try store.cloneTask(source, into: run.id, id: id, parents: planned.parents)
+            completedCount += 1
+            clonedCount += 1
+            console.line("  cloned \(pathspec.step!)/\(id) from \(source.pathspec)")
+            try advance(try store.task(pathspec))
+            return
+        }
+        try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: planned.step, id: id, attempt: 0,
+                                       parents: planned.parents, splits: planned.splits, inputFingerprint: fingerprint))
+        running[id] = Running(planned: planned, pathspec: pathspec, attempt: 0, started: Date())
+        spawn(id)
+    }
+
+    /// What the task's result depends on: its step, its place, its parents'
+    /// artifacts (by content) and, for start, the parameters.
+    func fingerprint(_ p: PlannedTask) throws -> String {
+        var text = p.step + "\n" + p.splits.map { "\($0.step):\($0.index):\($0.count)" }.joined(separator: ",") + "\n"
+        if p.parents.isEmpty { text += run.parameters.jsonText() + "\n" }
+        for parent in p.parents {
+            let arts = try store.artifacts(of: parent).sorted { $0.name < $1.name }
+            text += arts.map { "\($0.name)=\($0.hash)" }.joined(separator: " ") + "\n"
+        }
+        return SHA256.hex(Array(text.utf8))
+    }
+
+    func spawn(_ id: Int) {
+        guard let r = running[id], let step = graph.step(r.planned.step) else { return }
+        let last = r.attempt >= step.retry.count
+        let inv = TaskInvocation(store: store.root.path, flow: run.flow, run: run.id, step: step.name, task: id,
+                                 attempt: r.attempt, parents: r.planned.parents, splits: r.planned.splits,
+                                 catchArtifact: last ? step.catchArtifact : nil)
+        let binary = runtime.options.binary
+        let limit = runtime.options.logLimit
+        let console = self.console
+        let registry = self.registry
+        let sink = self.sink
+        let timeout = step.timeout
+        let label = "\(step.name)/\(id)"
+        Task.detached {
+            let child: ChildProcess
+            do {
+                child = try ChildProcess.spawn(binary, [TaskInvocation.command] + inv.arguments)
+            } catch {
+                sink.yield(.exited(id: id, status: ExitStatus(code: 127, signal: nil), timedOut: false,
+                                   stdout: "", stderr: "\(error)", truncated: false))
+                return
+            }
+            registry.add(id, child)
+            let out = PipeReader(fd: child.stdout, limit: limit) { console.taskLine(label, $0, isError: false) }
+            let err = PipeReader(fd: child.stderr, limit: limit) { console.taskLine(label, $0, isError: true) }
+            let timedOut = Flag()
+            let timer: Task<Void, Never>? = timeout.map { t in
+                Task.detached {
+                    do { try await Task.sleep(for: t) } catch { return }
+                    timedOut.set()
+                    child.kill(SIGTERM)
+                    do { try await Task.sleep(for: .seconds(2)) } catch { return }
+                    child.kill(SIGKILL)
+                }
+            }
+            let status = await child.wait()
+            timer?.cancel()
+            child.kill(SIGKILL)  // anything the task left behind in its group
+            let (o, ot) = await out.text()
+            let (e, et) = await err.text()
+            registry.remove(id)
+            sink.yield(.exited(id: id, status: status, timedOut: timedOut.isSet, stdout: o, stderr: e, truncated: ot || et))
+        }
+    }
+
+    // MARK: Events
+
+    func handle(_ event: Event) throws {
+        switch event {
+        case .interrupted:
+            guard !cancelled else { return }
+            cancelled = true
+            console.line(console.paint("Ctrl-C: ending \(running.count) running task\(running.count == 1 ? "" : "s")…", "33"))
+            registry.killAll(SIGTERM)
+            let registry = self.registry
+            Task.detached {
+                try? await Task.sleep(for: .seconds(2))
+                registry.killAll(SIGKILL)
+            }
+        case .retryDue(let id):
+            if cancelled || failure != nil { running[id] = nil; return }
+            spawn(id)
+        case .exited(let id, let status, let timedOut, let out, let err, let truncated):
+            guard var r = running[id] else { return }
+            try? store.saveLog(task: r.pathspec, attempt: r.attempt, stdout: out, stderr: err, truncated: truncated)
+            let record = try? store.task(r.pathspec)
+            if status.succeeded, let record, record.status == .completed {
+                running[id] = nil
+                completedCount += 1
+                if !console.isTerminal {
+                    console.line("  done \(r.planned.step)/\(id) in \(String(format: "%.2f", Date().timeIntervalSince(r.started))) s")
+                }
+                try advance(record)
+                return
+            }
+            let step = graph.step(r.planned.step)!
+            var reason: String
+            if timedOut, let t = step.timeout {
+                reason = "timed out after \(t.formatted) and was killed"
+            } else if let e = record?.error, record?.status == .failed, status.code == TaskProcess.failedExitCode || status.code == TaskProcess.setupExitCode {
+                reason = e
+            } else {
+                reason = "the task process \(status)"
+                let tail = err.split(separator: "\n").suffix(3).joined(separator: " | ")
+                if !tail.isEmpty { reason += ": \(tail)" }
+            }
+            try store.failTask(r.pathspec, error: reason)
+            if cancelled {
+                running[id] = nil
+                return
+            }
+            if r.attempt < step.retry.count {
+                r.attempt += 1
+                running[id] = r
+                console.line(console.paint("  \(r.planned.step)/\(id) failed (\(reason)); retrying, attempt \(r.attempt + 1) of \(step.retry.count + 1)", "33"))
+                try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: step.name, id: id, attempt: r.attempt,
+                                               parents: r.planned.parents, splits: r.planned.splits,
+                                               inputFingerprint: try fingerprint(r.planned)))
+                let sink = self.sink
+                let delay = step.retry.delay
+                Task.detached {
+                    if delay > .zero { try? await Task.sleep(for: delay) }
+                    sink.yield(.retryDue(id: id))
+                }
+                return
+            }
+            running[id] = nil
+            if let name = step.catchArtifact, status.code != TaskProcess.failedExitCode {
+                // The process died before it could catch its own failure: catch it here.
+                try catchCrash(r, artifact: name, reason: reason)
+                console.line(console.paint("  \(step.name)/\(id) failed (\(reason)); caught as artifact '\(name)'", "33"))
+                completedCount += 1
+                try advance(try store.task(r.pathspec))
+                return
+            }
+            failedCount += 1
+            console.line(console.paint("  \(step.name)/\(id) failed: \(reason)", "31"))
+            failure = "task \(r.pathspec) failed: \(reason)"
+        }
+    }
+
+    /// Completes a crashed task whose step catches failures: its parent's
+    /// artifacts carried over, and the reason as the catch artifact.
+    func catchCrash(_ r: Running, artifact: String, reason: String) throws {
+        var records = [try store.saveArtifact(artifact, .string(reason), task: r.pathspec)]
+        if graph.step(r.planned.step)?.isJoin == false, let parent = r.planned.parents.first {
+            for var a in try store.artifacts(of: parent) where a.name != artifact {
+                a.isOwn = false
+                a.task = r.pathspec
+                records.append(a)
+            }
+        }
+        try store.completeTask(r.pathspec, artifacts: records)
+    }
+
+    /// Plans what follows a completed task.
+    func advance(_ task: TaskRecord) throws {
+        guard let step = graph.step(task.step) else { return }
+        switch step.transition {
+        case .end:
+            if step.name == "end" { endDone = true }
+        case .to(let next):
+            try follow(task, to: next, splits: task.splits)
+        case .branch(let nexts):
+            for (i, n) in nexts.enumerated() {
+                try follow(task, to: n, splits: task.splits + [SplitFrame(step: step.name, index: i, count: nexts.count)])
+            }
+        case .foreach(let artifact, let next):
+            guard let count = task.foreachCount, count > 0 else {
+                failure = "task \(task.pathspec) did not produce the sequence '\(artifact)' its foreach loops over"
+                return
+            }
+            for i in 0..<count {
+                pending.append(PlannedTask(step: next, parents: [task.pathspec],
+                                           splits: task.splits + [SplitFrame(step: step.name, index: i, count: count)]))
+            }
+        }
+    }
+
+    func follow(_ task: TaskRecord, to next: String, splits: [SplitFrame]) throws {
+        guard let target = graph.step(next) else { return }
+        guard target.isJoin, let frame = splits.last else {
+            pending.append(PlannedTask(step: next, parents: [task.pathspec], splits: splits))
+            return
+        }
+        let prefix = Array(splits.dropLast())
+        let key = next + "|" + SplitFrame.render(prefix)
+        joinBuckets[key, default: []].append((frame.index, task.pathspec))
+        if joinBuckets[key]!.count == frame.count {
+            let parents = joinBuckets[key]!.sorted { $0.0 < $1.0 }.map(\.1)
+            joinBuckets[key] = nil
+            pending.append(PlannedTask(step: next, parents: parents, splits: prefix))
+        }
+    }
+}
+
+extension Duration {
+    /// `1.5 s`, `250 ms`.
+    var formatted: String {
+        let s = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        return s >= 1 ? String(format: "%g s", s) : String(format: "%g ms", s * 1000)
+    }
+}
