@@ -59,7 +59,13 @@ let package = Package(
         .executableTarget(name: "HelloFlow", dependencies: ["Spindle"], path: "samples/HelloFlow"),
         .executableTarget(name: "RatingsFlow", dependencies: ["Spindle"], path: "samples/RatingsFlow"),
 
+        // A flow that fails on purpose, for the end-to-end tests.
+        .executableTarget(name: "FaultFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/FaultFlow"),
+
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
+        .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),
+        .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SpindleStore", "SpindleValue"]),
     ],
     swiftLanguageModes: [.v6]
 )

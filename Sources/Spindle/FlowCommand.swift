@@ -143,11 +143,10 @@ struct ResumeCommand: ParsableCommand {
         CommandConfiguration(
             commandName: "resume",
             abstract: "Start a new run that clones the successful tasks of an earlier one and runs the rest.",
+            usage: "resume [STEP] [--origin RUN] [--max-workers N] [--tag T] [--store PATH] [--PARAM value ...]",
             discussion: "Without STEP, re-runs what failed or never ran; with STEP, re-runs that step and everything after it. A task whose inputs changed (new parameters, a re-run parent with other outputs) is re-run, not cloned.\n\n" + parametersHelp())
     }
 
-    @Argument(help: "The step to re-run from.")
-    var step: String?
     @Option(name: .long, help: "The run to resume (default: the latest failed or cancelled run).")
     var origin: String?
     @Option(name: .long, help: "How many tasks may run at once.")
@@ -155,12 +154,18 @@ struct ResumeCommand: ParsableCommand {
     @Option(name: .long, help: "A tag for the new run (repeatable).")
     var tag: [String] = []
     @OptionGroup var storeOptions: StoreOptions
-    @Argument(parsing: .allUnrecognized, help: "Changed parameters, as --name value.")
-    var parameters: [String] = []
+    @Argument(parsing: .allUnrecognized, help: "[STEP] to re-run from, then changed parameters as --name value.")
+    var arguments: [String] = []
 
     func run() throws {
         let graph = Spindle.graph
-        let params = try parseParameters(parameters, graph: graph)
+        var rest = arguments
+        var step: String?
+        if let first = rest.first, !first.hasPrefix("-") {
+            step = first
+            rest.removeFirst()
+        }
+        let params = try parseParameters(rest, graph: graph)
         let store = try storeOptions.open(creating: false)
         let originID: RunID
         if let origin {
@@ -235,8 +240,9 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
+        let spec = try flowPathspec(pathspec, flow: Spindle.graph.flow.name)
         let store = try storeOptions.open(creating: false)
-        print(try Browse.show(try flowPathspec(pathspec, flow: Spindle.graph.flow.name), store: store, json: json))
+        print(try Browse.show(spec, store: store, json: json))
     }
 }
 
@@ -249,7 +255,8 @@ struct LogsCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
+        let spec = try flowPathspec(pathspec, flow: Spindle.graph.flow.name)
         let store = try storeOptions.open(creating: false)
-        print(try Browse.logs(try flowPathspec(pathspec, flow: Spindle.graph.flow.name), store: store, json: json))
+        print(try Browse.logs(spec, store: store, json: json))
     }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import SpindleStore
+
+/// Where `swift build` put the products: next to the test bundle.
+let productsDirectory: URL = {
+    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+    if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    return dir
+}()
+
+/// The path of a product built by this package, checked to exist.
+func product(_ name: String) throws -> String {
+    let path = productsDirectory.appendingPathComponent(name).path
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        throw SupportError("product \(name) is not built at \(path); run `swift build` first")
+    }
+    return path
+}
+
+struct SupportError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// What a command did.
+struct Outcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var output: String { stdout + stderr }
+}
+
+/// A fresh directory for one test, with its own store.
+struct Sandbox {
+    let dir: URL
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("spindle-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    var storeRoot: URL { dir.appendingPathComponent(".spindle") }
+    func store() throws -> Store { try Store.open(at: storeRoot, create: false) }
+
+    /// Runs `binary` with `arguments` in this directory and waits for it.
+    @discardableResult
+    func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let p = try start(binary, arguments, environment: environment)
+        return p.finish()
+    }
+
+    func start(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try product(binary))
+        p.arguments = arguments
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env["FAULT_DIR"] = dir.path
+        env.removeValue(forKey: "SPINDLE_STORE")
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return Running(process: p, out: out, err: err)
+    }
+
+    /// The steps FaultFlow recorded running, with how often each ran.
+    func executions() -> [String: Int] {
+        let text = (try? String(contentsOf: dir.appendingPathComponent("executions"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").reduce(into: [:]) { $0[String($1), default: 0] += 1 }
+    }
+}
+
+/// A started command; `finish` reads its output and waits for it.
+struct Running {
+    let process: Process
+    let out: Pipe
+    let err: Pipe
+
+    func finish() -> Outcome {
+        // Read both pipes while the child runs, so a full pipe cannot stall it.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var o = Data(), e = Data()
+        group.enter()
+        DispatchQueue.global().async { o = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { e = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.wait()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                       stderr: String(decoding: e, as: UTF8.self))
+    }
+}
