@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "Spindle", targets: ["Spindle"]),
         .library(name: "SpindleValue", targets: ["SpindleValue"]),
+        .library(name: "SpindleStore", targets: ["SpindleStore"]),
         .executable(name: "spindle", targets: ["spindle"]),
         .executable(name: "HelloFlow", targets: ["HelloFlow"]),
         .executable(name: "RatingsFlow", targets: ["RatingsFlow"]),

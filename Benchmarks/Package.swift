@@ -22,6 +22,18 @@ let package = Package(
             path: "Benchmarks/ValueCodec",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StoreListing",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpindleStore", package: "Spindle"),
+            ],
+            path: "Benchmarks/StoreListing",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Flows timed whole by bench/compare-metaflow against their Metaflow twins.
+        .executableTarget(name: "BenchLinear", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchLinear"),
+        .executableTarget(name: "BenchForeach", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchForeach"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,1 +1,3 @@
-print("spindle: not built yet")
+import Spindle
+
+SpindleTool.main()
