@@ -230,6 +230,7 @@ final class Scheduler {
     // MARK: Launching
 
     func launch(_ planned: PlannedTask) throws {
+        Trace.mark("launch \(planned.step)")
         let id = nextID
         nextID += 1
         let pathspec = Pathspec(flow: run.flow, run: run.id, step: planned.step, task: id)
@@ -247,6 +248,7 @@ final class Scheduler {
         try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: planned.step, id: id, attempt: 0,
                                        parents: planned.parents, splits: planned.splits, inputFingerprint: fingerprint))
         running[id] = Running(planned: planned, pathspec: pathspec, attempt: 0, started: Date())
+        Trace.mark("recorded \(planned.step)/\(id)")
         spawn(id)
     }
 
@@ -284,6 +286,7 @@ final class Scheduler {
                                    stdout: "", stderr: "\(error)", truncated: false))
                 return
             }
+            Trace.mark("spawned \(label)")
             registry.add(id, child)
             let out = PipeReader(fd: child.stdout, limit: limit) { console.taskLine(label, $0, isError: false) }
             let err = PipeReader(fd: child.stderr, limit: limit) { console.taskLine(label, $0, isError: true) }
@@ -298,6 +301,7 @@ final class Scheduler {
                 }
             }
             let status = await child.wait()
+            Trace.mark("exited \(label)")
             timer?.cancel()
             child.kill(SIGKILL)  // anything the task left behind in its group
             let (o, ot) = await out.text()
@@ -326,6 +330,7 @@ final class Scheduler {
             spawn(id)
         case .exited(let id, let status, let timedOut, let out, let err, let truncated):
             guard var r = running[id] else { return }
+            Trace.mark("handling exit of \(id)")
             try? store.saveLog(task: r.pathspec, attempt: r.attempt, stdout: out, stderr: err, truncated: truncated)
             let record = try? store.task(r.pathspec)
             if status.succeeded, let record, record.status == .completed {

@@ -15,8 +15,10 @@ public enum TaskProcess {
         let store: Store
         let step: Step
         let context: TaskContext
+        Trace.mark("task process \(inv.pathspec) started")
         do {
             store = try Store.open(at: URL(fileURLWithPath: inv.store), create: false)
+            Trace.mark("store open")
             guard let s = graph.step(inv.step) else {
                 throw FlowError.usage("the flow has no step '\(inv.step)'; the binary may have changed since the run started")
             }
@@ -29,8 +31,10 @@ public enum TaskProcess {
             }
             return setupExitCode
         }
+        Trace.mark("context ready")
         do {
             try await step.body(context)
+            Trace.mark("body done")
             try finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
             return 0
         } catch {
@@ -131,7 +135,9 @@ public enum TaskProcess {
                 throw FlowError.foreachNotSequence(step: step.name, artifact: artifact, type: "an empty \(seq.typeName)")
             }
         }
+        Trace.mark("artifacts saved")
         try store.completeTask(me, artifacts: records, foreachCount: foreachCount)
+        Trace.mark("task completed")
     }
 }
 

@@ -18,8 +18,6 @@ public struct RunRecord: Sendable, Equatable {
     public var status: RunStatus
     /// The run's parameters, as an object.
     public var parameters: Value
-    /// The flow's graph, as the runtime described it (JSON text).
-    public var graph: String
     public var tags: [String]
     public var started: Date
     public var ended: Date?

@@ -51,7 +51,7 @@ extension Store {
                 try db.execute(sql: "INSERT INTO run_tags (flow, run, tag) VALUES (?, ?, ?)",
                                arguments: [new.flow, id.description, tag])
             }
-            return RunRecord(flow: new.flow, id: id, status: .running, parameters: new.parameters, graph: new.graph,
+            return RunRecord(flow: new.flow, id: id, status: .running, parameters: new.parameters,
                              tags: new.tags.sorted(), started: now, ended: nil, origin: new.origin,
                              originTask: new.originTask, overrides: new.overrides, binary: new.binary,
                              error: nil, pid: Int(getpid()))
@@ -75,7 +75,7 @@ extension Store {
     /// flow, status and tag; at most `limit`.
     public func runs(flow: String? = nil, spins: Bool = false, status: RunStatus? = nil, tag: String? = nil,
                      limit: Int? = nil) throws -> [RunRecord] {
-        var sql = "SELECT r.*, (SELECT group_concat(tag, char(31)) FROM run_tags t WHERE t.flow = r.flow AND t.run = r.id) AS tags FROM runs r WHERE kind = ?"
+        var sql = "SELECT \(Store.runColumns) FROM runs r WHERE kind = ?"
         var args: [any DatabaseValueConvertible] = [spins ? "spin" : "run"]
         if let flow { sql += " AND flow = ?"; args.append(flow) }
         if let status { sql += " AND status = ?"; args.append(status.rawValue) }
@@ -83,8 +83,50 @@ extension Store {
         sql += " ORDER BY started DESC, number DESC"
         if let limit { sql += " LIMIT \(max(0, limit))" }
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Store.runRecord)
+            let tags = try Store.tags(db, flow: flow, all: limit == nil || limit! > 100)
+            var out: [RunRecord] = []
+            // A cursor reads rows in place; columns by position (see runColumns) skip name lookups.
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            while let row = try cursor.next() {
+                var r = Store.runRecord(row)
+                if let tags {
+                    r.tags = tags[r.flow + "/" + r.id.description] ?? []
+                } else {
+                    r.tags = try Store.tags(db, flow: r.flow, run: r.id)
+                }
+                out.append(r)
+            }
+            return out
         }
+    }
+
+    /// Every run's tags (or `nil` when `all` is false, to be read per run instead).
+    static func tags(_ db: Database, flow: String?, all: Bool) throws -> [String: [String]]? {
+        guard all else { return nil }
+        var tags: [String: [String]] = [:]
+        var sql = "SELECT flow, run, tag FROM run_tags"
+        var args: [any DatabaseValueConvertible] = []
+        if let flow { sql += " WHERE flow = ?"; args.append(flow) }
+        sql += " ORDER BY tag"
+        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) {
+            let key: String = row[0] + "/" + (row[1] as String)
+            tags[key, default: []].append(row[2])
+        }
+        return tags
+    }
+
+    static func tags(_ db: Database, flow: String, run: RunID) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT tag FROM run_tags WHERE flow = ? AND run = ? ORDER BY tag", arguments: [flow, run.description])
+    }
+
+    /// The columns a run record needs (not the graph, which only `graph(of:)` reads).
+    static let runColumns = "flow, id, status, parameters, origin, origin_task, overrides, binary, pid, started, ended, error"
+
+    /// The flow graph a run recorded (JSON text, as its runtime described it).
+    public func graph(flow: String, run: RunID) throws -> String {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT graph FROM runs WHERE flow = ? AND id = ?", arguments: [flow, run.description])
+        } ?? "{}"
     }
 
     /// The run `id` of `flow`; `latest` is the latest completed production run.
@@ -98,15 +140,19 @@ extension Store {
             return r
         }
         let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT r.*, (SELECT group_concat(tag, char(31)) FROM run_tags t WHERE t.flow = r.flow AND t.run = r.id) AS tags FROM runs r WHERE flow = ? AND id = ?",
-                             arguments: [flow, id.description])
+            try Row.fetchOne(db, sql: "SELECT \(Store.runColumns) FROM runs r WHERE flow = ? AND id = ?", arguments: [flow, id.description])
+                .map { row in
+                    var r = Store.runRecord(row)
+                    r.tags = try Store.tags(db, flow: flow, run: id)
+                    return r
+                }
         }
         guard let row else {
             let known = try flows()
             if !known.contains(flow) { throw StoreError.noSuch("flow '\(flow)' in this store", suggestion: Store.nearest(flow, in: known)) }
             throw StoreError.noSuch("run \(flow)/\(id)", suggestion: nil)
         }
-        return Store.runRecord(row)
+        return row
     }
 
     /// The newest production run of `flow`, completed only when `successful`.
@@ -114,24 +160,23 @@ extension Store {
         try runs(flow: flow, status: successful ? .completed : nil, limit: 1).first
     }
 
+    /// A run record from a row of `runColumns`, read by position.
     static func runRecord(_ row: Row) -> RunRecord {
-        let idText: String = row["id"]
-        let params: Data = row["parameters"]
-        let overrides: Data? = row["overrides"]
-        let tags: String? = row["tags"]
-        let ended: Double? = row["ended"]
-        let origin: String? = row["origin"]
+        let idText: String = row[1]
+        let params: Data = row[3]
+        let origin: String? = row[4]
+        let overrides: Data? = row[6]
+        let ended: Double? = row[10]
         return RunRecord(
-            flow: row["flow"], id: RunID(idText) ?? .number(0),
-            status: RunStatus(rawValue: row["status"]) ?? .failed,
+            flow: row[0], id: RunID(idText) ?? .number(0),
+            status: RunStatus(rawValue: row[2]) ?? .failed,
             parameters: (try? ArtifactCodec.decode(params)) ?? .object([:]),
-            graph: row["graph"],
-            tags: tags.map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? [],
-            started: Date(timeIntervalSince1970: row["started"]),
+            tags: [],
+            started: Date(timeIntervalSince1970: row[9]),
             ended: ended.map { Date(timeIntervalSince1970: $0) },
-            origin: origin.flatMap(RunID.init), originTask: row["origin_task"],
+            origin: origin.flatMap(RunID.init), originTask: row[5],
             overrides: overrides.flatMap { try? ArtifactCodec.decode($0) },
-            binary: row["binary"], error: row["error"], pid: row["pid"])
+            binary: row[7], error: row[11], pid: row[8])
     }
 
     /// The candidate closest to `name` by edit distance, when close enough to be a likely typo.

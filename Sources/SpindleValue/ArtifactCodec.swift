@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 
 /// The binary format in which artifacts are stored.
 ///
@@ -240,16 +241,14 @@ public enum ArtifactCodec {
             case .object:
                 guard depth < maxNesting else { throw .nestingTooDeep(limit: maxNesting, offset: at) }
                 let n = try length(unit: 2)
-                var o = [(String, Value)]()
-                o.reserveCapacity(n)
-                var seen = Set<String>(minimumCapacity: n)
+                var o = OrderedDictionary<String, Value>(minimumCapacity: n)
                 for _ in 0..<n {
                     let keyAt = offset
                     let k = try string()
-                    guard seen.insert(k).inserted else { throw .duplicateKey(k, offset: keyAt) }
-                    o.append((k, try value(depth: depth + 1)))
+                    let v = try value(depth: depth + 1)
+                    guard o.updateValue(v, forKey: k) == nil else { throw .duplicateKey(k, offset: keyAt) }
                 }
-                return .object(.init(uniqueKeysWithValues: o))
+                return .object(o)
             case .numeric:
                 return .numeric(try numeric())
             }
