@@ -44,13 +44,17 @@ let package = Package(
             dependencies: ["SpindleValue", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["README.md"]
         ),
-        .target(name: "SpindleLanguage", dependencies: ["SpindleValue"], exclude: ["README.md"]),
-        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
+        .target(
+            name: "SpindleLanguage",
+            dependencies: ["SpindleValue", .product(name: "OrderedCollections", package: "swift-collections")],
+            exclude: ["README.md"]
+        ),
+        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindleLanguage"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
         .target(name: "SpindleMCP", dependencies: ["SpindleFlow", "SpindleLanguage"], exclude: ["README.md"]),
         .target(
             name: "Spindle",
-            dependencies: ["SpindleFlow", "SpindleShell", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SpindleFlow", "SpindleShell", "SpindleLanguage", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "spindle", dependencies: ["Spindle"], exclude: ["README.md"]),

@@ -62,6 +62,7 @@ public enum Browse {
          "parameters": r.parameters, "tags": .array(r.tags.map { .string($0) }),
          "origin": r.origin.map { .string($0.description) } ?? .null,
          "originTask": r.originTask.map { .string($0) } ?? .null,
+         "overrides": r.overrides ?? .null,
          "error": r.error.map { .string($0) } ?? .null]
     }
 
@@ -101,6 +102,9 @@ public enum Browse {
             var lines = ["\(run.pathspec)  \(run.status.rawValue)  started \(time(run.started))  \(seconds(run.duration))"]
             if case .object(let p) = run.parameters, !p.isEmpty { lines.append("parameters: \(parametersText(run.parameters))") }
             if let o = run.origin { lines.append("origin: \(run.flow)/\(o)" + (run.originTask.map { " (re-ran \($0))" } ?? "")) }
+            if let o = run.overrides, case .object(let d) = o, !d.isEmpty {
+                lines.append("overrides: " + d.map { "\($0.key)=\($0.value.summary(width: 30))" }.joined(separator: " "))
+            }
             if let e = run.error { lines.append("error: \(e)") }
             lines.append("")
             lines.append(tasksText(tasks))

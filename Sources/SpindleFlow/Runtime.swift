@@ -117,7 +117,7 @@ final class Flag: Sendable {
 /// The scheduling state of one run; used only from the run's own task.
 final class Scheduler {
     enum Event: Sendable {
-        case exited(id: Int, status: ExitStatus, timedOut: Bool, stdout: String, stderr: String, truncated: Bool)
+        case exited(id: Int, result: AttemptResult)
         case retryDue(id: Int)
         case interrupted
     }
@@ -278,36 +278,9 @@ final class Scheduler {
         let timeout = step.timeout
         let label = "\(step.name)/\(id)"
         Task.detached {
-            let child: ChildProcess
-            do {
-                child = try ChildProcess.spawn(binary, [TaskInvocation.command] + inv.arguments)
-            } catch {
-                sink.yield(.exited(id: id, status: ExitStatus(code: 127, signal: nil), timedOut: false,
-                                   stdout: "", stderr: "\(error)", truncated: false))
-                return
-            }
-            Trace.mark("spawned \(label)")
-            registry.add(id, child)
-            let out = PipeReader(fd: child.stdout, limit: limit) { console.taskLine(label, $0, isError: false) }
-            let err = PipeReader(fd: child.stderr, limit: limit) { console.taskLine(label, $0, isError: true) }
-            let timedOut = Flag()
-            let timer: Task<Void, Never>? = timeout.map { t in
-                Task.detached {
-                    do { try await Task.sleep(for: t) } catch { return }
-                    timedOut.set()
-                    child.kill(SIGTERM)
-                    do { try await Task.sleep(for: .seconds(2)) } catch { return }
-                    child.kill(SIGKILL)
-                }
-            }
-            let status = await child.wait()
-            Trace.mark("exited \(label)")
-            timer?.cancel()
-            child.kill(SIGKILL)  // anything the task left behind in its group
-            let (o, ot) = await out.text()
-            let (e, et) = await err.text()
-            registry.remove(id)
-            sink.yield(.exited(id: id, status: status, timedOut: timedOut.isSet, stdout: o, stderr: e, truncated: ot || et))
+            let r = await TaskLauncher.run(inv, binary: binary, timeout: timeout, logLimit: limit, console: console,
+                                           registry: registry, label: label)
+            sink.yield(.exited(id: id, result: r))
         }
     }
 
@@ -328,12 +301,13 @@ final class Scheduler {
         case .retryDue(let id):
             if cancelled || failure != nil { running[id] = nil; return }
             spawn(id)
-        case .exited(let id, let status, let timedOut, let out, let err, let truncated):
+        case .exited(let id, let result):
             guard var r = running[id] else { return }
             Trace.mark("handling exit of \(id)")
-            try? store.saveLog(task: r.pathspec, attempt: r.attempt, stdout: out, stderr: err, truncated: truncated)
+            try? store.saveLog(task: r.pathspec, attempt: r.attempt, stdout: result.stdout, stderr: result.stderr,
+                               truncated: result.truncated)
             let record = try? store.task(r.pathspec)
-            if status.succeeded, let record, record.status == .completed {
+            if result.status.succeeded, let record, record.status == .completed {
                 running[id] = nil
                 completedCount += 1
                 if !console.isTerminal {
@@ -343,16 +317,7 @@ final class Scheduler {
                 return
             }
             let step = graph.step(r.planned.step)!
-            var reason: String
-            if timedOut, let t = step.timeout {
-                reason = "timed out after \(t.formatted) and was killed"
-            } else if let e = record?.error, record?.status == .failed, status.code == TaskProcess.failedExitCode || status.code == TaskProcess.setupExitCode {
-                reason = e
-            } else {
-                reason = "the task process \(status)"
-                let tail = err.split(separator: "\n").suffix(3).joined(separator: " | ")
-                if !tail.isEmpty { reason += ": \(tail)" }
-            }
+            let reason = TaskLauncher.failureReason(result, record: record, timeout: step.timeout)
             try store.failTask(r.pathspec, error: reason)
             if cancelled {
                 running[id] = nil
@@ -374,7 +339,7 @@ final class Scheduler {
                 return
             }
             running[id] = nil
-            if let name = step.catchArtifact, status.code != TaskProcess.failedExitCode {
+            if let name = step.catchArtifact, result.status.code != TaskProcess.failedExitCode {
                 // The process died before it could catch its own failure: catch it here.
                 try catchCrash(r, artifact: name, reason: reason)
                 console.line(console.paint("  \(step.name)/\(id) failed (\(reason)); caught as artifact '\(name)'", "33"))

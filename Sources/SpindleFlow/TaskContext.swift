@@ -138,6 +138,12 @@ public final class TaskContext: Sendable {
     /// This split's element of the sequence the enclosing foreach loops over.
     public func input<T: Decodable>(as type: T.Type = T.self) throws -> T {
         guard let (artifact, index) = foreach else { throw FlowError.noInput(step: stepName) }
+        // A spin may replace the element itself: --set input=…
+        if let replaced = parents.first?.overrides["input"] {
+            do { return try ValueDecoder(rootPath: "input").decode(T.self, from: replaced) } catch let e as ValueDecodingError {
+                throw FlowError.mistypedArtifact(name: "input", step: stepName, reason: e.description)
+            }
+        }
         let seq = try value(artifact)
         guard let element = seq[index] else {
             throw FlowError.mistypedArtifact(name: artifact, step: stepName,

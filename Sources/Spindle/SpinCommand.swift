@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import SpindleFlow
+import SpindleLanguage
+import SpindleStore
+import SpindleValue
+
+/// Parses `--set` and `--set-file` arguments into overrides for all parents
+/// (`name=value`) and for one parent of a join (`inputs[N].name=value`).
+struct OverrideParser {
+    var all: [String: Value] = [:]
+    var byParent: [Int: [String: Value]] = [:]
+
+    mutating func add(_ argument: String, fromFile: Bool) throws {
+        let flag = fromFile ? "--set-file" : "--set"
+        guard let eq = argument.firstIndex(of: "=") else {
+            throw ValidationError("\(flag) \(argument): expected name=\(fromFile ? "FILE.json" : "value")")
+        }
+        let name = String(argument[..<eq])
+        let rest = String(argument[argument.index(after: eq)...])
+        var parent: Int?
+        var artifact = name
+        if name.hasPrefix("inputs[") {
+            guard let close = name.firstIndex(of: "]"), let n = Int(name[name.index(name.startIndex, offsetBy: 7)..<close]),
+                  name[name.index(after: close)...].hasPrefix(".") else {
+                throw ValidationError("\(flag) \(argument): a join's parent is named inputs[N].name")
+            }
+            parent = n
+            artifact = String(name[name.index(close, offsetBy: 2)...])
+        }
+        guard Pathspec.isIdentifier(artifact) else {
+            throw ValidationError("\(flag) \(argument): '\(artifact)' is not an artifact or parameter name")
+        }
+        let text: String
+        if fromFile {
+            do { text = try String(contentsOfFile: rest, encoding: .utf8) } catch {
+                throw ValidationError("\(flag) \(argument): cannot read \(rest): \(error.localizedDescription)")
+            }
+        } else {
+            text = rest
+        }
+        let value: Value
+        do { value = try Literal.parse(text) } catch {
+            if fromFile { throw ValidationError("\(flag) \(argument): \(rest) is not a value (JSON or a literal): \(error)") }
+            throw ValidationError("\(flag) \(name)=…: not a value\n" + error.pointing(at: text, indent: "  "))
+        }
+        if let parent { byParent[parent, default: [:]][artifact] = value } else { all[artifact] = value }
+    }
+}
+
+/// Prints a spin's outcome for people.
+func describe(_ outcome: SpinOutcome, console: Console) -> String {
+    var lines: [String] = []
+    for t in outcome.tasks {
+        let seconds = String(format: "%.2f s", t.task.duration ?? 0)
+        if t.succeeded {
+            var head = console.paint("✓ \(t.task.pathspec) completed in \(seconds)", "32")
+            if let o = t.original {
+                head += ", against \(o):"
+                lines.append(head)
+                lines.append(t.diff.map { $0.isEmpty ? "  outputs unchanged" : $0.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") } ?? "  (no diff)")
+            } else {
+                lines.append(head + " (the step did not run in \(outcome.source.pathspec), so there is nothing to compare)")
+            }
+        } else {
+            lines.append(console.paint("✗ \(t.task.pathspec) failed after \(seconds): \(t.task.error ?? "unknown error")", "31"))
+        }
+    }
+    return lines.joined(separator: "\n")
+}
+
+func outcomeJSON(_ outcome: SpinOutcome) -> Value {
+    .object(["spin": .string(outcome.run.pathspec.description), "source": .string(outcome.source.pathspec.description),
+             "succeeded": .bool(outcome.succeeded), "changed": .bool(outcome.changed),
+             "tasks": .array(outcome.tasks.map { t in
+                 ["task": .string(t.task.pathspec.description), "status": .string(t.task.status.rawValue),
+                  "original": t.original.map { .string($0.description) } ?? .null,
+                  "error": t.task.error.map { .string($0) } ?? .null,
+                  "diff": t.diff?.jsonValue ?? .null]
+             })])
+}
+
+/// Rebuilds the flow binary when its sources changed, then runs the new one
+/// with the same arguments. Returns when no rebuild was needed.
+func rebuildIfStale(graph: FlowGraph) throws {
+    guard ProcessInfo.processInfo.environment["SPINDLE_REBUILT"] == nil,
+          let build = FlowBuild.locate(binary: currentExecutable(), flowFile: graph.flow.file), build.isStale() else { return }
+    FileHandle.standardError.write(Data("sources changed: rebuilding \(build.product)…\n".utf8))
+    do { try build.rebuild() } catch let f as FlowBuild.Failure {
+        FileHandle.standardError.write(Data((f.output + "\nerror: the build failed; nothing was run\n").utf8))
+        throw ExitCode.failure
+    }
+    setenv("SPINDLE_REBUILT", "1", 1)
+    let argv = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv(build.binary, argv)
+    throw ValidationError("cannot run the rebuilt \(build.binary): \(String(cString: strerror(errno)))")
+}
+
+struct SpinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spin",
+        abstract: "Run one step on the real artifacts of a real run, with changes, and diff its outputs.",
+        discussion: """
+        Parents come from the latest completed run that has them (--run for another, --task to reuse an \
+        earlier task's inputs, --after to take an earlier spin's outputs). Overrides replace inputs: \
+        --set rate=0.05, --set 'layers=[64, 32]', --set-file ratings=small.json; in a join, \
+        --set 'inputs[1].rmse=0.5' changes one parent. Parameters are overridden the same way. \
+        Retry and catch are off unless --with-decorators; timeout stays. The result is stored as a \
+        spin (Flow/spin-N), and its outputs are diffed against the task it re-ran.
+
+        Exit status: 0 when the step succeeded; 1 when it failed; 3 with --fail-on-diff when its outputs changed.
+        """)
+
+    @Argument(help: "The step to spin.") var step: String
+    @Option(name: .customLong("run"), help: "The run to take parents from (default: the latest completed run that has them).")
+    var sourceRun: String?
+    @Option(help: "An earlier task of this step whose inputs to reuse (run/step/task).") var task: String?
+    @Option(help: "Which split of a foreach or branch (default 0).") var index: Int = 0
+    @Flag(help: "Spin every split.") var allSplits = false
+    @Option(name: .customLong("set"), help: ArgumentHelp("Replace an input: name=value (a literal or JSON).", valueName: "name=value"))
+    var sets: [String] = []
+    @Option(name: .customLong("set-file"), help: ArgumentHelp("Replace an input with a JSON file's value.", valueName: "name=FILE"))
+    var setFiles: [String] = []
+    @Flag(help: "Keep the step's retry and catch.") var withDecorators = false
+    @Option(help: "Take this earlier spin's outputs as the parent they replace (e.g. spin-3).") var after: String?
+    @Option(help: "Absolute tolerance for numbers in the diff.") var atol: Double = 0
+    @Option(help: "Relative tolerance for numbers in the diff.") var rtol: Double = 0
+    @Flag(help: "Print the outcome as JSON.") var json = false
+    @Flag(help: "Exit with status 3 when the outputs changed.") var failOnDiff = false
+    @Flag(help: "Do not rebuild the flow when its sources changed.") var noRebuild = false
+    @Flag(help: "Do not echo the step's output.") var quiet = false
+    @Option(help: "How many splits run at once with --all-splits.") var maxWorkers: Int?
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let graph = Spindle.graph
+        var overrides = OverrideParser()
+        for s in sets { try overrides.add(s, fromFile: false) }
+        for s in setFiles { try overrides.add(s, fromFile: true) }
+        var request = SpinRequest(step: step, index: index, allSplits: allSplits, overrides: overrides.all,
+                                  parentOverrides: overrides.byParent, withDecorators: withDecorators,
+                                  tolerance: Tolerance(absolute: atol, relative: rtol),
+                                  maxWorkers: maxWorkers ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let sourceRun {
+            guard let id = RunID(sourceRun), !id.isSpin else { throw ValidationError("--run '\(sourceRun)' is not a run id (use --after for spins)") }
+            request.run = id
+        }
+        if let task { request.task = try flowPathspec(task, flow: graph.flow.name) }
+        if let after {
+            let text = after.hasPrefix("spin-") ? after : (after.split(separator: "/").first { $0.hasPrefix("spin-") }.map(String.init) ?? after)
+            guard let id = RunID(text), id.isSpin else { throw ValidationError("--after '\(after)' is not a spin id (like spin-3)") }
+            request.after = id
+        }
+        if !noRebuild { try rebuildIfStale(graph: graph) }
+        let store = try storeOptions.open(creating: false)
+        let console = Console(echoTaskOutput: !quiet && !json)
+        let engine = SpinEngine(graph: graph, store: store, console: console)
+        let plan = try engine.plan(request)
+        if !json {
+            let what = plan.tasks.count == 1 ? (plan.tasks[0].splits.last.map { "split \($0.index) of \($0.count)" } ?? "")
+                : "\(plan.tasks.count) splits"
+            var line = "spinning \(step)\(what.isEmpty ? "" : " (\(what))") on \(plan.source.pathspec)"
+            if let a = request.after { line += " after \(graph.flow.name)/\(a)" }
+            let changes = overrides.all.map { "\($0.key)=\($0.value.summary(width: 30))" }.sorted()
+                + overrides.byParent.flatMap { i, o in o.map { "inputs[\(i)].\($0.key)=\($0.value.summary(width: 30))" } }.sorted()
+            if !changes.isEmpty { line += " with " + changes.joined(separator: ", ") }
+            console.line(line)
+        }
+        let finalRequest = request
+        let outcome = try runBlocking { try await engine.run(plan, finalRequest) }
+        print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console))
+        if !outcome.succeeded { throw ExitCode.failure }
+        if failOnDiff && outcome.changed { throw ExitCode(3) }
+    }
+}
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two tasks' outputs (any two tasks or spins).",
+        discussion: "Each PATHSPEC is run/step/task, like 3/train/2 or spin-1/train/1. Exit status 3 with --fail-on-diff when they differ.")
+    @Argument(help: "The old task.") var old: String
+    @Argument(help: "The new task.") var new: String
+    @Option(help: "Absolute tolerance for numbers.") var atol: Double = 0
+    @Option(help: "Relative tolerance for numbers.") var rtol: Double = 0
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Exit with status 3 when they differ.") var failOnDiff = false
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let flow = Spindle.graph.flow.name
+        let a = try flowPathspec(old, flow: flow), b = try flowPathspec(new, flow: flow)
+        let diff = try storeOptions.open(creating: false).diffTasks(old: a, new: b, tolerance: Tolerance(absolute: atol, relative: rtol))
+        print(json ? diff.jsonValue.jsonText(pretty: true) : diff.description)
+        if failOnDiff && !diff.isEmpty { throw ExitCode(3) }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import SpindleStore
+import SpindleValue
+
+/// One task a spin ran, with the task of the real run it re-ran and how their outputs differ.
+public struct SpunTask: Sendable {
+    public var task: TaskRecord
+    /// The task of the source run this one re-ran, if the step ran there.
+    public var original: Pathspec?
+    /// Its outputs against the original's (nil without an original, or when the spin failed).
+    public var diff: ValueDiff?
+    public var succeeded: Bool { task.status == .completed }
+}
+
+/// What a spin did.
+public struct SpinOutcome: Sendable {
+    /// The spin, as stored: `Flow/spin-N`.
+    public var run: RunRecord
+    public var tasks: [SpunTask]
+    public var source: RunRecord
+    public var succeeded: Bool { tasks.allSatisfy(\.succeeded) }
+    public var changed: Bool { tasks.contains { !($0.diff?.isEmpty ?? true) } }
+}
+
+/// Runs one step of a flow on the real artifacts of a real run, with
+/// overrides, stores the result as a spin, and diffs it against the task it
+/// re-ran.
+///
+/// ```swift
+/// let engine = SpinEngine(graph: try FlowGraph(flow), store: store, binary: flowBinaryPath)
+/// let outcome = try await engine.spin(SpinRequest(step: "train", overrides: ["rate": 0.05]))
+/// print(outcome.tasks[0].diff!)
+/// ```
+///
+/// Each spun task runs in its own process of the flow binary, as in a run;
+/// retry and catch are off unless `withDecorators`; timeout stays.
+public struct SpinEngine: Sendable {
+    public let graph: FlowGraph
+    public let store: Store
+    public let binary: String
+    public let console: Console
+    public let logLimit: Int
+
+    public init(graph: FlowGraph, store: Store, binary: String = currentExecutable(), console: Console = .silent,
+                logLimit: Int = 1 << 20) {
+        self.graph = graph
+        self.store = store
+        self.binary = binary
+        self.console = console
+        self.logLimit = logLimit
+    }
+
+    /// Plans, runs and diffs the spin.
+    public func spin(_ req: SpinRequest) async throws -> SpinOutcome {
+        let plan = try self.plan(req)
+        return try await run(plan, req)
+    }
+
+    /// Runs a plan made by ``plan(_:)``.
+    public func run(_ plan: SpinPlan, _ req: SpinRequest) async throws -> SpinOutcome {
+        let step = graph.step(req.step)!
+        var overridesValue: [(String, Value)] = []
+        // Parameter names change the spin's parameters (see plan); the rest replace inputs.
+        let parameterNames = Set(graph.flow.parameters.map(\.name))
+        let inputOverrides = req.overrides.filter { !parameterNames.contains($0.key) }
+        if !inputOverrides.isEmpty {
+            overridesValue.append(("*", .object(.init(inputOverrides.sorted { $0.key < $1.key }, uniquingKeysWith: { a, _ in a }))))
+        }
+        let parents = plan.tasks.first?.parents ?? []
+        for (i, o) in req.parentOverrides.sorted(by: { $0.key < $1.key }) where i < parents.count {
+            overridesValue.append((parents[i].description, .object(.init(o.sorted { $0.key < $1.key }, uniquingKeysWith: { a, _ in a }))))
+        }
+        let inputs: Value? = overridesValue.isEmpty ? nil : .object(.init(overridesValue, uniquingKeysWith: { a, _ in a }))
+        let recorded: Value? = req.overrides.isEmpty && req.parentOverrides.isEmpty ? nil
+            : .object(.init((req.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+                + req.parentOverrides.sorted { $0.key < $1.key }.flatMap { i, o in o.sorted { $0.key < $1.key }.map { ("inputs[\(i)].\($0.key)", $0.value) } },
+                uniquingKeysWith: { a, _ in a }))
+        let spin = try store.createRun(.init(flow: graph.flow.name, isSpin: true, parameters: plan.parameters,
+                                             graph: graph.descriptionValue.jsonText(), origin: plan.source.id,
+                                             originTask: plan.tasks.count == 1 ? plan.tasks[0].original?.pathspec.description : nil,
+                                             overrides: recorded, binary: binary))
+        var file: String?
+        if let inputs {
+            let dir = store.root.appendingPathComponent("tmp")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let path = dir.appendingPathComponent("\(graph.flow.name)-\(spin.id)-overrides.spnv").path
+            try Data(ArtifactCodec.encode(inputs)).write(to: URL(fileURLWithPath: path))
+            file = path
+        }
+        let overridesFile = file
+        defer { if let overridesFile { try? FileManager.default.removeItem(atPath: overridesFile) } }
+
+        let registry = ChildRegistry()
+        let spun = try await withThrowingTaskGroup(of: SpunTask.self) { group in
+            var results: [SpunTask] = []
+            var next = 0
+            func start(_ i: Int) {
+                let planned = plan.tasks[i]
+                let id = i + 1
+                group.addTask {
+                    try await self.runTask(planned, id: id, step: step, spin: spin, req: req,
+                                           overridesFile: overridesFile, registry: registry)
+                }
+            }
+            while next < min(req.maxWorkers, plan.tasks.count) { start(next); next += 1 }
+            while let r = try await group.next() {
+                results.append(r)
+                if next < plan.tasks.count { start(next); next += 1 }
+            }
+            return results.sorted { $0.task.id < $1.task.id }
+        }
+        let ok = spun.allSatisfy(\.succeeded)
+        try store.finishRun(flow: spin.flow, id: spin.id, status: ok ? .completed : .failed,
+                            error: ok ? nil : spun.first { !$0.succeeded }?.task.error)
+        return SpinOutcome(run: try store.run(flow: spin.flow, id: spin.id), tasks: spun, source: plan.source)
+    }
+
+    func runTask(_ planned: PlannedSpin, id: Int, step: Step, spin: RunRecord, req: SpinRequest,
+                 overridesFile: String?, registry: ChildRegistry) async throws -> SpunTask {
+        let pathspec = Pathspec(flow: spin.flow, run: spin.id, step: step.name, task: id)
+        let attempts = req.withDecorators ? step.retry.count + 1 : 1
+        var record: TaskRecord?
+        for attempt in 0..<attempts {
+            try store.startTask(TaskRecord(flow: spin.flow, run: spin.id, step: step.name, id: id, attempt: attempt,
+                                           parents: planned.parents, splits: planned.splits,
+                                           origin: planned.original?.pathspec))
+            let last = attempt == attempts - 1
+            let inv = TaskInvocation(store: store.root.path, flow: spin.flow, run: spin.id, step: step.name, task: id,
+                                     attempt: attempt, parents: planned.parents, splits: planned.splits,
+                                     catchArtifact: req.withDecorators && last ? step.catchArtifact : nil,
+                                     overridesFile: overridesFile)
+            let result = await TaskLauncher.run(inv, binary: binary, timeout: step.timeout, logLimit: logLimit,
+                                                console: console, registry: registry, label: "\(step.name)/\(id)")
+            try? store.saveLog(task: pathspec, attempt: attempt, stdout: result.stdout, stderr: result.stderr,
+                               truncated: result.truncated)
+            record = try? store.task(pathspec)
+            if result.status.succeeded, record?.status == .completed { break }
+            let reason = TaskLauncher.failureReason(result, record: record, timeout: step.timeout)
+            try store.failTask(pathspec, error: reason)
+            record = try store.task(pathspec)
+            if attempt < attempts - 1, step.retry.delay > .zero { try await Task.sleep(for: step.retry.delay) }
+        }
+        let final = try record ?? store.task(pathspec)
+        var diff: ValueDiff?
+        if final.status == .completed, let original = planned.original, original.status == .completed {
+            diff = try store.diffTasks(old: original.pathspec, new: pathspec, tolerance: req.tolerance)
+        }
+        return SpunTask(task: final, original: planned.original?.pathspec, diff: diff)
+    }
+}

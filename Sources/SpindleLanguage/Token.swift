@@ -1,0 +1,54 @@
+/// One token of the shell language, with where it starts in the line.
+public struct Token: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case integer(Int64)
+        case double(Double)
+        case string(String)
+        case identifier(String)
+        /// Punctuation and operators: `[ ] { } ( ) , : . = + - * / % < > <= >= == != ! && || ..`
+        case symbol(String)
+        case end
+    }
+
+    public let kind: Kind
+    /// The offset of the token's first character, in characters from the start of the line.
+    public let column: Int
+    /// The token's source text.
+    public let text: String
+
+    /// How the token reads in an error message: `'foo'`, `number 3`, `end of line`.
+    public var described: String {
+        switch kind {
+        case .end: "end of line"
+        case .integer, .double: "number \(text)"
+        case .string: "string \(text)"
+        case .identifier(let n): "'\(n)'"
+        case .symbol(let s): "'\(s)'"
+        }
+    }
+}
+
+/// A mistake in a line of the shell language, at a column.
+public struct SyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    /// Where, in characters from the start of the line.
+    public let column: Int
+
+    public init(_ message: String, column: Int) {
+        self.message = message
+        self.column = column
+    }
+
+    public var description: String { "syntax error at column \(column + 1): \(message)" }
+
+    /// The line with a caret under the column, then the message:
+    ///
+    /// ```
+    /// rate = [1, 2
+    ///             ^ expected ']' to close the array opened at column 8, found end of line
+    /// ```
+    public func pointing(at line: String, indent: String = "") -> String {
+        let caretColumn = min(column, line.count)
+        return indent + line + "\n" + indent + String(repeating: " ", count: caretColumn) + "^ " + message
+    }
+}
