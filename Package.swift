@@ -69,7 +69,8 @@ let package = Package(
 
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),
-        .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow"]),
+        .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
+        .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SpindleStore", "SpindleValue"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SpindleFlow
 import SpindleStore
 import SpindleValue
 
@@ -9,7 +10,7 @@ public struct SpindleTool: ParsableCommand {
         commandName: "spindle",
         abstract: "Browse a Spindle store: its flows, runs, tasks, artifacts and logs.",
         discussion: "The store is .spindle in this directory or above it, or --store PATH, or $SPINDLE_STORE.",
-        subcommands: [FlowsTool.self, RunsTool.self, ShowTool.self, LogsTool.self])
+        subcommands: [FlowsTool.self, RunsTool.self, ShowTool.self, LogsTool.self, DiffTool.self, GCTool.self])
 
     public init() {}
 }
@@ -70,4 +71,50 @@ struct LogsTool: ParsableCommand {
         let spec = try Pathspec(parsing: pathspec)
         print(try Browse.logs(spec, store: try storeOptions.open(creating: false), json: json))
     }
+}
+
+struct DiffTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "Compare two tasks' outputs (any two tasks or spins).",
+        discussion: "Exit status 3 with --fail-on-diff when they differ.")
+    @Argument(help: "The old task: Flow/run/step/task.") var old: String
+    @Argument(help: "The new task: Flow/run/step/task.") var new: String
+    @Option(help: "Absolute tolerance for numbers.") var atol: Double = 0
+    @Option(help: "Relative tolerance for numbers.") var rtol: Double = 0
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Exit with status 3 when they differ.") var failOnDiff = false
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let a = try Pathspec(parsing: old), b = try Pathspec(parsing: new)
+        let diff = try storeOptions.open(creating: false).diffTasks(old: a, new: b, tolerance: Tolerance(absolute: atol, relative: rtol))
+        print(json ? diff.jsonValue.jsonText(pretty: true) : diff.description)
+        if failOnDiff && !diff.isEmpty { throw ExitCode(3) }
+    }
+}
+
+struct GCTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc", abstract: "Remove old spins, then artifact bytes nothing uses any more.",
+        discussion: "Never removes a blob that a run or a remaining spin uses. AGE is a number with a unit: 30m, 12h, 7d (default 7d).")
+    @Option(help: "Remove spins older than this.") var olderThan: String = "7d"
+    @Flag(help: "Say what would be removed, and remove nothing.") var dryRun = false
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let age = try parseAge(olderThan)
+        let report = try storeOptions.open(creating: false).collectGarbage(spinsOlderThan: age, dryRun: dryRun)
+        let verb = dryRun ? "would remove" : "removed"
+        print("\(verb) \(report.spins.count) spin\(report.spins.count == 1 ? "" : "s") and \(report.blobs) blob\(report.blobs == 1 ? "" : "s") (\(NumberFormatting.count(report.bytes)) bytes)")
+        for s in report.spins { print("  \(s)") }
+    }
+}
+
+/// `30s`, `30m`, `12h`, `7d` as seconds.
+func parseAge(_ text: String) throws -> TimeInterval {
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+    guard let unit = text.last, let scale = units[unit], let n = Double(text.dropLast()), n >= 0 else {
+        throw ValidationError("'\(text)' is not an age; write a number and a unit: 30m, 12h, 7d")
+    }
+    return n * scale
 }

@@ -10,8 +10,10 @@ public struct RunOptions: Sendable {
     /// How many tasks may run at once.
     public var maxWorkers: Int
     public var tags: [String]
-    /// The flow binary, which runs each task as `BINARY _task …`.
+    /// The flow binary, recorded with the run so tools can spin it later.
     public var binary: String
+    /// What runs each task (default: a subprocess of `binary`).
+    public var executor: (any TaskExecutor)?
     /// When resuming: the run to clone from, and the step to re-run from.
     public var resume: Resume?
     /// How long a task's stdout and stderr may grow in the store (each; the end is kept).
@@ -35,6 +37,7 @@ public struct RunOptions: Sendable {
         self.binary = binary
         self.resume = resume
         self.logLimit = logLimit
+        self.executor = nil
     }
 }
 
@@ -101,7 +104,8 @@ struct PlannedTask {
 }
 
 /// Ends every running child on Ctrl-C; shared with the signal handler.
-final class ChildRegistry: Sendable {
+public final class ChildRegistry: Sendable {
+    public init() {}
     let children = Mutex<[Int: ChildProcess]>([:])
     func add(_ id: Int, _ c: ChildProcess) { children.withLock { $0[id] = c } }
     func remove(_ id: Int) { _ = children.withLock { $0.removeValue(forKey: id) } }
@@ -270,16 +274,13 @@ final class Scheduler {
         let inv = TaskInvocation(store: store.root.path, flow: run.flow, run: run.id, step: step.name, task: id,
                                  attempt: r.attempt, parents: r.planned.parents, splits: r.planned.splits,
                                  catchArtifact: last ? step.catchArtifact : nil)
-        let binary = runtime.options.binary
+        let executor = runtime.options.executor ?? SubprocessExecutor(binary: runtime.options.binary)
         let limit = runtime.options.logLimit
         let console = self.console
         let registry = self.registry
         let sink = self.sink
-        let timeout = step.timeout
-        let label = "\(step.name)/\(id)"
         Task.detached {
-            let r = await TaskLauncher.run(inv, binary: binary, timeout: timeout, logLimit: limit, console: console,
-                                           registry: registry, label: label)
+            let r = await executor.execute(inv, step: step, logLimit: limit, console: console, registry: registry)
             sink.yield(.exited(id: id, result: r))
         }
     }

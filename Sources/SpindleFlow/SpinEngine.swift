@@ -37,15 +37,19 @@ public struct SpinOutcome: Sendable {
 public struct SpinEngine: Sendable {
     public let graph: FlowGraph
     public let store: Store
+    /// The flow binary, recorded with the spin.
     public let binary: String
+    public let executor: any TaskExecutor
     public let console: Console
     public let logLimit: Int
 
-    public init(graph: FlowGraph, store: Store, binary: String = currentExecutable(), console: Console = .silent,
-                logLimit: Int = 1 << 20) {
+    /// A spin engine whose tasks run as subprocesses of `binary` (or through `executor`).
+    public init(graph: FlowGraph, store: Store, binary: String = currentExecutable(), executor: (any TaskExecutor)? = nil,
+                console: Console = .silent, logLimit: Int = 1 << 20) {
         self.graph = graph
         self.store = store
         self.binary = binary
+        self.executor = executor ?? SubprocessExecutor(binary: binary)
         self.console = console
         self.logLimit = logLimit
     }
@@ -60,9 +64,12 @@ public struct SpinEngine: Sendable {
     public func run(_ plan: SpinPlan, _ req: SpinRequest) async throws -> SpinOutcome {
         let step = graph.step(req.step)!
         var overridesValue: [(String, Value)] = []
-        // Parameter names change the spin's parameters (see plan); the rest replace inputs.
+        // A parameter's name changes the spin's parameters (see plan), and the input
+        // artifact of that name too when a parent has one; the other names replace inputs.
         let parameterNames = Set(graph.flow.parameters.map(\.name))
-        let inputOverrides = req.overrides.filter { !parameterNames.contains($0.key) }
+        var parentArtifacts = Set<String>()
+        for p in plan.tasks.first?.parents ?? [] { parentArtifacts.formUnion(try store.artifacts(of: p).map(\.name)) }
+        let inputOverrides = req.overrides.filter { !parameterNames.contains($0.key) || parentArtifacts.contains($0.key) }
         if !inputOverrides.isEmpty {
             overridesValue.append(("*", .object(.init(inputOverrides.sorted { $0.key < $1.key }, uniquingKeysWith: { a, _ in a }))))
         }
@@ -129,8 +136,7 @@ public struct SpinEngine: Sendable {
                                      attempt: attempt, parents: planned.parents, splits: planned.splits,
                                      catchArtifact: req.withDecorators && last ? step.catchArtifact : nil,
                                      overridesFile: overridesFile)
-            let result = await TaskLauncher.run(inv, binary: binary, timeout: step.timeout, logLimit: logLimit,
-                                                console: console, registry: registry, label: "\(step.name)/\(id)")
+            let result = await executor.execute(inv, step: step, logLimit: logLimit, console: console, registry: registry)
             try? store.saveLog(task: pathspec, attempt: attempt, stdout: result.stdout, stderr: result.stderr,
                                truncated: result.truncated)
             record = try? store.task(pathspec)

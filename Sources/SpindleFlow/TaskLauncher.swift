@@ -2,12 +2,12 @@ import Foundation
 import SpindleStore
 
 /// How one attempt of a task went, as the runtime saw it from outside.
-struct AttemptResult: Sendable {
-    var status: ExitStatus
-    var timedOut: Bool
-    var stdout: String
-    var stderr: String
-    var truncated: Bool
+public struct AttemptResult: Sendable {
+    public var status: ExitStatus
+    public var timedOut: Bool
+    public var stdout: String
+    public var stderr: String
+    public var truncated: Bool
 }
 
 /// Runs one attempt of a task as a subprocess of the flow binary: streams its

@@ -32,6 +32,12 @@ extension Value {
         }
     }
 
+    /// The summary led by the type name, once: `Int 3`, `Array 2 [1, 2]`, `[Double] 1 000 · min …`.
+    public func typedSummary(width: Int = 80) -> String {
+        let s = summary(width: max(12, width - typeName.count - 1))
+        return s.hasPrefix(typeName) ? s : "\(typeName) \(s)"
+    }
+
     /// A short form for use inside another summary: scalars in full, collections by type and size.
     var inlineSummary: String {
         switch self {

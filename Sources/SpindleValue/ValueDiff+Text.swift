@@ -23,8 +23,8 @@ extension ValueChange: CustomStringConvertible {
 
     public var description: String {
         switch kind {
-        case .added(let v): return "+ \(place): \(v.typeName) \(v.summary(width: 60))"
-        case .removed(let v): return "- \(place): \(v.typeName) \(v.summary(width: 60))"
+        case .added(let v): return "+ \(place): \(v.typedSummary(width: 60))"
+        case .removed(let v): return "- \(place): \(v.typedSummary(width: 60))"
         case .typeChanged(let o, let n):
             return "~ \(place): \(o.typeName) → \(n.typeName) (\(o.summary(width: 30)) → \(n.summary(width: 30)))"
         case .scalar(let o, let n):

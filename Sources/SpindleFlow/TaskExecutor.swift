@@ -1,0 +1,34 @@
+import Foundation
+
+/// Runs one attempt of a task. The runtime and spin hand every task to one;
+/// local subprocesses are the first implementation, and a container or batch
+/// executor would run the same `_task` command elsewhere against a shared store.
+public protocol TaskExecutor: Sendable {
+    func execute(_ inv: TaskInvocation, step: Step, logLimit: Int, console: Console, registry: ChildRegistry) async -> AttemptResult
+}
+
+/// Each attempt in its own process of the flow binary: a crash fails one
+/// task, output is captured, and a timeout kills the process group.
+public struct SubprocessExecutor: TaskExecutor {
+    /// The flow binary, which runs each task as `BINARY _task …`.
+    public let binary: String
+    public init(binary: String = currentExecutable()) { self.binary = binary }
+
+    public func execute(_ inv: TaskInvocation, step: Step, logLimit: Int, console: Console, registry: ChildRegistry) async -> AttemptResult {
+        await TaskLauncher.run(inv, binary: binary, timeout: step.timeout, logLimit: logLimit, console: console,
+                               registry: registry, label: "\(inv.step)/\(inv.task)")
+    }
+}
+
+/// Each attempt in this process: no binary needed, so a flow's own tests can
+/// run and spin its steps directly. A crash ends the whole process, output is
+/// not captured, and timeouts are not enforced; use it for tests, not runs.
+public struct InProcessExecutor: TaskExecutor {
+    public let graph: FlowGraph
+    public init(graph: FlowGraph) { self.graph = graph }
+
+    public func execute(_ inv: TaskInvocation, step: Step, logLimit: Int, console: Console, registry: ChildRegistry) async -> AttemptResult {
+        let code = await TaskProcess.execute(inv, graph: graph)
+        return AttemptResult(status: ExitStatus(code: code, signal: nil), timedOut: false, stdout: "", stderr: "", truncated: false)
+    }
+}
