@@ -1,0 +1,239 @@
+import Foundation
+import OrderedCollections
+import SpindleValue
+
+/// The shell language's functions. Statistics skip NaN elements (as pandas
+/// does); `count(isnan(x))` counts them.
+enum Builtins {
+    struct Function: Sendable {
+        let arity: ClosedRange<Int>
+        let help: String
+        let body: @Sendable ([Value], Int) throws(EvalError) -> Value
+    }
+
+    static let names: [String] = Array(table.keys).sorted()
+
+    /// One line of help per function, for the shell's `help functions`.
+    static var helpLines: [String] { names.map { "\($0.padding(toLength: 11, withPad: " ", startingAt: 0)) \(table[$0]!.help)" } }
+
+    static func call(_ name: String, _ args: [Value], column: Int) throws(EvalError) -> Value {
+        guard let f = table[name] else {
+            throw EvalError("no function '\(name)'\(suggestion(name, names))", column: column)
+        }
+        guard f.arity.contains(args.count) else {
+            let want = f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound) to \(f.arity.upperBound)"
+            throw EvalError("\(name) takes \(want) argument\(f.arity.upperBound == 1 ? "" : "s"), given \(args.count): \(f.help)", column: column)
+        }
+        return try f.body(args, column)
+    }
+
+    static func numbers(_ v: Value, _ fn: String, _ column: Int) throws(EvalError) -> NumericArray {
+        if let d = v.doubleValue { return NumericArray([d]) }
+        guard let n = Arithmetic.numeric(v) else {
+            throw EvalError("\(fn) needs numbers or a numeric array, found \(v.typeName)", column: column)
+        }
+        return n
+    }
+
+    static func integer(_ v: Value, _ what: String, _ column: Int) throws(EvalError) -> Int {
+        guard case .int(let i) = v else { throw EvalError("\(what) must be an integer, found \(v.typeName)", column: column) }
+        return Int(i)
+    }
+
+    static func statistic(_ name: String, _ help: String, _ pick: @escaping @Sendable (NumericArray.Statistics) -> Double) -> Function {
+        Function(arity: 1...1, help: help) { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let n = try numbers(a[0], name, c)
+            return .double(pick(n.statistics()))
+        }
+    }
+
+    /// Applies `f` to a number or to each element of a numeric array.
+    static func map(_ name: String, _ help: String, _ f: @escaping @Sendable (Double) -> Double) -> Function {
+        Function(arity: 1...1, help: help) { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if let d = a[0].doubleValue { return .double(f(d)) }
+            let n = try numbers(a[0], name, c)
+            return .numeric(try! NumericArray(storage: .float64(n.doubles().map(f)), shape: n.shape))
+        }
+    }
+
+    static func headTail(_ name: String, fromEnd: Bool) -> Function {
+        Function(arity: 1...2, help: "\(name)(x, n = 5): the \(fromEnd ? "last" : "first") n elements") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let n = a.count > 1 ? try integer(a[1], "n", c) : 5
+            guard let count = a[0].kind == .object ? nil : (a[0].kind == .numeric ? Arithmetic.numeric(a[0])?.indices.count : a[0].count) else {
+                throw EvalError("\(name) needs an array or a string, found \(a[0].typeName)", column: c)
+            }
+            let lo = fromEnd ? max(0, count - n) : 0, hi = fromEnd ? count : min(count, n)
+            return try Evaluator(environment: Variables()).slice(a[0], .int(Int64(lo)), .int(Int64(hi)), column: c)
+        }
+    }
+
+    static let table: [String: Function] = [
+        "len": Function(arity: 1...1, help: "len(x): the number of elements, members or characters") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if case .numeric(let n) = a[0] { return .int(Int64(n.indices.count)) }
+            guard let n = a[0].count else { throw EvalError("len needs a collection, found \(a[0].typeName)", column: c) }
+            return .int(Int64(n))
+        },
+        "sum": Function(arity: 1...1, help: "sum(x): the sum of the elements (NaN skipped)") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let n = try numbers(a[0], "sum", c)
+            if case .int64(let xs) = n.storage {
+                var s: Int64 = 0
+                for x in xs {
+                    let r = s.addingReportingOverflow(x)
+                    guard !r.overflow else { return .double(xs.reduce(0.0) { $0 + Double($1) }) }
+                    s = r.partialValue
+                }
+                return .int(s)
+            }
+            var s = 0.0
+            for x in n.doubles() where !x.isNaN { s += x }
+            return .double(s)
+        },
+        "mean": statistic("mean", "mean(x): the mean (NaN skipped)") { $0.mean },
+        "std": statistic("std", "std(x): the population standard deviation (NaN skipped)") { $0.standardDeviation },
+        "min": statistic("min", "min(x): the smallest element (NaN skipped)") { $0.min },
+        "max": statistic("max", "max(x): the largest element (NaN skipped)") { $0.max },
+        "median": Function(arity: 1...1, help: "median(x): the middle value (NaN skipped)") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            .double(try numbers(a[0], "median", c).quantiles([0.5])[0])
+        },
+        "percentile": Function(arity: 2...2, help: "percentile(x, p): the p-th percentile, p in 0…100") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            guard let p = a[1].doubleValue, (0...100).contains(p) else { throw EvalError("p must be a number from 0 to 100", column: c) }
+            return .double(try numbers(a[0], "percentile", c).quantiles([p / 100])[0])
+        },
+        "describe": Function(arity: 1...1, help: "describe(x): count, NaNs, mean, std, min, quartiles, max") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let n = try numbers(a[0], "describe", c)
+            let s = n.statistics()
+            let q = n.quantiles([0.25, 0.5, 0.75])
+            return .object(["count": .int(Int64(s.count)), "nan": .int(Int64(s.nanCount)), "mean": .double(s.mean),
+                            "std": .double(s.standardDeviation), "min": .double(s.min), "25%": .double(q[0]),
+                            "50%": .double(q[1]), "75%": .double(q[2]), "max": .double(s.max)])
+        },
+        "head": headTail("head", fromEnd: false),
+        "tail": headTail("tail", fromEnd: true),
+        "keys": Function(arity: 1...1, help: "keys(o): an object's keys") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            guard case .object(let o) = a[0] else { throw EvalError("keys needs an object, found \(a[0].typeName)", column: c) }
+            return .array(o.keys.map { .string($0) })
+        },
+        "values": Function(arity: 1...1, help: "values(o): an object's values") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            guard case .object(let o) = a[0] else { throw EvalError("values needs an object, found \(a[0].typeName)", column: c) }
+            return Literal.packed(Array(o.values))
+        },
+        "type": Function(arity: 1...1, help: "type(x): the type's name") { (a: [Value], _: Int) throws(EvalError) -> Value in
+            .string(a[0].typeName)
+        },
+        "shape": Function(arity: 1...1, help: "shape(x): the extent of each dimension") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if case .numeric(let n) = a[0] { return .numeric(NumericArray(n.shape)) }
+            guard let n = a[0].count else { throw EvalError("shape needs an array, found \(a[0].typeName)", column: c) }
+            return .numeric(NumericArray([n]))
+        },
+        "reshape": Function(arity: 2...2, help: "reshape(x, [rows, cols]): the same elements in another shape") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let n = try numbers(a[0], "reshape", c)
+            guard let s = Arithmetic.numeric(a[1]), Arithmetic.isInteger(s) else { throw EvalError("the shape must be a list of integers", column: c) }
+            do { return .numeric(try n.reshaped((0..<s.count).map { Int(s.double(at: $0)) })) } catch {
+                throw EvalError("\(error)", column: c)
+            }
+        },
+        "sort": Function(arity: 1...1, help: "sort(x): the elements in ascending order") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if let n = Arithmetic.numeric(a[0]) {
+                if case .int64(let xs) = n.storage { return .numeric(NumericArray(xs.sorted())) }
+                return .numeric(NumericArray(n.doubles().sorted { $0 < $1 || ($1.isNaN && !$0.isNaN) }))
+            }
+            guard case .array(let xs) = a[0], xs.allSatisfy({ if case .string = $0 { true } else { false } }) else {
+                throw EvalError("sort needs numbers or strings, found \(a[0].typeName)", column: c)
+            }
+            return .array(xs.sorted { if case .string(let x) = $0, case .string(let y) = $1 { x < y } else { false } })
+        },
+        "unique": Function(arity: 1...1, help: "unique(x): the distinct elements, sorted") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if let n = Arithmetic.numeric(a[0]) {
+                if case .int64(let xs) = n.storage { return .numeric(NumericArray(Array(Set(xs)).sorted())) }
+                if case .bool(let xs) = n.storage { return .numeric(NumericArray(Array(Set(xs)).sorted { !$0 && $1 })) }
+                return .numeric(NumericArray(Array(Set(n.doubles().filter { !$0.isNaN })).sorted()))
+            }
+            guard case .array(let xs) = a[0] else { throw EvalError("unique needs an array, found \(a[0].typeName)", column: c) }
+            var seen: [Value] = []
+            for x in xs where !seen.contains(x) { seen.append(x) }
+            return .array(seen)
+        },
+        "reverse": Function(arity: 1...1, help: "reverse(x): the elements in reverse order") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if case .array(let xs) = a[0] { return .array(xs.reversed()) }
+            if case .string(let s) = a[0] { return .string(String(s.reversed())) }
+            let n = try numbers(a[0], "reverse", c)
+            return Literal.packed((0..<n.indices.count).reversed().map { n.element(at: $0) })
+        },
+        "abs": map("abs", "abs(x): absolute value, element-wise") { Swift.abs($0) },
+        "sqrt": map("sqrt", "sqrt(x): square root, element-wise") { $0.squareRoot() },
+        "log": map("log", "log(x): natural logarithm, element-wise") { Foundation.log($0) },
+        "exp": map("exp", "exp(x): e to the x, element-wise") { Foundation.exp($0) },
+        "round": map("round", "round(x): to the nearest integer, element-wise") { $0.rounded() },
+        "isnan": Function(arity: 1...1, help: "isnan(x): whether each element is NaN") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if let d = a[0].doubleValue { return .bool(d.isNaN) }
+            let n = try numbers(a[0], "isnan", c)
+            return .numeric(try! NumericArray(storage: .bool(n.doubles().map(\.isNaN)), shape: n.shape))
+        },
+        "clip": Function(arity: 3...3, help: "clip(x, lo, hi): each element limited to lo…hi") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            guard let lo = a[1].doubleValue, let hi = a[2].doubleValue else { throw EvalError("lo and hi must be numbers", column: c) }
+            if let d = a[0].doubleValue { return .double(Swift.min(Swift.max(d, lo), hi)) }
+            let n = try numbers(a[0], "clip", c)
+            return .numeric(try! NumericArray(storage: .float64(n.doubles().map { Swift.min(Swift.max($0, lo), hi) }), shape: n.shape))
+        },
+        "argmin": Function(arity: 1...1, help: "argmin(x): the position of the smallest element") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let xs = try numbers(a[0], "argmin", c).doubles()
+            guard let i = xs.indices.filter({ !xs[$0].isNaN }).min(by: { xs[$0] < xs[$1] }) else { return .null }
+            return .int(Int64(i))
+        },
+        "argmax": Function(arity: 1...1, help: "argmax(x): the position of the largest element") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let xs = try numbers(a[0], "argmax", c).doubles()
+            guard let i = xs.indices.filter({ !xs[$0].isNaN }).max(by: { xs[$0] < xs[$1] }) else { return .null }
+            return .int(Int64(i))
+        },
+        "count": Function(arity: 1...1, help: "count(mask): how many elements are true") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            guard let n = Arithmetic.numeric(a[0]), case .bool(let xs) = n.storage else {
+                throw EvalError("count needs a [Bool] mask (like x > 0), found \(a[0].typeName)", column: c)
+            }
+            return .int(Int64(xs.reduce(0) { $0 + ($1 ? 1 : 0) }))
+        },
+        "any": Function(arity: 1...1, help: "any(mask): whether any element is true") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            guard let n = Arithmetic.numeric(a[0]), case .bool(let xs) = n.storage else { throw EvalError("any needs a [Bool] mask", column: c) }
+            return .bool(xs.contains(true))
+        },
+        "all": Function(arity: 1...1, help: "all(mask): whether every element is true") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            guard let n = Arithmetic.numeric(a[0]), case .bool(let xs) = n.storage else { throw EvalError("all needs a [Bool] mask", column: c) }
+            return .bool(!xs.contains(false))
+        },
+        "range": Function(arity: 1...2, help: "range(n) or range(a, b): the integers a…b-1") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let lo = a.count == 2 ? try integer(a[0], "a", c) : 0
+            let hi = try integer(a[a.count - 1], a.count == 2 ? "b" : "n", c)
+            guard hi - lo <= 100_000_000 else { throw EvalError("range is limited to 100 000 000 elements", column: c) }
+            return .numeric(NumericArray(hi > lo ? Array(Int64(lo)..<Int64(hi)) : []))
+        },
+        "zeros": Function(arity: 1...1, help: "zeros(n): n zeros") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let n = try integer(a[0], "n", c)
+            guard (0...100_000_000).contains(n) else { throw EvalError("n must be 0…100 000 000", column: c) }
+            return .numeric(NumericArray([Double](repeating: 0, count: n)))
+        },
+        "ones": Function(arity: 1...1, help: "ones(n): n ones") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            let n = try integer(a[0], "n", c)
+            guard (0...100_000_000).contains(n) else { throw EvalError("n must be 0…100 000 000", column: c) }
+            return .numeric(NumericArray([Double](repeating: 1, count: n)))
+        },
+        "float": Function(arity: 1...1, help: "float(x): as Double (element-wise)") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if let d = a[0].doubleValue { return .double(d) }
+            if case .string(let s) = a[0], let d = Double(s) { return .double(d) }
+            let n = try numbers(a[0], "float", c)
+            return .numeric(try! NumericArray(storage: .float64(n.doubles()), shape: n.shape))
+        },
+        "int": Function(arity: 1...1, help: "int(x): as Int, rounding toward zero") { (a: [Value], c: Int) throws(EvalError) -> Value in
+            if case .string(let s) = a[0], let i = Int64(s) { return .int(i) }
+            guard let d = a[0].doubleValue, d.isFinite, abs(d) < 9.2e18 else {
+                throw EvalError("int needs a finite number, found \(a[0].summary(width: 30))", column: c)
+            }
+            return .int(Int64(d))
+        },
+        "str": Function(arity: 1...1, help: "str(x): x as text") { (a: [Value], _: Int) throws(EvalError) -> Value in
+            if case .string = a[0] { return a[0] }
+            return .string(a[0].summary(width: 10_000))
+        },
+        "json": Function(arity: 1...1, help: "json(x): x as JSON text") { (a: [Value], _: Int) throws(EvalError) -> Value in
+            .string(a[0].jsonText())
+        },
+    ]
+}

@@ -1,0 +1,40 @@
+/// A line that parsed but cannot be evaluated, at the column of the part at fault.
+public struct EvalError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public let column: Int
+
+    public init(_ message: String, column: Int) {
+        self.message = message
+        self.column = column
+    }
+
+    public var description: String { message }
+
+    /// The line with a caret under the column, then the message.
+    public func pointing(at line: String, indent: String = "") -> String {
+        indent + line + "\n" + indent + String(repeating: " ", count: min(column, line.count)) + "^ " + message
+    }
+}
+
+/// The closest of `candidates` to `name`, when close enough to be a typo.
+func nearest(_ name: String, in candidates: [String]) -> String? {
+    func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        for i in 1...a.count {
+            var cur = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
+            prev = cur
+        }
+        return prev[b.count]
+    }
+    let n = Array(name.lowercased())
+    let best = candidates.map { ($0, distance(n, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
+    guard let best, best.1 <= max(2, name.count / 3) else { return nil }
+    return best.0
+}
+
+func suggestion(_ name: String, _ candidates: [String]) -> String {
+    nearest(name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+}
