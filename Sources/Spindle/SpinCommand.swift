@@ -46,6 +46,32 @@ struct OverrideParser {
         }
         if let parent { byParent[parent, default: [:]][artifact] = value } else { all[artifact] = value }
     }
+
+    /// Overrides from a file in the artifact format: an object of `name` or
+    /// `inputs[N].name` to value (how the shell hands its changed variables to spin).
+    mutating func add(contentsOf path: String) throws {
+        let value: Value
+        do { value = try ArtifactCodec.decode(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw ValidationError("--overrides-file \(path): \(error)")
+        }
+        guard case .object(let o) = value else { throw ValidationError("--overrides-file \(path): not an object") }
+        for (key, v) in o {
+            if key.hasPrefix("inputs["), let close = key.firstIndex(of: "]"),
+               let n = Int(key[key.index(key.startIndex, offsetBy: 7)..<close]) {
+                byParent[n, default: [:]][String(key[key.index(close, offsetBy: 2)...])] = v
+            } else {
+                all[key] = v
+            }
+        }
+    }
+}
+
+/// Set from a signal handler, read after the work it interrupted.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// Prints a spin's outcome for people.
@@ -130,6 +156,8 @@ struct SpinCommand: ParsableCommand {
     @Flag(help: "Do not rebuild the flow when its sources changed.") var noRebuild = false
     @Flag(help: "Do not echo the step's output.") var quiet = false
     @Option(help: "How many splits run at once with --all-splits.") var maxWorkers: Int?
+    @Option(help: .hidden) var overridesFile: String?
+    @Option(help: .hidden) var report: String?
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
@@ -137,6 +165,7 @@ struct SpinCommand: ParsableCommand {
         var overrides = OverrideParser()
         for s in sets { try overrides.add(s, fromFile: false) }
         for s in setFiles { try overrides.add(s, fromFile: true) }
+        if let overridesFile { try overrides.add(contentsOf: overridesFile) }
         var request = SpinRequest(step: step, index: index, allSplits: allSplits, overrides: overrides.all,
                                   parentOverrides: overrides.byParent, withDecorators: withDecorators,
                                   tolerance: Tolerance(absolute: atol, relative: rtol),
@@ -167,7 +196,27 @@ struct SpinCommand: ParsableCommand {
             console.line(line)
         }
         let finalRequest = request
-        let outcome = try runBlocking { try await engine.run(plan, finalRequest) }
+        // Ctrl-C ends the step's process; the spin is recorded as failed and we exit 130.
+        let registry = ChildRegistry()
+        let interrupted = InterruptFlag()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            interrupted.set()
+            registry.killAll(SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
+        }
+        source.resume()
+        let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
+        source.cancel()
+        if let report {
+            try Data(outcomeJSON(outcome).jsonText().utf8).write(to: URL(fileURLWithPath: report))
+        }
+        if interrupted.isSet {
+            try store.finishRun(flow: outcome.run.flow, id: outcome.run.id, status: .cancelled, error: "cancelled (Ctrl-C)")
+            console.line("spin \(outcome.run.pathspec) cancelled")
+            throw ExitCode(130)
+        }
         print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console))
         if !outcome.succeeded { throw ExitCode.failure }
         if failOnDiff && outcome.changed { throw ExitCode(3) }

@@ -131,7 +131,10 @@ public struct FlowGraph: Sendable {
                      ["name": .string($0.name), "type": .string($0.kind.rawValue), "default": $0.defaultValue, "help": .string($0.help)]
                  }),
                  "steps": .array(flow.steps.map { s in
-                     var o: Value = ["name": .string(s.name), "join": .bool(s.isJoin), "file": .string(s.file), "line": .int(Int64(s.line))]
+                     var o: Value = ["name": .string(s.name), "join": .bool(s.isJoin), "file": .string(s.file), "line": .int(Int64(s.line)),
+                                     "retry": .int(Int64(s.retry.count)),
+                                     "timeout": s.timeout.map { .double(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) } ?? .null,
+                                     "catch": s.catchArtifact.map { .string($0) } ?? .null]
                      if case .object(var d) = o {
                          switch s.transition {
                          case .to(let t): d["next"] = .array([.string(t)]); d["kind"] = "linear"

@@ -103,13 +103,14 @@ struct PlannedTask {
     var splits: [SplitFrame]
 }
 
-/// Ends every running child on Ctrl-C; shared with the signal handler.
+/// The running task processes, so that Ctrl-C can end them all.
 public final class ChildRegistry: Sendable {
     public init() {}
     let children = Mutex<[Int: ChildProcess]>([:])
     func add(_ id: Int, _ c: ChildProcess) { children.withLock { $0[id] = c } }
     func remove(_ id: Int) { _ = children.withLock { $0.removeValue(forKey: id) } }
-    func killAll(_ signal: Int32) { children.withLock { for c in $0.values { c.kill(signal) } } }
+    /// Sends `signal` to every running task's process group.
+    public func killAll(_ signal: Int32) { children.withLock { for c in $0.values { c.kill(signal) } } }
 }
 
 final class Flag: Sendable {

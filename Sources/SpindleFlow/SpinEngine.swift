@@ -54,14 +54,20 @@ public struct SpinEngine: Sendable {
         self.logLimit = logLimit
     }
 
+    /// Finds the spin's inputs without running anything.
+    public func plan(_ req: SpinRequest) throws -> SpinPlan {
+        try SpinPlanner(shape: graph.shape, store: store).plan(req)
+    }
+
     /// Plans, runs and diffs the spin.
     public func spin(_ req: SpinRequest) async throws -> SpinOutcome {
         let plan = try self.plan(req)
         return try await run(plan, req)
     }
 
-    /// Runs a plan made by ``plan(_:)``.
-    public func run(_ plan: SpinPlan, _ req: SpinRequest) async throws -> SpinOutcome {
+    /// Runs a plan made by ``plan(_:)``; `registry` lets a caller end the
+    /// running tasks (on Ctrl-C, say).
+    public func run(_ plan: SpinPlan, _ req: SpinRequest, registry: ChildRegistry = ChildRegistry()) async throws -> SpinOutcome {
         let step = graph.step(req.step)!
         var overridesValue: [(String, Value)] = []
         // A parameter's name changes the spin's parameters (see plan), and the input
@@ -97,7 +103,6 @@ public struct SpinEngine: Sendable {
         let overridesFile = file
         defer { if let overridesFile { try? FileManager.default.removeItem(atPath: overridesFile) } }
 
-        let registry = ChildRegistry()
         let spun = try await withThrowingTaskGroup(of: SpunTask.self) { group in
             var results: [SpunTask] = []
             var next = 0

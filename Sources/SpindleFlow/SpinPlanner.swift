@@ -18,37 +18,47 @@ public struct SpinPlan: Sendable {
     public var parameters: Value
 }
 
-extension SpinEngine {
+/// Finds where a spin's inputs come from, from the flow's shape and the
+/// store alone: the flow binary and the shell both plan with it.
+public struct SpinPlanner: Sendable {
+    public let shape: FlowShape
+    public let store: Store
+
+    public init(shape: FlowShape, store: Store) {
+        self.shape = shape
+        self.store = store
+    }
+
     /// Finds the parents of the requested step (and checks they are all
     /// there) without running anything.
     public func plan(_ req: SpinRequest) throws -> SpinPlan {
-        guard let step = graph.step(req.step) else {
-            throw SpinError.unknownStep(req.step, suggestion: Store.nearest(req.step, in: graph.flow.steps.map(\.name)))
+        guard let step = shape.step(req.step) else {
+            throw SpinError.unknownStep(req.step, suggestion: Store.nearest(req.step, in: shape.steps.map(\.name)))
         }
         var plan: SpinPlan
         if let spec = req.task {
             let t = try store.task(spec)
             guard t.step == step.name else { throw SpinError.wrongStep(task: spec.description, step: t.step, wanted: step.name) }
             // A spin's task reuses the parents its own run recorded.
-            let source = try store.run(flow: graph.flow.name, id: t.run.isSpin ? (try store.run(flow: graph.flow.name, id: t.run).origin ?? t.run) : t.run)
+            let source = try store.run(flow: shape.name, id: t.run.isSpin ? (try store.run(flow: shape.name, id: t.run).origin ?? t.run) : t.run)
             plan = SpinPlan(source: source, tasks: [PlannedSpin(parents: t.parents, splits: t.splits, original: t.run.isSpin ? nil : t)],
                             parameters: source.parameters)
         } else {
             var after: (RunRecord, [TaskRecord])?
             if let a = req.after {
                 guard a.isSpin else { throw SpinError.notASpin(a.description) }
-                let r = try store.run(flow: graph.flow.name, id: a)
+                let r = try store.run(flow: shape.name, id: a)
                 after = (r, try store.tasks(flow: r.flow, run: r.id).filter { $0.status == .completed })
             }
             let candidates: [RunRecord]
             if let id = req.run {
-                candidates = [try store.run(flow: graph.flow.name, id: id)]
+                candidates = [try store.run(flow: shape.name, id: id)]
             } else if let (a, _) = after, let origin = a.origin {
-                candidates = [try store.run(flow: graph.flow.name, id: origin)]
+                candidates = [try store.run(flow: shape.name, id: origin)]
             } else {
-                candidates = try store.runs(flow: graph.flow.name, status: .completed, limit: 50)
+                candidates = try store.runs(flow: shape.name, status: .completed, limit: 50)
                 if candidates.isEmpty {
-                    throw SpinError.noRunWithParents(step: step.name, parents: graph.parents[step.name] ?? [])
+                    throw SpinError.noRunWithParents(step: step.name, parents: shape.parents[step.name] ?? [])
                 }
             }
             var firstError: (any Error)?
@@ -64,9 +74,9 @@ extension SpinEngine {
             }
             guard var p = found else {
                 if let e = firstError as? SpinError, case .parentNotRun = e {
-                    throw SpinError.noRunWithParents(step: step.name, parents: graph.parents[step.name] ?? [])
+                    throw SpinError.noRunWithParents(step: step.name, parents: shape.parents[step.name] ?? [])
                 }
-                throw firstError ?? SpinError.noRunWithParents(step: step.name, parents: graph.parents[step.name] ?? [])
+                throw firstError ?? SpinError.noRunWithParents(step: step.name, parents: shape.parents[step.name] ?? [])
             }
             if let (a, spun) = after {
                 var replaced = false
@@ -96,7 +106,7 @@ extension SpinEngine {
     /// The run's parameters with any overrides of parameter names applied (typed as declared).
     func effectiveParameters(_ base: Value, overrides: [String: Value]) throws -> Value {
         guard case .object(var o) = base else { return base }
-        for p in graph.flow.parameters {
+        for p in shape.parameters {
             if let v = overrides[p.name] {
                 do { o[p.name] = try p.coerce(v) } catch { throw SpinError.badOverride("\(error)") }
             } else if o[p.name] == nil {
@@ -111,7 +121,7 @@ extension SpinEngine {
         for parent in t.parents {
             let record = try store.task(parent)
             guard record.status == .completed else {
-                throw SpinError.parentNotRun(step: graph.flow.name, parent: record.step, run: "\(parent.flow)/\(parent.run!)")
+                throw SpinError.parentNotRun(step: shape.name, parent: record.step, run: "\(parent.flow)/\(parent.run!)")
             }
             for a in try store.artifacts(of: parent) where !store.blobs.contains(a.hash) {
                 throw SpinError.missingBlob(artifact: a.name, parent: parent.description)
@@ -120,7 +130,7 @@ extension SpinEngine {
     }
 
     /// The spin's tasks if `run` has what the step needs.
-    func planIn(_ run: RunRecord, step: Step, req: SpinRequest) throws -> SpinPlan {
+    func planIn(_ run: RunRecord, step: FlowShape.StepShape, req: SpinRequest) throws -> SpinPlan {
         let runName = run.pathspec.description
         let all = try store.tasks(flow: run.flow, run: run.id)
         func completed(_ s: String) -> [TaskRecord] { all.filter { $0.step == s && $0.status == .completed } }
@@ -150,10 +160,10 @@ extension SpinEngine {
             tasks = [PlannedSpin(parents: [], splits: [], original: nil)]
         } else if !step.isJoin {
             // A step that never ran here: build its place from its parent's task.
-            let parentName = graph.parents[step.name]![0]
+            let parentName = shape.parents[step.name]![0]
             let ptasks = completed(parentName)
             guard !ptasks.isEmpty else { throw SpinError.parentNotRun(step: step.name, parent: parentName, run: runName) }
-            let parentStep = graph.step(parentName)!
+            let parentStep = shape.step(parentName)!
             switch parentStep.transition {
             case .foreach:
                 let p = ptasks[0]
@@ -173,7 +183,7 @@ extension SpinEngine {
             }
         } else {
             // A join that never ran here: gather the splits it closes.
-            let parentNames = graph.parents[step.name] ?? []
+            let parentNames = shape.parents[step.name] ?? []
             var parents: [TaskRecord] = []
             for name in parentNames {
                 let ptasks = completed(name)

@@ -53,7 +53,8 @@ struct FaultTests {
         ("segv", "was killed by signal 11"),
     ])
     func crashed(mode: String, reason: String) throws {
-        let (out, store, _) = try fault(mode)
+        // Swift's backtracer can take longer than the step's 1 s timeout on a loaded machine.
+        let (out, store, _) = try fault(mode, env: ["FAULT_TIMEOUT": "60"])
         #expect(out.status == 1)
         let left = try task(store, "left")
         #expect(left.status == .failed)
@@ -84,7 +85,7 @@ struct FaultTests {
 
     @Test("catch stores the failure as an artifact and the flow goes on", arguments: ["throw", "fatal"])
     func caught(mode: String) throws {
-        let (out, store, _) = try fault(mode, env: ["FAULT_CATCH": "1"])
+        let (out, store, _) = try fault(mode, env: ["FAULT_CATCH": "1", "FAULT_TIMEOUT": "60"])
         #expect(out.status == 0, "\(out.output)")
         let left = try task(store, "left")
         #expect(left.status == .completed)
