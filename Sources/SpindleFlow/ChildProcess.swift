@@ -7,6 +7,11 @@ public struct ExitStatus: Sendable, Equatable, CustomStringConvertible {
     /// The signal that ended it, when one did.
     public var signal: Int32?
 
+    public init(code: Int32?, signal: Int32?) {
+        self.code = code
+        self.signal = signal
+    }
+
     public var succeeded: Bool { code == 0 }
 
     public var description: String {
@@ -127,6 +132,7 @@ final class PipeReader: @unchecked Sendable {
     private var kept = [UInt8]()
     private(set) var truncated = false
     private let finished = DispatchSemaphore(value: 0)
+    var finishedSignal: DispatchSemaphore { finished }
 
     init(fd: Int32, limit: Int, line: @escaping @Sendable (String) -> Void) {
         self.fd = fd
@@ -177,5 +183,40 @@ final class PipeReader: @unchecked Sendable {
                 c.resume(returning: (String(decoding: bytes, as: UTF8.self), self.truncated))
             }
         }
+    }
+}
+
+/// Runs a program (an argument vector, never a shell line), handing each
+/// line of its output to `line` as it comes (`true` for stderr), and sending
+/// it SIGINT when `interrupted` says so. Returns how it ended.
+public func runStreaming(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                         line: @escaping @Sendable (String, Bool) -> Void,
+                         interrupted: () -> Bool) throws -> ExitStatus {
+    let child = try ChildProcess.spawn(executable, arguments, environment: environment)
+    let out = PipeReader(fd: child.stdout, limit: 1 << 20) { line($0, false) }
+    let err = PipeReader(fd: child.stderr, limit: 1 << 20) { line($0, true) }
+    var status: Int32 = 0
+    var sentInterrupt = false
+    while true {
+        let r = waitpid(child.pid, &status, WNOHANG)
+        if r == child.pid { break }
+        if r < 0 && errno != EINTR { break }
+        if !sentInterrupt && interrupted() {
+            child.kill(SIGINT)
+            sentInterrupt = true
+        }
+        usleep(10_000)
+    }
+    out.waitUntilClosed()
+    err.waitUntilClosed()
+    let low = status & 0x7f
+    return low == 0 ? ExitStatus(code: (status >> 8) & 0xff, signal: nil) : ExitStatus(code: nil, signal: low)
+}
+
+extension PipeReader {
+    /// Blocks until the pipe has closed and every line was handed on.
+    func waitUntilClosed() {
+        finishedSignal.wait()
+        finishedSignal.signal()
     }
 }

@@ -1,5 +1,12 @@
-/// The graph drawn for a terminal, and as Graphviz `dot`.
 extension FlowGraph {
+    /// The graph drawn for a terminal (see ``FlowShape/drawn()``).
+    public func drawn() -> String { shape.drawn() }
+    /// The graph in Graphviz's `dot` language.
+    public func dot() -> String { shape.dot() }
+}
+
+/// The graph drawn for a terminal, and as Graphviz `dot`.
+extension FlowShape {
     /// One line a step, in declaration order, with where it goes and how it fails:
     ///
     /// ```
@@ -10,14 +17,14 @@ extension FlowGraph {
     ///   end
     /// ```
     public func drawn() -> String {
-        let labels = flow.steps.map { $0.isJoin ? "\($0.name) (join)" : $0.name }
+        let labels = steps.map { $0.isJoin ? "\($0.name) (join)" : $0.name }
         let width = labels.map(\.count).max() ?? 0
-        var lines = [flow.name]
-        for p in flow.parameters {
+        var lines = [name]
+        for p in parameters {
             lines.append("  --\(p.name) \(p.kind.rawValue) = \(p.defaultValue.summary(width: 30))" + (p.help.isEmpty ? "" : "  \(p.help)"))
         }
         var arrows: [String] = []
-        for s in flow.steps {
+        for s in steps {
             switch s.transition {
             case .to(let t): arrows.append("→ \(t)")
             case .branch(let ts): arrows.append("→ " + ts.joined(separator: " + "))
@@ -26,7 +33,7 @@ extension FlowGraph {
             }
         }
         let arrowWidth = arrows.map(\.count).max() ?? 0
-        for (i, s) in flow.steps.enumerated() {
+        for (i, s) in steps.enumerated() {
             var notes: [String] = []
             if s.retry.count > 0 { notes.append("retry \(s.retry.count)") }
             if let t = s.timeout { notes.append("timeout \(t.formatted)") }
@@ -43,11 +50,11 @@ extension FlowGraph {
 
     /// The graph in Graphviz's `dot` language.
     public func dot() -> String {
-        var lines = ["digraph \(flow.name) {", "  rankdir=TB;", "  node [shape=box, style=rounded];"]
-        for s in flow.steps {
+        var lines = ["digraph \(name) {", "  rankdir=TB;", "  node [shape=box, style=rounded];"]
+        for s in steps {
             lines.append("  \(s.name)" + (s.isJoin ? " [shape=box, style=\"rounded,bold\"]" : "") + ";")
         }
-        for s in flow.steps {
+        for s in steps {
             switch s.transition {
             case .to(let t): lines.append("  \(s.name) -> \(t);")
             case .branch(let ts): for t in ts { lines.append("  \(s.name) -> \(t);") }

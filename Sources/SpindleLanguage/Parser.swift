@@ -40,6 +40,13 @@ public struct Parser {
         return e
     }
 
+    /// The statement the tokens write, checked to end there.
+    public mutating func parsedStatement() throws(SyntaxError) -> Statement {
+        let s = try statement()
+        try expectEnd()
+        return s
+    }
+
     var peek: Token { tokens[i] }
     var peekNext: Token { tokens[min(i + 1, tokens.count - 1)] }
     mutating func advance() -> Token {

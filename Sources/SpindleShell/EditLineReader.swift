@@ -1,0 +1,69 @@
+@preconcurrency import CLibEdit
+import Foundation
+
+/// Set by SIGINT while libedit reads, so that a NULL from `readline` can tell
+/// a cancelled line from the end of input.
+nonisolated(unsafe) private var interruptedFlag: sig_atomic_t = 0
+
+/// The completer libedit calls back into (its callbacks capture nothing).
+nonisolated(unsafe) private var activeCompleter: (@Sendable (_ line: String, _ word: String, _ start: Int) -> [String])?
+nonisolated(unsafe) private var pendingMatches: [String] = []
+
+/// Lines from a terminal through libedit: editing, Up/Down history, Ctrl-R
+/// search, Tab completion. Ctrl-C drops the line being typed; Ctrl-D ends.
+public final class EditLineReader: LineReader {
+    /// Sets libedit up: locale for UTF-8 input, word breaks that keep
+    /// `model.weights` and `Flow/3/train` whole, the completer, and the
+    /// SIGINT handler (without `SA_RESTART`, so `readline` returns).
+    public init(history: [String], complete: @escaping @Sendable (_ line: String, _ word: String, _ start: Int) -> [String]) {
+        if setlocale(LC_CTYPE, "") == nil || !String(cString: nl_langinfo(nl_item(CODESET))).uppercased().contains("UTF") {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+        rl_readline_name = UnsafePointer(strdup("spindle"))
+        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"'([{,=+-*%<>!&|:"))
+        using_history()
+        stifle_history(2000)
+        for line in history.suffix(2000) { add_history(line) }
+        activeCompleter = complete
+        rl_attempted_completion_function = { text, start, _ in
+            rl_attempted_completion_over = 1
+            let word = text.map { String(cString: $0) } ?? ""
+            let line = rl_line_buffer.map { String(cString: $0) } ?? ""
+            pendingMatches = activeCompleter?(line, word, Int(start)) ?? []
+            if pendingMatches.isEmpty { return nil }
+            return rl_completion_matches(text) { _, state in
+                if state == 0 { pendingMatches = pendingMatches.reversed() }
+                guard let next = pendingMatches.popLast() else { return nil }
+                return strdup(next)
+            }
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in interruptedFlag = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+    }
+
+    public func read(prompt: String) -> LineInput {
+        interruptedFlag = 0
+        guard let raw = readline(prompt) else {
+            if interruptedFlag != 0 {
+                interruptedFlag = 0
+                FileHandle.standardOutput.write(Data("\n".utf8))
+                return .interrupted
+            }
+            return .end
+        }
+        defer { free(raw) }
+        if interruptedFlag != 0 { interruptedFlag = 0; return .interrupted }
+        return .line(String(cString: raw))
+    }
+
+    public func remember(_ line: String) { add_history(line) }
+
+    /// Whether Ctrl-C was pressed since the last check (while a command ran).
+    public static func takeInterrupt() -> Bool {
+        defer { interruptedFlag = 0 }
+        return interruptedFlag != 0
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import SpindleStore
+
+/// The interactive shell: libedit on a terminal (history in
+/// `.spindle/history`, Tab completion), plain lines otherwise so scripts and
+/// tests can drive it.
+public enum Shell {
+    /// Lets libedit's C callback reach the session; used only on the thread that reads lines.
+    final class SessionBox: @unchecked Sendable {
+        let session: ShellSession
+        init(_ s: ShellSession) { session = s }
+    }
+
+    /// Runs the shell on `store`, loading `load` (a run id or pathspec; the
+    /// latest completed run when nil). Returns the exit status: 0, or 1 when
+    /// a line failed on non-terminal input (unless `keepGoing`).
+    public static func run(store: Store, load: String?, keepGoing: Bool = false,
+                           interactive: Bool = isatty(STDIN_FILENO) == 1, output: ShellOutput = .standard()) -> Int32 {
+        let session = ShellSession(store: store, output: output)
+        let history = ShellHistory(path: store.root.appendingPathComponent("history").path)
+        if (try? store.flows().isEmpty) == false || load != nil {
+            do { try session.load(load) } catch {
+                output.error("error: \(error)")
+                if !interactive && !keepGoing { return 1 }
+            }
+        } else {
+            output.line("the store has no runs yet: run a flow, then load latest")
+        }
+        let reader: any LineReader
+        if interactive {
+            let box = SessionBox(session)
+            reader = EditLineReader(history: history.load()) { line, word, start in
+                box.session.completions(line: line, word: word, start: start)
+            }
+            output.line(output.dim("Spindle shell — help lists the commands; Tab completes; Ctrl-D leaves."))
+        } else {
+            reader = PlainLineReader()
+        }
+        var failed = false
+        while !session.quitRequested {
+            switch reader.read(prompt: interactive ? session.prompt : "") {
+            case .end:
+                if interactive { output.line("") }
+                return failed && !keepGoing ? 1 : 0
+            case .interrupted:
+                continue
+            case .line(let line):
+                if interactive, !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    reader.remember(line)
+                    history.append(line)
+                }
+                if !session.execute(line) {
+                    failed = true
+                    if !interactive && !keepGoing { return 1 }
+                }
+            }
+        }
+        return failed && !interactive && !keepGoing ? 1 : 0
+    }
+}

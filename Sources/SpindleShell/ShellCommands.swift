@@ -1,0 +1,276 @@
+import Foundation
+import OrderedCollections
+import SpindleFlow
+import SpindleLanguage
+import SpindleStore
+import SpindleValue
+
+/// A shell command: its name, how to call it, and what it does.
+struct ShellCommand: Sendable {
+    let name: String
+    let usage: String
+    let summary: String
+    let run: @Sendable (ShellSession, String) throws -> Void
+}
+
+extension ShellSession {
+    static let commands: [ShellCommand] = [
+        ShellCommand(name: "help", usage: "help [COMMAND]", summary: "list the commands, or explain one") { s, a in s.help(a) },
+        ShellCommand(name: "load", usage: "load [RUN | Flow/run[/step[/task]]]", summary: "load a run (latest completed by default), optionally focusing a step") { s, a in
+            try s.load(a.isEmpty ? nil : a)
+        },
+        ShellCommand(name: "runs", usage: "runs [--spins]", summary: "list the loaded flow's runs (or spins)") { s, a in try s.listRuns(spins: a.contains("--spins")) },
+        ShellCommand(name: "steps", usage: "steps", summary: "list the loaded run's steps and their tasks") { s, _ in try s.listSteps() },
+        ShellCommand(name: "graph", usage: "graph", summary: "draw the loaded flow's graph") { s, _ in
+            s.output.line(try s.requireRun().1.drawn())
+        },
+        ShellCommand(name: "focus", usage: "focus STEP [SPLIT]", summary: "make a step's inputs the variables (its parent's artifacts, input, inputs)") { s, a in
+            let parts = a.split(separator: " ").map(String.init)
+            guard let step = parts.first else { throw ShellError("focus which step? focus STEP [SPLIT]") }
+            var index = 0
+            if parts.count > 1 {
+                guard let i = Int(parts[1]), i >= 0 else { throw ShellError("the split must be a number, not '\(parts[1])'") }
+                index = i
+            }
+            try s.focusStep(step, index: index)
+        },
+        ShellCommand(name: "vars", usage: "vars", summary: "list the variables: type, size, and * on the changed ones") { s, _ in s.listVariables() },
+        ShellCommand(name: "show", usage: "show EXPRESSION", summary: "print a value in full (up to 200 lines)") { s, a in
+            guard !a.isEmpty else { throw ShellError("show what? show EXPRESSION") }
+            let v = try s.evaluate(a, offset: 5)
+            s.output.line(v.rendered(width: s.output.width, lines: 200))
+        },
+        ShellCommand(name: "reset", usage: "reset [NAME ...]", summary: "undo changes to the named inputs (all without names)") { s, a in try s.reset(a) },
+        ShellCommand(name: "spin", usage: "spin", summary: "run the focused step with the current variables as its inputs, and diff") { s, _ in try s.spin() },
+        ShellCommand(name: "diff", usage: "diff [A B]", summary: "the last spin against the task it re-ran, or any two tasks (run/step/task)") { s, a in try s.diff(a) },
+        ShellCommand(name: "outputs", usage: "outputs", summary: "list the last spin's outputs (the variable out)") { s, _ in try s.listOutputs() },
+        ShellCommand(name: "logs", usage: "logs [run/step/task]", summary: "a task's output: the last spin's, or the focused step's original task's") { s, a in try s.logs(a) },
+        ShellCommand(name: "history", usage: "history [N]", summary: "the last N lines typed (default 20)") { s, a in
+            let n = Int(a) ?? 20
+            for (i, l) in s.historyLines.suffix(n).enumerated() { s.output.line(String(format: "%4d  ", s.historyLines.count - min(n, s.historyLines.count) + i + 1) + l) }
+        },
+        ShellCommand(name: "save", usage: "save EXPRESSION FILE", summary: "write a value to a JSON file") { s, a in try s.save(a) },
+        ShellCommand(name: "read", usage: "read NAME FILE", summary: "read a JSON file into a variable") { s, a in try s.read(a) },
+        ShellCommand(name: "functions", usage: "functions", summary: "list the built-in functions") { s, _ in
+            for l in Evaluator.functionHelp { s.output.line(l) }
+        },
+        ShellCommand(name: "quit", usage: "quit", summary: "leave the shell (also exit, Ctrl-D)") { _, _ in throw ShellQuit() },
+        ShellCommand(name: "exit", usage: "exit", summary: "leave the shell") { _, _ in throw ShellQuit() },
+    ]
+
+    static var commandNames: [String] { commands.map(\.name) }
+
+    func help(_ topic: String) {
+        if !topic.isEmpty {
+            guard let c = ShellSession.commands.first(where: { $0.name == topic }) else {
+                output.error("no command '\(topic)'" + (Store.nearest(topic, in: ShellSession.commandNames).map { " (did you mean '\($0)'?)" } ?? ""))
+                return
+            }
+            output.line("\(c.usage)\n  \(c.summary)")
+            return
+        }
+        output.line("Commands:")
+        for c in ShellSession.commands where c.name != "exit" {
+            output.line("  \(c.usage.padding(toLength: 38, withPad: " ", startingAt: 0)) \(c.summary)")
+        }
+        output.line("""
+        Anything else is the language: 1 + 2, rate = 0.02, ratings.users = ratings.users[0:100],
+        mean(x[x > 0]), describe(model.weights). Type 'functions' for the built-ins; see docs/shell.md.
+        """)
+    }
+
+    // MARK: Listings
+
+    func listRuns(spins: Bool) throws {
+        let (run, _) = try requireRun()
+        let runs = try store.runs(flow: run.flow, spins: spins, limit: 20)
+        if runs.isEmpty { output.line(spins ? "no spins" : "no runs"); return }
+        for r in runs {
+            let mark = r.id == run.id ? "*" : " "
+            let params = (r.parameters.keys.map { "\($0)=\(r.parameters[$0]!.summary(width: 20))" }).joined(separator: " ")
+            output.line("\(mark) \(r.id.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(ShellSession.time(r.started))  \(params)")
+        }
+    }
+
+    func listSteps() throws {
+        let (run, shape) = try requireRun()
+        let tasks = try store.tasks(flow: run.flow, run: run.id)
+        let width = shape.steps.map(\.name.count).max() ?? 0
+        for s in shape.steps {
+            let mine = tasks.filter { $0.step == s.name }
+            let done = mine.filter { $0.status == .completed }.count
+            let failed = mine.filter { $0.status == .failed }.count
+            var state = mine.isEmpty ? "did not run" : "\(done)/\(mine.count) completed"
+            if failed > 0 { state += ", \(failed) failed" }
+            let mark = focus?.step == s.name ? "*" : " "
+            output.line("\(mark) \(s.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(state)\(s.isJoin ? "  (join)" : "")")
+        }
+    }
+
+    func listVariables() {
+        if variables.isEmpty { output.line("no variables: focus a step, or assign one (x = 1)"); return }
+        let width = variables.keys.map(\.count).max() ?? 0
+        for (name, v) in variables {
+            let mark = v.changed ? output.mark("*") : " "
+            let kind: String
+            switch v.source {
+            case .artifact: kind = "input"
+            case .parameter: kind = "parameter"
+            case .splitInput: kind = "split input"
+            case .joinInputs: kind = "join inputs"
+            case .outputs: kind = "spin outputs"
+            case .user: kind = "yours"
+            }
+            let what: String
+            if let c = v.current {
+                what = c.typedSummary(width: max(30, output.width - width - 20))
+            } else if case .artifact(let r) = v.source {
+                what = r.summary.hasPrefix(r.type) ? r.summary : "\(r.type) \(r.summary)"
+            } else {
+                what = output.dim("(not loaded)")
+            }
+            output.line("\(mark) \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(kind.padding(toLength: 12, withPad: " ", startingAt: 0))  \(what)")
+        }
+        if variables.values.contains(where: \.changed) { output.line(output.dim("(* changed: spin passes these to the step)")) }
+    }
+
+    func reset(_ names: String) throws {
+        let list = names.split(separator: " ").map(String.init)
+        let targets = list.isEmpty ? variables.filter { $0.value.changed }.map(\.key) : list
+        for n in targets {
+            guard var v = variables[n] else {
+                throw ShellError("no variable '\(n)'" + (nearestVariable(n).map { " (did you mean '\($0)'?)" } ?? ""))
+            }
+            guard v.isInput else { throw ShellError("'\(n)' is not an input of the focused step; nothing to reset") }
+            v.current = v.original
+            v.changed = false
+            variables[n] = v
+        }
+        output.line(targets.isEmpty ? "nothing changed" : "reset \(targets.joined(separator: ", "))")
+    }
+
+    // MARK: Spin and diff
+
+    func spin() throws {
+        let (run, _) = try requireRun()
+        guard let focus else { throw ShellError("focus a step first: focus STEP") }
+        guard let binary = run.binary, FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ShellError("the flow binary this run recorded (\(run.binary ?? "none")) is gone: build the flow (swift build) or run it again")
+        }
+        let dir = store.root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let stem = dir.appendingPathComponent("shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        var args = ["spin", focus.step, "--run", run.id.description, "--index", String(focus.index),
+                    "--report", stem + ".json", "--store", store.root.path]
+        let changes = try overrides()
+        if !changes.isEmpty {
+            let value = Value.object(OrderedDictionary(changes, uniquingKeysWith: { _, b in b }))
+            try Data(ArtifactCodec.encode(value)).write(to: URL(fileURLWithPath: stem + ".spnv"))
+            args += ["--overrides-file", stem + ".spnv"]
+        }
+        defer {
+            try? FileManager.default.removeItem(atPath: stem + ".json")
+            try? FileManager.default.removeItem(atPath: stem + ".spnv")
+        }
+        let out = output
+        let status: ExitStatus
+        if let spinner {
+            status = ExitStatus(code: try spinner([binary] + args), signal: nil)
+        } else {
+            status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.line(text) },
+                                      interrupted: { EditLineReader.takeInterrupt() })
+        }
+        if let text = try? String(contentsOfFile: stem + ".json", encoding: .utf8),
+           let report = try? Literal.parse(text), case .array(let tasks)? = report["tasks"], let first = tasks.first,
+           case .string(let task)? = first["task"], let spec = try? Pathspec(parsing: task) {
+            let original: Pathspec? = { if case .string(let o)? = first["original"] { return try? Pathspec(parsing: o) } else { return nil } }()
+            lastSpin = (spec, original)
+            variables["out"] = nil
+        }
+        if status.code == 130 { throw ShellError("spin interrupted") }
+        if !status.succeeded { throw ShellError("the spin failed (the flow binary \(status))") }
+    }
+
+    func diff(_ args: String) throws {
+        let parts = args.split(separator: " ").map(String.init)
+        let a: Pathspec, b: Pathspec
+        if parts.isEmpty {
+            guard let spin = lastSpin else { throw ShellError("nothing to diff yet: spin first, or diff A B") }
+            guard let original = spin.original else { throw ShellError("the last spin re-ran no task of the run, so there is nothing to compare") }
+            a = original
+            b = spin.task
+        } else {
+            guard parts.count == 2 else { throw ShellError("diff takes two tasks: diff run/step/task run/step/task") }
+            a = try resolve(parts[0])
+            b = try resolve(parts[1])
+        }
+        let d = try store.diffTasks(old: a, new: b)
+        output.line("\(a) → \(b)")
+        output.line(d.isEmpty ? "  outputs unchanged" : d.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+    }
+
+    /// A task pathspec, with the loaded flow's name when left out.
+    func resolve(_ text: String) throws -> Pathspec {
+        let flow = run?.flow ?? ""
+        let full = text.split(separator: "/").count >= 4 ? text : "\(flow)/\(text)"
+        return try Pathspec(parsing: full)
+    }
+
+    func listOutputs() throws {
+        guard let spin = lastSpin else { throw ShellError("no spin yet: focus a step and spin") }
+        let arts = try store.artifacts(of: spin.task)
+        output.line("outputs of \(spin.task) (as out.NAME):")
+        let width = arts.map(\.name.count).max() ?? 0
+        for a in arts {
+            output.line("  \(a.isOwn ? "*" : " ") \(a.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(a.summary.hasPrefix(a.type) ? a.summary : "\(a.type) \(a.summary)")")
+        }
+    }
+
+    func logs(_ args: String) throws {
+        let task: Pathspec
+        if !args.isEmpty {
+            task = try resolve(args)
+        } else if let spin = lastSpin {
+            task = spin.task
+        } else if let original = focus?.planned.original {
+            task = original.pathspec
+        } else {
+            throw ShellError("which task? logs run/step/task")
+        }
+        let logs = try store.logs(task: task)
+        if logs.isEmpty { output.line("no output recorded for \(task)"); return }
+        for l in logs {
+            if logs.count > 1 { output.line(output.dim("── attempt \(l.attempt + 1) ──")) }
+            for line in (l.stdout + l.stderr).split(separator: "\n", omittingEmptySubsequences: false).dropLast() { output.line(String(line)) }
+        }
+    }
+
+    // MARK: Files
+
+    func save(_ args: String) throws {
+        guard let space = args.lastIndex(of: " ") else { throw ShellError("save EXPRESSION FILE") }
+        let expr = String(args[..<space]).trimmingCharacters(in: .whitespaces)
+        let file = String(args[args.index(after: space)...])
+        let v = try evaluate(expr, offset: 5)
+        do { try Data(v.jsonText(pretty: true).utf8).write(to: URL(fileURLWithPath: file)) } catch {
+            throw ShellError("cannot write \(file): \(error.localizedDescription)")
+        }
+        output.line("saved \(v.typeName) to \(file)")
+    }
+
+    func read(_ args: String) throws {
+        let parts = args.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, Pathspec.isIdentifier(parts[0]) else { throw ShellError("read NAME FILE") }
+        let text: String
+        do { text = try String(contentsOfFile: parts[1], encoding: .utf8) } catch {
+            throw ShellError("cannot read \(parts[1]): \(error.localizedDescription)")
+        }
+        let v: Value
+        do { v = try Literal.parse(text) } catch { throw ShellError("\(parts[1]) is not JSON: \(error)") }
+        try assign(parts[0], path: [], value: v, evaluator: Evaluator(environment: self))
+        output.line("\(parts[0]) = \(v.typedSummary(width: output.width - parts[0].count - 3))")
+    }
+}
+
+/// Thrown by `quit` to end the loop.
+struct ShellQuit: Error {}

@@ -1,0 +1,111 @@
+import Foundation
+import SpindleFlow
+import SpindleLanguage
+import SpindleStore
+import SpindleValue
+
+/// An error inside a line, with the column the mistake starts at (relative to the line).
+struct LocatedError: Error {
+    let message: String
+    let column: Int
+}
+
+extension ShellSession {
+    /// Symbols after a command word that make the line an expression instead
+    /// (`graph = 3`, `runs.count`, `logs[0]`).
+    static let expressionContinuers: Set<String> = ["=", ".", "[", "(", "+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "&&", "||"]
+
+    /// Runs one line: a command, an assignment or an expression. Returns
+    /// false when it failed (the error is already printed); throws only
+    /// ``ShellQuit``-like ends through `quit`.
+    @discardableResult
+    public func execute(_ rawLine: String) -> Bool {
+        let line = rawLine.trimmingCharacters(in: .whitespaces)
+        guard !line.isEmpty, !line.hasPrefix("#") else { return true }
+        historyLines.append(line)
+        do {
+            try perform(line)
+            return true
+        } catch is ShellQuit {
+            quitRequested = true
+            return true
+        } catch let e as LocatedError {
+            output.error(SyntaxError(e.message, column: e.column).pointing(at: line, indent: "  "))
+        } catch let e as ShellError {
+            if let c = e.column { output.error(SyntaxError(e.message, column: c).pointing(at: line, indent: "  ")) } else { output.error("error: \(e.message)") }
+        } catch {
+            output.error("error: \(error)")
+        }
+        return false
+    }
+
+    func perform(_ line: String) throws {
+        // A command: its name, then anything but an operator.
+        let tokens: [Token]
+        do { tokens = try Lexer.tokens(line) } catch { throw LocatedError(message: error.message, column: error.column) }
+        if case .identifier(let word) = tokens[0].kind, let command = ShellSession.commands.first(where: { $0.name == word }) {
+            var isCommand = true
+            if case .symbol(let s) = tokens[1].kind, ShellSession.expressionContinuers.contains(s), variables[word] != nil || s == "=" {
+                isCommand = false
+            }
+            if isCommand {
+                let rest = String(line.dropFirst(word.count)).trimmingCharacters(in: .whitespaces)
+                try command.run(self, rest)
+                return
+            }
+        }
+        let statement: Statement
+        var parser = Parser(tokens: tokens)
+        do { statement = try parser.parsedStatement() } catch { throw LocatedError(message: error.message, column: error.column) }
+        let evaluator = Evaluator(environment: self)
+        switch statement {
+        case .assign(let name, let path, let expr, let column):
+            if path.isEmpty, ShellSession.commandNames.contains(name) {
+                throw LocatedError(message: "'\(name)' is a command; choose another name", column: column)
+            }
+            if path.isEmpty, Evaluator.functionNames.contains(name) {
+                throw LocatedError(message: "'\(name)' is a function; choose another name", column: column)
+            }
+            let value: Value
+            do { value = try evaluator.evaluate(expr) } catch { throw LocatedError(message: error.message, column: error.column) }
+            do { try assign(name, path: path, value: value, evaluator: evaluator) } catch let e as EvalError {
+                throw LocatedError(message: e.message, column: e.column)
+            }
+            let shown = try self.value(of: name)
+            output.line("\(name)\(pathText(path)) = \(value.typedSummary(width: max(30, output.width - name.count - 10)))"
+                        + (variables[name]?.isInput == true && variables[name]?.changed == true ? output.dim("  (changed)") : ""))
+            _ = shown
+        case .expression(let expr):
+            // A lone unknown word may be a mistyped command.
+            if case .variable(let name, let column) = expr, variables[name] == nil, name != "out" || lastSpin == nil {
+                let candidates = ShellSession.commandNames + Array(variables.keys)
+                let hint = Store.nearest(name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+                throw LocatedError(message: "no command or variable '\(name)'\(hint); type help", column: column)
+            }
+            let v: Value
+            do { v = try evaluator.evaluate(expr) } catch { throw LocatedError(message: error.message, column: error.column) }
+            output.line(v.rendered(width: output.width, lines: 30))
+        }
+    }
+
+    func pathText(_ path: [PathStep]) -> String {
+        path.map { step -> String in
+            switch step {
+            case .member(let m, _): return ".\(m)"
+            case .index(.literal(let v, _), _): return "[\(v.summary(width: 20))]"
+            case .index: return "[…]"
+            }
+        }.joined()
+    }
+
+    /// Evaluates `text` (part of a line starting at `offset`, for error columns).
+    func evaluate(_ text: String, offset: Int) throws -> Value {
+        do {
+            return try Evaluator(environment: self).evaluate(try Parser.expression(text))
+        } catch let e as SyntaxError {
+            throw LocatedError(message: e.message, column: e.column + offset)
+        } catch let e as EvalError {
+            throw LocatedError(message: e.message, column: e.column + offset)
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import OrderedCollections
+import SpindleFlow
+import SpindleLanguage
+import SpindleStore
+import SpindleValue
+
+/// Why a shell line failed: a message, and a column to point at when the
+/// mistake is inside the line.
+public struct ShellError: Error, CustomStringConvertible {
+    public let message: String
+    public let column: Int?
+    public init(_ message: String, column: Int? = nil) {
+        self.message = message
+        self.column = column
+    }
+    public var description: String { message }
+}
+
+/// The shell's state: the loaded run, the focused step, the variables, the
+/// last spin. It runs one line at a time and never writes to the store
+/// except through spin.
+public final class ShellSession {
+    public let store: Store
+    public let output: ShellOutput
+    /// The loaded run and its flow's shape.
+    public private(set) var run: RunRecord?
+    public private(set) var shape: FlowShape?
+    /// The focused step, its split, and where its inputs come from.
+    public private(set) var focus: (step: String, index: Int, planned: PlannedSpin)?
+    var variables: OrderedDictionary<String, ShellVariable> = [:]
+    /// The last spin's task and the task it re-ran.
+    var lastSpin: (task: Pathspec, original: Pathspec?)?
+    /// Lines accepted this session (the `history` command shows them).
+    var historyLines: [String] = []
+    /// Runs the flow binary for a spin; replaceable so tests can intercept.
+    var spinner: (([String]) throws -> Int32)?
+    /// Set by `quit`.
+    public internal(set) var quitRequested = false
+
+    public init(store: Store, output: ShellOutput) {
+        self.store = store
+        self.output = output
+    }
+
+    /// The prompt: `RatingsFlow/3 train[1]> `.
+    public var prompt: String {
+        var p = run.map { $0.pathspec.description } ?? "spindle"
+        if let f = focus { p += " " + f.step + (f.planned.splits.last.map { _ in "[\(f.index)]" } ?? "") }
+        return p + "> "
+    }
+
+    // MARK: Loading
+
+    /// Loads a run (`latest`, a run id, or a pathspec) of `flow` or of the only flow in the store.
+    public func load(_ text: String?) throws {
+        let flows = try store.flows()
+        var spec: Pathspec
+        if let text, text.contains("/") || flows.contains(text) {
+            spec = try Pathspec(parsing: text)
+        } else {
+            let flow = run?.flow ?? (flows.count == 1 ? flows[0] : nil)
+            guard let flow else {
+                throw ShellError(flows.isEmpty ? "the store has no runs yet: run a flow first"
+                                 : "which flow? load Flow/run — this store has \(flows.joined(separator: ", "))")
+            }
+            if let text {
+                guard let id = RunID(text) else { throw ShellError("'\(text)' is not a run id (a number, spin-N or latest)") }
+                spec = Pathspec(flow: flow, run: id)
+            } else {
+                spec = Pathspec(flow: flow, run: .latest)
+            }
+        }
+        let record: RunRecord
+        if spec.run == nil || spec.run == .latest {
+            guard let r = try store.runs(flow: spec.flow, limit: 50).first(where: { $0.status == .completed })
+                    ?? store.runs(flow: spec.flow, limit: 1).first else {
+                throw ShellError("no runs of \(spec.flow)" + (Store.nearest(spec.flow, in: flows).map { "; did you mean \($0)?" } ?? ""))
+            }
+            record = r
+        } else {
+            record = try store.run(flow: spec.flow, id: spec.run!)
+        }
+        let loadedShape = try FlowShape(json: try store.graph(flow: record.flow, run: record.id))
+        run = record
+        shape = loadedShape
+        focus = nil
+        variables = variables.filter { if case .user = $0.value.source { true } else { false } }
+        lastSpin = nil
+        output.line("loaded \(record.pathspec) (\(record.status.rawValue), started \(Self.time(record.started)))")
+        if let step = spec.step {
+            var index = 0
+            if let task = spec.task {
+                let t = try store.task(Pathspec(flow: record.flow, run: record.id, step: step, task: task))
+                index = t.splits.last?.index ?? 0
+            }
+            try focusStep(step, index: index)
+        }
+    }
+
+    static func time(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: d)
+    }
+
+    func requireRun() throws -> (RunRecord, FlowShape) {
+        guard let run, let shape else { throw ShellError("no run loaded: load latest, or load Flow/run") }
+        return (run, shape)
+    }
+
+    // MARK: Focus
+
+    /// Makes `step`'s inputs the variables: its parent's artifacts, the
+    /// parameters, `input` in a foreach, `inputs` in a join.
+    public func focusStep(_ step: String, index: Int) throws {
+        let (run, shape) = try requireRun()
+        guard let s = shape.step(step) else {
+            throw ShellError("\(run.flow) has no step '\(step)'" + (Store.nearest(step, in: shape.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
+        }
+        let plan: SpinPlan
+        do {
+            plan = try SpinPlanner(shape: shape, store: store).plan(SpinRequest(step: step, run: run.id, index: index))
+        } catch { throw ShellError("\(error)") }
+        let planned = plan.tasks[0]
+        variables = variables.filter { if case .user = $0.value.source { true } else { false } }
+        for p in shape.parameters {
+            let v = run.parameters[p.name] ?? p.defaultValue
+            variables[p.name] = ShellVariable(source: .parameter, original: v, current: v)
+        }
+        if s.isJoin {
+            variables["inputs"] = ShellVariable(source: .joinInputs(planned.parents))
+        } else if let parent = planned.parents.first {
+            for a in try store.artifacts(of: parent) { variables[a.name] = ShellVariable(source: .artifact(a)) }
+            // A foreach split's element, from the sequence its foreach loops over.
+            for frame in planned.splits.reversed() {
+                if case .foreach(let over, _)? = shape.step(frame.step)?.transition,
+                   let record = try store.artifacts(of: parent).first(where: { $0.name == over }) {
+                    variables["input"] = ShellVariable(source: .splitInput(record, index: frame.index))
+                    break
+                }
+            }
+        }
+        focus = (step, index, planned)
+        lastSpin = nil
+        let split = planned.splits.last.map { " (split \($0.index) of \($0.count))" } ?? ""
+        let inputs = variables.filter { if case .parameter = $0.value.source { false } else { $0.value.isInput } }.keys
+        output.line("focused \(step)\(split) of \(run.pathspec): inputs \(inputs.isEmpty ? "none" : inputs.joined(separator: ", "))")
+    }
+
+    // MARK: Variables
+
+    /// The value of variable `name`, loading it from the store on first use.
+    func value(of name: String) throws -> Value? {
+        guard var v = variables[name] else { return nil }
+        if let c = v.current { return c }
+        let loaded: Value
+        switch v.source {
+        case .artifact(let r):
+            loaded = try store.load(r)
+        case .splitInput(let r, let index):
+            let seq = try store.load(r)
+            guard let e = seq[index] else { throw ShellError("'\(r.name)' has no element \(index)") }
+            loaded = e
+        case .joinInputs(let parents):
+            loaded = .array(try parents.map { p in
+                var o = OrderedDictionary<String, Value>()
+                for a in try store.artifacts(of: p) { o[a.name] = try store.load(a) }
+                return .object(o)
+            })
+        case .outputs(let task):
+            var o = OrderedDictionary<String, Value>()
+            for a in try store.artifacts(of: task) { o[a.name] = try store.load(a) }
+            loaded = .object(o)
+        case .parameter, .user:
+            return v.current
+        }
+        v.original = loaded
+        v.current = loaded
+        variables[name] = v
+        return loaded
+    }
+
+    /// Assigns `value` to `name` (a path inside it when `path` is not empty).
+    func assign(_ name: String, path: [PathStep], value: Value, evaluator: Evaluator) throws {
+        let base = try self.value(of: name)
+        if !path.isEmpty && base == nil {
+            throw ShellError("no variable '\(name)'" + (nearestVariable(name).map { " (did you mean '\($0)'?)" } ?? ""))
+        }
+        let updated = try evaluator.assign(into: base, path: path, value: value, name: name)
+        if var v = variables[name] {
+            v.current = updated
+            v.changed = v.original.map { $0 != updated } ?? true
+            if case .outputs = v.source { v.source = .user }
+            variables[name] = v
+        } else {
+            variables[name] = ShellVariable(source: .user, original: nil, current: updated, changed: false)
+        }
+    }
+
+    func nearestVariable(_ name: String) -> String? { Store.nearest(name, in: Array(variables.keys)) }
+
+    /// The overrides a spin needs: every changed input, by name, and for a
+    /// join each changed member of `inputs[i]`.
+    func overrides() throws -> [(String, Value)] {
+        var out: [(String, Value)] = []
+        for (name, v) in variables where v.changed && v.isInput {
+            guard let current = v.current else { continue }
+            if case .joinInputs = v.source {
+                guard case .array(let now) = current, case .array(let was)? = v.original else {
+                    throw ShellError("'inputs' must stay a list with one object per parent to spin")
+                }
+                for (i, item) in now.enumerated() where i < was.count {
+                    guard case .object(let o) = item else { continue }
+                    for (k, x) in o where was[i][k] != x { out.append(("inputs[\(i)].\(k)", x)) }
+                }
+            } else {
+                out.append((name, current))
+            }
+        }
+        return out
+    }
+}
+
+extension ShellSession: Environment {
+    public func lookup(_ name: String) throws -> Value? {
+        if name == "out", variables["out"] == nil, let spin = lastSpin {
+            variables["out"] = ShellVariable(source: .outputs(spin.task))
+        }
+        return try value(of: name)
+    }
+
+    public var variableNames: [String] { Array(variables.keys) }
+}
