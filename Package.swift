@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
+        .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SpindleStore", "SpindleValue"]),
     ],
     swiftLanguageModes: [.v6]

@@ -88,9 +88,11 @@ public struct Runtime: Sendable {
             }
         }
         let parameters = try resolveParameters(origin: origin)
+        // A run in this process has no flow binary to spin it with later.
+        let binary = options.executor is InProcessExecutor ? nil : options.binary
         let run = try store.createRun(.init(flow: graph.flow.name, parameters: parameters,
                                             graph: graph.descriptionValue.jsonText(), tags: options.tags,
-                                            origin: origin?.id, binary: options.binary))
+                                            origin: origin?.id, binary: binary))
         let scheduler = Scheduler(runtime: self, run: run, origin: origin)
         return try await scheduler.execute()
     }

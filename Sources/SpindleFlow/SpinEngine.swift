@@ -91,7 +91,7 @@ public struct SpinEngine: Sendable {
         let spin = try store.createRun(.init(flow: graph.flow.name, isSpin: true, parameters: plan.parameters,
                                              graph: graph.descriptionValue.jsonText(), origin: plan.source.id,
                                              originTask: plan.tasks.count == 1 ? plan.tasks[0].original?.pathspec.description : nil,
-                                             overrides: recorded, binary: binary))
+                                             overrides: recorded, binary: executor is InProcessExecutor ? nil : binary))
         var file: String?
         if let inputs {
             let dir = store.root.appendingPathComponent("tmp")

@@ -6,6 +6,8 @@ extension Store {
     /// added, removed, changed, with the value diff of each changed one.
     /// Artifacts with the same content hash are equal without being read.
     public func diffTasks(old: Pathspec, new: Pathspec, tolerance: Tolerance = .exact, limit: Int = 200) throws -> ValueDiff {
+        _ = try task(old)
+        _ = try task(new)
         let a = try artifacts(of: old), b = try artifacts(of: new)
         let oldByName = Dictionary(a.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })
         let newByName = Dictionary(b.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })

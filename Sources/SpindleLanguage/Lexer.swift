@@ -24,7 +24,8 @@ public struct Lexer {
     static let twoCharSymbols: Set<String> = ["<=", ">=", "==", "!=", "&&", "||", ".."]
     static let oneCharSymbols: Set<Character> = ["[", "]", "{", "}", "(", ")", ",", ":", ".", "=", "+", "-", "*", "/", "%", "<", ">", "!"]
 
-    mutating func next() throws(SyntaxError) -> Token {
+    /// The next token (`.end` at the end of the line).
+    public mutating func next() throws(SyntaxError) -> Token {
         while i < chars.count, chars[i].isWhitespace { i += 1 }
         guard i < chars.count, chars[i] != "#" else { return Token(kind: .end, column: chars.count, text: "") }
         let start = i

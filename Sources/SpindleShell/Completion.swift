@@ -11,6 +11,9 @@ extension ShellSession {
         let before = String(line.prefix(start)).trimmingCharacters(in: .whitespaces)
         let first = before.split(separator: " ").first.map(String.init) ?? ""
         func matching(_ xs: [String]) -> [String] { Array(Set(xs.filter { $0.hasPrefix(word) })).sorted() }
+        if word.contains("."), !["load", "diff", "logs"].contains(first) {
+            return members(word)
+        }
         if before.isEmpty {
             return matching(ShellSession.commandNames + Array(variables.keys))
         }
@@ -21,14 +24,17 @@ extension ShellSession {
             return matching(pathspecCandidates(for: word))
         }
         if first == "help", before == "help" { return matching(ShellSession.commandNames) }
-        if let dot = word.lastIndex(of: ".") {
-            let base = String(word[..<dot])
-            let partial = String(word[word.index(after: dot)...])
-            guard let value = try? Evaluator(environment: self).evaluate(try Parser.expression(base)),
-                  case .object(let o) = value else { return [] }
-            return o.keys.filter { $0.hasPrefix(partial) }.map { base + "." + $0 }
-        }
         return matching(Array(variables.keys) + Evaluator.functionNames.map { $0 + "(" } + (lastSpin == nil ? [] : ["out"]))
+    }
+
+    /// `ratings.us` → `ratings.users`: the members of the value before the last dot.
+    func members(_ word: String) -> [String] {
+        guard let dot = word.lastIndex(of: ".") else { return [] }
+        let base = String(word[..<dot])
+        let partial = String(word[word.index(after: dot)...])
+        guard let value = try? Evaluator(environment: self).evaluate(try Parser.expression(base)),
+              case .object(let o) = value else { return [] }
+        return o.keys.filter { $0.hasPrefix(partial) }.map { base + "." + $0 }
     }
 
     func pathspecCandidates(for word: String) -> [String] {

@@ -15,7 +15,7 @@ struct ShellCommand: Sendable {
 
 extension ShellSession {
     static let commands: [ShellCommand] = [
-        ShellCommand(name: "help", usage: "help [COMMAND]", summary: "list the commands, or explain one") { s, a in s.help(a) },
+        ShellCommand(name: "help", usage: "help [COMMAND]", summary: "list the commands, or explain one") { s, a in try s.help(a) },
         ShellCommand(name: "load", usage: "load [RUN | Flow/run[/step[/task]]]", summary: "load a run (latest completed by default), optionally focusing a step") { s, a in
             try s.load(a.isEmpty ? nil : a)
         },
@@ -60,11 +60,10 @@ extension ShellSession {
 
     static var commandNames: [String] { commands.map(\.name) }
 
-    func help(_ topic: String) {
+    func help(_ topic: String) throws {
         if !topic.isEmpty {
             guard let c = ShellSession.commands.first(where: { $0.name == topic }) else {
-                output.error("no command '\(topic)'" + (Store.nearest(topic, in: ShellSession.commandNames).map { " (did you mean '\($0)'?)" } ?? ""))
-                return
+                throw ShellError("no command '\(topic)'" + (Store.nearest(topic, in: ShellSession.commandNames).map { " (did you mean '\($0)'?)" } ?? ""))
             }
             output.line("\(c.usage)\n  \(c.summary)")
             return
@@ -237,6 +236,7 @@ extension ShellSession {
         } else {
             throw ShellError("which task? logs run/step/task")
         }
+        _ = try store.task(task)
         let logs = try store.logs(task: task)
         if logs.isEmpty { output.line("no output recorded for \(task)"); return }
         for l in logs {

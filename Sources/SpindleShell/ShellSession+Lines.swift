@@ -40,12 +40,14 @@ extension ShellSession {
     }
 
     func perform(_ line: String) throws {
-        // A command: its name, then anything but an operator.
-        let tokens: [Token]
-        do { tokens = try Lexer.tokens(line) } catch { throw LocatedError(message: error.message, column: error.column) }
-        if case .identifier(let word) = tokens[0].kind, let command = ShellSession.commands.first(where: { $0.name == word }) {
+        // A command: its name, then anything but an operator. Only the first two
+        // tokens matter here: a command's arguments (paths, say) need not lex.
+        var lexer = Lexer(line)
+        if let first = try? lexer.next(), case .identifier(let word) = first.kind,
+           let command = ShellSession.commands.first(where: { $0.name == word }) {
             var isCommand = true
-            if case .symbol(let s) = tokens[1].kind, ShellSession.expressionContinuers.contains(s), variables[word] != nil || s == "=" {
+            if let second = try? lexer.next(), case .symbol(let s) = second.kind,
+               ShellSession.expressionContinuers.contains(s), variables[word] != nil || s == "=" {
                 isCommand = false
             }
             if isCommand {
@@ -54,6 +56,8 @@ extension ShellSession {
                 return
             }
         }
+        let tokens: [Token]
+        do { tokens = try Lexer.tokens(line) } catch { throw LocatedError(message: error.message, column: error.column) }
         let statement: Statement
         var parser = Parser(tokens: tokens)
         do { statement = try parser.parsedStatement() } catch { throw LocatedError(message: error.message, column: error.column) }

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import SpindleStore
+
+@Suite("The shell, end to end")
+struct ShellEndToEndTests {
+    @Test("piped lines: focus, change an input, spin through the flow binary, diff, read the outputs")
+    func spinFromShell() throws {
+        let box = try ratingsSandbox()
+        let script = """
+        focus train 1
+        input = 0.3
+        spin
+        out.rate
+        diff
+        """
+        let out = try box.runWithInput("RatingsFlow", ["shell"], input: script)
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stdout.contains("focused train (split 1 of 3) of RatingsFlow/1"))
+        #expect(out.stdout.contains("spinning train (split 1 of 3) on RatingsFlow/1 with input=0.3"))
+        #expect(out.stdout.contains("✓ RatingsFlow/spin-1/train/1 completed"))
+        #expect(out.stdout.contains("\n0.3\n"))
+        #expect(out.stdout.contains("RatingsFlow/1/train/3 → RatingsFlow/spin-1/train/1"))
+        #expect(try box.store().runs(flow: "RatingsFlow", spins: true).count == 1)
+    }
+
+    @Test("without a terminal the first failing line ends the shell with status 1, unless --keep-going")
+    func failing() throws {
+        let box = try ratingsSandbox()
+        let stop = try box.runWithInput("spindle", ["shell"], input: "1 +\nx = 2\n")
+        #expect(stop.status == 1)
+        #expect(stop.stderr.contains("^ expected a value, found end of line"))
+        #expect(!stop.stdout.contains("x = Int 2"))
+        let go = try box.runWithInput("spindle", ["shell", "--keep-going"], input: "1 +\nx = 2\n")
+        #expect(go.status == 0)
+        #expect(go.stdout.contains("x = Int 2"))
+        // No prompts are printed when not on a terminal.
+        #expect(!go.stdout.contains("> "))
+    }
+
+    @Test("spindle shell loads a pathspec and focuses its step")
+    func pathspec() throws {
+        let box = try ratingsSandbox()
+        let out = try box.runWithInput("spindle", ["shell", "RatingsFlow/1/pick/5"], input: "len(inputs)\n")
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stdout.contains("focused pick of RatingsFlow/1: inputs inputs"))
+        #expect(out.stdout.hasSuffix("3\n"))
+    }
+}
+
+extension Sandbox {
+    /// Runs `binary` with `input` on its standard input.
+    func runWithInput(_ binary: String, _ arguments: [String], input: String) throws -> Outcome {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try product(binary))
+        p.arguments = arguments
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env.removeValue(forKey: "SPINDLE_STORE")
+        p.environment = env
+        let inPipe = Pipe(), out = Pipe(), err = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        inPipe.fileHandleForWriting.write(Data(input.utf8))
+        try inPipe.fileHandleForWriting.close()
+        return Running(process: p, out: out, err: err).finish()
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+import Testing
+import SpindleStore
+
+/// The shell on a real pseudo-terminal: the child gets the terminal as its
+/// controlling tty, so libedit edits lines and Ctrl-C reaches it as SIGINT.
+final class PseudoTerminal: @unchecked Sendable {
+    let master: Int32
+    let pid: pid_t
+    private let screen = Mutex("")
+
+    init(_ binary: String, _ arguments: [String], directory: URL) throws {
+        var m: Int32 = 0, s: Int32 = 0
+        var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&m, &s, nil, nil, &size) == 0 else { throw SupportError("openpty failed") }
+        let slavePath = String(cString: ttyname(s))
+        close(s)
+        master = m
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)  // after setsid: the controlling tty
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        posix_spawn_file_actions_addclose(&actions, m)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        // POSIX_SPAWN_SETSID (glibc; not exported to Swift): a new session, so opening the tty makes it the controlling one.
+        posix_spawnattr_setflags(&attr, Int16(0x80))
+        var env = ProcessInfo.processInfo.environment
+        env["TERM"] = "xterm"
+        env["HOME"] = directory.path  // no user ~/.editrc
+        env["NO_COLOR"] = "1"
+        env.removeValue(forKey: "SPINDLE_STORE")
+        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, binary, &actions, &attr, argv, envp)
+        for p in argv { free(p) }
+        for p in envp { free(p) }
+        posix_spawn_file_actions_destroy(&actions)
+        posix_spawnattr_destroy(&attr)
+        guard rc == 0 else { throw SupportError("posix_spawn failed: \(rc)") }
+        pid = child
+        Thread.detachNewThread { [self] in
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(master, &buf, buf.count)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+                let text = String(decoding: buf[0..<n], as: UTF8.self)
+                screen.withLock { $0 += text }
+            }
+        }
+    }
+
+    func type(_ text: String) {
+        _ = text.withCString { write(master, $0, strlen($0)) }
+        usleep(150_000)
+    }
+
+    /// Waits until the screen shows `text` (after `from` characters), or fails after a while.
+    @discardableResult
+    func waitFor(_ text: String, after from: Int = 0) -> Bool {
+        for _ in 0..<300 {
+            if screen.withLock({ $0.count > from && $0.dropFirst(from).contains(text) }) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    var length: Int { screen.withLock { $0.count } }
+    var text: String { screen.withLock { $0 } }
+
+    func waitForExit() -> Int32? {
+        var status: Int32 = 0
+        for _ in 0..<500 {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { return (status >> 8) & 0xff }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        return nil
+    }
+
+    deinit { close(master) }
+}
+
+@Suite("The shell on a terminal")
+struct TerminalTests {
+    @Test("type a line, recall and edit it with Up, complete a name with Tab, Ctrl-C a line, quit; the history file keeps them")
+    func editing() throws {
+        let box = try ratingsSandbox()
+        let term = try PseudoTerminal(try product("spindle"), ["shell", "--store", box.storeRoot.path], directory: box.dir)
+        #expect(term.waitFor("RatingsFlow/1> "), "no prompt: \(term.text)")
+        term.type("answer = 41\r")
+        #expect(term.waitFor("answer = Int 41"))
+        var mark = term.length
+        term.type("\u{1B}[A")           // Up: the last line again
+        term.type("\u{7F}2\r")          // Backspace, 2, Enter
+        #expect(term.waitFor("answer = Int 42", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("answ\t")             // Tab completes the variable
+        term.type("+ 1\r")
+        #expect(term.waitFor("43", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("this line is dropped\u{03}")   // Ctrl-C clears the line
+        term.type("1 + 1\r")
+        #expect(term.waitFor("\r\n2\r\n", after: mark), "\(term.text)")
+        term.type("\u{04}")             // Ctrl-D leaves
+        #expect(term.waitForExit() == 0)
+        let history = try String(contentsOf: box.storeRoot.appendingPathComponent("history"), encoding: .utf8)
+        let lines = history.split(separator: "\n").map(String.init)
+        #expect(lines.contains("answer = 41"))
+        #expect(lines.contains("answer = 42"))
+        #expect(lines.contains { $0.hasPrefix("answer") && $0.hasSuffix("+ 1") }, "\(lines)")
+        #expect(lines.contains("1 + 1"))
+        #expect(!history.contains("dropped"))
+    }
+}
