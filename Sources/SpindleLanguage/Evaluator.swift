@@ -11,7 +11,7 @@ public protocol Environment {
 }
 
 /// A fixed set of variables.
-public struct Variables: Environment {
+public struct Variables: Environment, Sendable {
     public var values: [String: Value]
     public init(_ values: [String: Value] = [:]) { self.values = values }
     public func lookup(_ name: String) throws -> Value? { values[name] }

@@ -85,8 +85,8 @@ public struct Parser {
                     _ = advance()
                 } else if isSymbol("[") {
                     let c = advance().column
-                    let e = try expression()
-                    guard isSymbol("]") else { ok = false; break }
+                    // Only a scan: a mistake here is reported by the expression parse below.
+                    guard let e = try? expression(), isSymbol("]") else { ok = false; break }
                     _ = advance()
                     path.append(.index(e, column: c))
                 } else {

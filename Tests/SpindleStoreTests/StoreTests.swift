@@ -107,8 +107,8 @@ struct StoreTests {
         #expect(try store.run(flow: "F", id: .latest).id == .number(2))
         #expect(try store.run(flow: "F", id: .number(3)).error == "boom")
         #expect(try store.flows() == ["F"])
-        let error = #expect(throws: StoreError.self) { try store.run(flow: "G", id: .latest) }
-        #expect(error?.description == "no flow 'G' in this store; did you mean F?")
+        let error = #expect(throws: StoreError.self) { try store.run(flow: "FF", id: .latest) }
+        #expect(error?.description == "no flow 'FF' in this store; did you mean F?")
     }
 
     @Test("the store is found by walking up, and overridden by --store and SPINDLE_STORE")
