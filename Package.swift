@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Spindle", targets: ["Spindle"]),
         .library(name: "SpindleValue", targets: ["SpindleValue"]),
         .library(name: "SpindleStore", targets: ["SpindleStore"]),
+        .library(name: "SpindleLanguage", targets: ["SpindleLanguage"]),
         .executable(name: "spindle", targets: ["spindle"]),
         .executable(name: "HelloFlow", targets: ["HelloFlow"]),
         .executable(name: "RatingsFlow", targets: ["RatingsFlow"]),
