@@ -100,34 +100,39 @@ extension NumericArray {
         public var trueCount: Int
     }
 
-    /// Count, NaNs, min, max, mean and standard deviation, in one pass per statistic family.
+    /// Count, NaNs, min, max, mean and standard deviation (of the non-NaN
+    /// elements) in two tight passes over the elements.
     public func statistics() -> Statistics {
         var s = Statistics(count: count, nanCount: 0, min: .nan, max: .nan, mean: .nan, standardDeviation: .nan, trueCount: 0)
         if case .bool(let a) = storage {
             s.trueCount = a.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
-        var n = 0, lo = Double.infinity, hi = -Double.infinity
-        var mean = 0.0, m2 = 0.0
-        func visit(_ x: Double) {
-            if x.isNaN { s.nanCount += 1; return }
-            n += 1
-            if x < lo { lo = x }
-            if x > hi { hi = x }
-            let delta = x - mean
-            mean += delta / Double(n)
-            m2 += delta * (x - mean)
-        }
-        switch storage {
-        case .float64(let a): a.withUnsafeBufferPointer { for x in $0 { visit(x) } }
-        case .float32(let a): for x in a { visit(Double(x)) }
-        case .int64(let a): for x in a { visit(Double(x)) }
-        case .int32(let a): for x in a { visit(Double(x)) }
-        case .uint8(let a): for x in a { visit(Double(x)) }
-        case .bool(let a): for x in a { visit(x ? 1 : 0) }
-        }
-        if n > 0 {
-            s.min = lo; s.max = hi; s.mean = mean
-            s.standardDeviation = (m2 / Double(n)).squareRoot()
+        let xs = doubles()
+        xs.withUnsafeBufferPointer { p in
+            var n = 0, nan = 0
+            var lo = Double.infinity, hi = -Double.infinity, sum = 0.0
+            for x in p {
+                if x.isNaN { nan += 1; continue }
+                n += 1
+                sum += x
+                lo = Swift.min(lo, x)
+                hi = Swift.max(hi, x)
+            }
+            s.nanCount = nan
+            guard n > 0 else { return }
+            let mean = sum / Double(n)
+            var m2 = 0.0, correction = 0.0
+            for x in p where !x.isNaN {
+                let d = x - mean
+                m2 += d * d
+                correction += d
+            }
+            // The two-pass formula with its rounding correction (Chan, Golub, LeVeque).
+            let variance = Swift.max(0, (m2 - correction * correction / Double(n)) / Double(n))
+            s.min = lo
+            s.max = hi
+            s.mean = mean + correction / Double(n)
+            s.standardDeviation = variance.squareRoot()
         }
         return s
     }
