@@ -51,6 +51,14 @@ extension ShellSession {
         },
         ShellCommand(name: "save", usage: "save EXPRESSION FILE", summary: "write a value to a JSON file") { s, a in try s.save(a) },
         ShellCommand(name: "read", usage: "read NAME FILE", summary: "read a JSON file into a variable") { s, a in try s.read(a) },
+        ShellCommand(name: "record", usage: "record FILE", summary: "write this session to a transcript file from now on (stop ends)") { s, a in
+            try s.startRecording(a)
+        },
+        ShellCommand(name: "stop", usage: "stop", summary: "stop recording the transcript") { s, _ in
+            guard let path = s.recording else { throw ShellError("not recording; record FILE starts") }
+            s.recording = nil
+            s.output.line("stopped recording \(path)")
+        },
         ShellCommand(name: "functions", usage: "functions", summary: "list the built-in functions") { s, _ in
             for l in Evaluator.functionHelp { s.output.line(l) }
         },
@@ -161,6 +169,7 @@ extension ShellSession {
         let stem = dir.appendingPathComponent("shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         var args = ["spin", focus.step, "--run", run.id.description, "--index", String(focus.index),
                     "--report", stem + ".json", "--store", store.root.path]
+        if let after = focus.after { args += ["--after", after.description] }
         let changes = try overrides()
         if !changes.isEmpty {
             let value = Value.object(OrderedDictionary(changes, uniquingKeysWith: { _, b in b }))
@@ -269,6 +278,22 @@ extension ShellSession {
         do { v = try Literal.parse(text) } catch { throw ShellError("\(parts[1]) is not JSON: \(error)") }
         try assign(parts[0], path: [], value: v, evaluator: Evaluator(environment: self))
         output.line("\(parts[0]) = \(v.typedSummary(width: output.width - parts[0].count - 3))")
+    }
+}
+
+extension ShellSession {
+    func startRecording(_ file: String) throws {
+        guard !file.isEmpty else { throw ShellError("record which file? record FILE") }
+        guard recording == nil else { throw ShellError("already recording \(recording!); stop first") }
+        var header = ""
+        if let run { header += "#! flow: \(run.flow)\n" }
+        header += "# Recorded with spindle shell; replay with: spindle replay \(file) --check\n"
+        if let run { header += "> load \(run.flow)/\(run.id)\n" + "loaded \(run.pathspec) ({{*}})\n" }
+        do { try Data(header.utf8).write(to: URL(fileURLWithPath: file)) } catch {
+            throw ShellError("cannot write \(file): \(error.localizedDescription)")
+        }
+        recording = file
+        output.line("recording to \(file); stop ends")
     }
 }
 

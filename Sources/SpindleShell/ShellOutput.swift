@@ -9,6 +9,7 @@ public final class ShellOutput: Sendable {
     /// The width to fit values to.
     public let width: Int
     private let captured = Mutex<String?>(nil)
+    private let recorded = Mutex<String?>(nil)
     private let writeToStreams: Bool
 
     public init(useColor: Bool, width: Int = 100, writeToStreams: Bool = true) {
@@ -32,6 +33,7 @@ public final class ShellOutput: Sendable {
 
     private func emit(_ text: String, fd: Int32) {
         captured.withLock { if $0 != nil { $0! += text } }
+        recorded.withLock { if $0 != nil { $0! += text } }
         guard writeToStreams else { return }
         var t = text
         t.withUTF8 { b in
@@ -43,6 +45,11 @@ public final class ShellOutput: Sendable {
             }
         }
     }
+
+    /// Starts a second copy, independent of capture (for `record`).
+    public func startRecording() { recorded.withLock { $0 = "" } }
+    /// Ends the second copy and returns it.
+    public func stopRecording() -> String { recorded.withLock { let s = $0 ?? ""; $0 = nil; return s } }
 
     /// A line of results.
     public func line(_ text: String) { emit(text + "\n", fd: STDOUT_FILENO) }

@@ -23,6 +23,19 @@ extension ShellSession {
         let line = rawLine.trimmingCharacters(in: .whitespaces)
         guard !line.isEmpty, !line.hasPrefix("#") else { return true }
         historyLines.append(line)
+        let word = line.split(separator: " ").first.map(String.init) ?? ""
+        let recordThis = recording != nil && word != "record" && word != "stop"
+        if recordThis { output.startRecording() }
+        defer {
+            if recordThis, let path = recording {
+                let text = output.stopRecording()
+                var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                while lines.last?.isEmpty == true { lines.removeLast() }
+                let entry = Transcript.Entry(comments: [], input: line, expected: lines.map(TranscriptMatcher.generalize), line: 0)
+                let body = Transcript(directives: [:], entries: [entry], trailing: []).rendered()
+                if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(Data(body.utf8)); try? h.close() }
+            }
+        }
         do {
             try perform(line)
             return true

@@ -27,7 +27,7 @@ public final class ShellSession {
     public private(set) var run: RunRecord?
     public private(set) var shape: FlowShape?
     /// The focused step, its split, and where its inputs come from.
-    public private(set) var focus: (step: String, index: Int, planned: PlannedSpin)?
+    public private(set) var focus: (step: String, index: Int, planned: PlannedSpin, after: RunID?)?
     var variables: OrderedDictionary<String, ShellVariable> = [:]
     /// The last spin's task and the task it re-ran.
     var lastSpin: (task: Pathspec, original: Pathspec?)?
@@ -35,6 +35,8 @@ public final class ShellSession {
     var historyLines: [String] = []
     /// Runs the flow binary for a spin; replaceable so tests can intercept.
     var spinner: (([String]) throws -> Int32)?
+    /// The transcript being recorded, if any.
+    var recording: String?
     /// Set by `quit`.
     public internal(set) var quitRequested = false
 
@@ -118,9 +120,14 @@ public final class ShellSession {
         guard let s = shape.step(step) else {
             throw ShellError("\(run.flow) has no step '\(step)'" + (Store.nearest(step, in: shape.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
         }
+        // Walking down the graph: after spinning a parent, the child takes the spin's outputs.
+        var after: RunID?
+        if let spin = lastSpin, let parentStep = spin.task.step, shape.parents[step]?.contains(parentStep) == true {
+            after = spin.task.run
+        }
         let plan: SpinPlan
         do {
-            plan = try SpinPlanner(shape: shape, store: store).plan(SpinRequest(step: step, run: run.id, index: index))
+            plan = try SpinPlanner(shape: shape, store: store).plan(SpinRequest(step: step, run: run.id, index: index, after: after))
         } catch { throw ShellError("\(error)") }
         let planned = plan.tasks[0]
         variables = variables.filter { if case .user = $0.value.source { true } else { false } }
@@ -141,11 +148,12 @@ public final class ShellSession {
                 }
             }
         }
-        focus = (step, index, planned)
+        focus = (step, index, planned, after)
         lastSpin = nil
         let split = planned.splits.last.map { " (split \($0.index) of \($0.count))" } ?? ""
+        let chained = after.map { ", after \(run.flow)/\($0)" } ?? ""
         let inputs = variables.filter { if case .parameter = $0.value.source { false } else { $0.value.isInput } }.keys
-        output.line("focused \(step)\(split) of \(run.pathspec): inputs \(inputs.isEmpty ? "none" : inputs.joined(separator: ", "))")
+        output.line("focused \(step)\(split) of \(run.pathspec)\(chained): inputs \(inputs.isEmpty ? "none" : inputs.joined(separator: ", "))")
     }
 
     // MARK: Variables
