@@ -101,8 +101,7 @@ enum Builtins {
         },
         "describe": Function(arity: 1...1, help: "describe(x): count, NaNs, mean, std, min, quartiles, max") { (a: [Value], c: Int) throws(EvalError) -> Value in
             let n = try numbers(a[0], "describe", c)
-            let s = n.statistics()
-            let q = n.quantiles([0.25, 0.5, 0.75], min: s.min, max: s.max)
+            let (s, q) = n.describe()
             return .object(["count": .int(Int64(s.count)), "nan": .int(Int64(s.nanCount)), "mean": .double(s.mean),
                             "std": .double(s.standardDeviation), "min": .double(s.min), "25%": .double(q[0]),
                             "50%": .double(q[1]), "75%": .double(q[2]), "max": .double(s.max)])

@@ -77,3 +77,23 @@ struct PrintingTests {
         #expect(parsed is [String: Any])
     }
 }
+
+@Suite("describe")
+struct DescribeTests {
+    @Test("describe agrees with sorting, NaNs skipped, on small and large arrays", arguments: [10, 5000, 200_001])
+    func agrees(n: Int) {
+        var g = SeededGenerator(seed: UInt64(n))
+        var xs = (0..<n).map { _ in Double.random(in: -5...5, using: &g) }
+        xs[n / 2] = .nan
+        let (s, q) = NumericArray(xs).describe()
+        let sorted = xs.filter { !$0.isNaN }.sorted()
+        func quantile(_ p: Double) -> Double {
+            let pos = p * Double(sorted.count - 1), r = Int(pos)
+            return r + 1 < sorted.count ? sorted[r] + (sorted[r + 1] - sorted[r]) * (pos - Double(r)) : sorted[r]
+        }
+        #expect(s.nanCount == 1)
+        #expect(s.min == sorted.first && s.max == sorted.last)
+        #expect(abs(s.mean - sorted.reduce(0, +) / Double(sorted.count)) < 1e-9)
+        #expect(q == [quantile(0.25), quantile(0.5), quantile(0.75)])
+    }
+}
