@@ -36,9 +36,9 @@ struct ReplayTool: ParsableCommand {
             storeRoot = URL(fileURLWithPath: store)
         } else {
             storeRoot = FileManager.default.temporaryDirectory.appendingPathComponent("spindle-replay-\(UUID().uuidString)/.spindle")
-            try seed(transcript, into: storeRoot)
         }
         defer { if store == nil { try? FileManager.default.removeItem(at: storeRoot.deletingLastPathComponent()) } }
+        if store == nil { try seed(transcript, into: storeRoot) }
         let replay = TranscriptReplay(transcript: transcript, store: try Store.open(at: storeRoot, create: true))
         let quiet = check || update
         let pace = self.pace, step = self.step

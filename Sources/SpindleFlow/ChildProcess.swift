@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How a child process ended.
 public struct ExitStatus: Sendable, Equatable, CustomStringConvertible {
@@ -49,12 +50,23 @@ final class ChildProcess: @unchecked Sendable {
         self.stderr = stderr
     }
 
+    /// Serialises making pipes and spawning, so that a task started by another
+    /// thread at the same moment never inherits this one's pipe ends (its reader
+    /// would then wait for both tasks to exit).
+    static let spawnLock = Mutex(())
+
     /// Starts `executable` with `arguments`; `environment` adds to this process's own.
     static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        try spawnLock.withLock { _ in try spawnLocked(executable, arguments, environment: environment) }
+    }
+
+    private static func spawnLocked(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             throw FlowError.usage("cannot create pipes: \(String(cString: strerror(errno)))")
         }
+        // Close-on-exec for the ends this process keeps; dup2 gives the child its own copies.
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

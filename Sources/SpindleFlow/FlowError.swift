@@ -63,6 +63,8 @@ public enum FlowError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingArtifact(name: String, step: String, available: [String])
     /// An artifact exists but is not of the type asked for.
     case mistypedArtifact(name: String, step: String, reason: String)
+    /// A parameter read as another type than it has.
+    case mistypedParameter(name: String, step: String, reason: String)
     /// A step asked for a parameter the flow does not declare.
     case unknownParameter(name: String, known: [String])
     /// A parameter value that does not parse.
@@ -88,6 +90,7 @@ public enum FlowError: Error, Equatable, Sendable, CustomStringConvertible {
             let sug = Store.nearest(n, in: avail).map { " (did you mean '\($0)'?)" } ?? ""
             return "step '\(s)' has no input artifact '\(n)'\(sug); it has: \(avail.isEmpty ? "none" : avail.joined(separator: ", "))"
         case .mistypedArtifact(let n, let s, let r): return "step '\(s)': artifact '\(n)' is not of the type asked for: \(r)"
+        case .mistypedParameter(let n, let s, let r): return "step '\(s)': parameter '\(n)' is not of the type asked for: \(r)"
         case .unknownParameter(let n, let known):
             return "no parameter '\(n)'; the flow declares: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
         case .badParameter(let n, let v, let e): return "parameter --\(n): '\(v)' is not \(e)"

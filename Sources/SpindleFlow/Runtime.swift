@@ -193,14 +193,23 @@ final class Scheduler {
 
         pending.append(PlannedTask(step: "start", parents: [], splits: []))
         var iterator = events.makeAsyncIterator()
-        while true {
-            while failure == nil, !cancelled, running.count < runtime.options.maxWorkers, !pending.isEmpty {
-                try launch(pending.removeFirst())
+        do {
+            while true {
+                while failure == nil, !cancelled, running.count < runtime.options.maxWorkers, !pending.isEmpty {
+                    try launch(pending.removeFirst())
+                }
+                if running.isEmpty && (pending.isEmpty || failure != nil || cancelled) { break }
+                guard let event = await iterator.next() else { break }
+                try handle(event)
+                updateStatus()
             }
-            if running.isEmpty && (pending.isEmpty || failure != nil || cancelled) { break }
-            guard let event = await iterator.next() else { break }
-            try handle(event)
-            updateStatus()
+        } catch {
+            // The store failed under the runtime (disk full, a lock held too long): end the
+            // children and record why, so the run does not stay "running" forever.
+            console.clearStatus()
+            registry.killAll(SIGKILL)
+            try? store.finishRun(flow: run.flow, id: run.id, status: .failed, error: "the runtime stopped: \(error)")
+            throw error
         }
         console.clearStatus()
         let status: RunStatus

@@ -103,7 +103,9 @@ public struct SpinEngine: Sendable {
         let overridesFile = file
         defer { if let overridesFile { try? FileManager.default.removeItem(atPath: overridesFile) } }
 
-        let spun = try await withThrowingTaskGroup(of: SpunTask.self) { group in
+        let spun: [SpunTask]
+        do {
+        spun = try await withThrowingTaskGroup(of: SpunTask.self) { group in
             var results: [SpunTask] = []
             var next = 0
             func start(_ i: Int) {
@@ -120,6 +122,11 @@ public struct SpinEngine: Sendable {
                 if next < plan.tasks.count { start(next); next += 1 }
             }
             return results.sorted { $0.task.id < $1.task.id }
+        }
+        } catch {
+            registry.killAll(SIGKILL)
+            try? store.finishRun(flow: spin.flow, id: spin.id, status: .failed, error: "the spin stopped: \(error)")
+            throw error
         }
         let ok = spun.allSatisfy(\.succeeded)
         try store.finishRun(flow: spin.flow, id: spin.id, status: ok ? .completed : .failed,

@@ -95,7 +95,7 @@ public struct SpinPlanner: Sendable {
             plan = p
         }
         plan.parameters = try effectiveParameters(plan.source.parameters, overrides: req.overrides)
-        for t in plan.tasks { try checkInputs(t) }
+        for t in plan.tasks { try checkInputs(t, step: step.name) }
         for (i, _) in req.parentOverrides {
             let count = plan.tasks.first?.parents.count ?? 0
             guard i >= 0, i < count else { throw SpinError.parentIndexOutOfRange(index: i, count: count, step: step.name) }
@@ -117,11 +117,11 @@ public struct SpinPlanner: Sendable {
     }
 
     /// Every parent is completed and its artifacts' bytes are still stored.
-    func checkInputs(_ t: PlannedSpin) throws {
+    func checkInputs(_ t: PlannedSpin, step: String) throws {
         for parent in t.parents {
             let record = try store.task(parent)
             guard record.status == .completed else {
-                throw SpinError.parentNotRun(step: shape.name, parent: record.step, run: "\(parent.flow)/\(parent.run!)")
+                throw SpinError.parentNotRun(step: step, parent: record.step, run: "\(parent.flow)/\(parent.run!)")
             }
             for a in try store.artifacts(of: parent) where !store.blobs.contains(a.hash) {
                 throw SpinError.missingBlob(artifact: a.name, parent: parent.description)
@@ -140,15 +140,19 @@ public struct SpinPlanner: Sendable {
 
         if !ran.isEmpty {
             // The step ran here: re-run its task(s) on the same parents.
-            let latestBySplit = Dictionary(ran.map { (innermost($0), $0) }, uniquingKeysWith: { _, b in b })
+            // One task per place among the splits (outer splits included), the latest attempt of each.
+            let byPlace = Dictionary(ran.map { ($0.splits.map(\.index), $0) }, uniquingKeysWith: { _, b in b })
+            let places = byPlace.keys.sorted { $0.lexicographicallyPrecedes($1) }
             let chosen: [TaskRecord]
             if req.allSplits {
-                chosen = latestBySplit.keys.sorted().map { latestBySplit[$0]! }
+                chosen = places.map { byPlace[$0]! }
             } else {
-                guard let t = latestBySplit[req.index] else {
-                    throw SpinError.splitOutOfRange(step: step.name, index: req.index, count: latestBySplit.count, run: runName)
+                // --index picks the innermost split; in a nested split, the first outer one.
+                guard let place = places.first(where: { ($0.last ?? 0) == req.index }) else {
+                    let count = Set(places.map { $0.last ?? 0 }).count
+                    throw SpinError.splitOutOfRange(step: step.name, index: req.index, count: count, run: runName)
                 }
-                chosen = [t]
+                chosen = [byPlace[place]!]
             }
             for t in chosen {
                 for p in t.parents where !(all.first { $0.pathspec == p }.map { $0.status == .completed } ?? true) {

@@ -128,7 +128,7 @@ public final class TaskContext: Sendable {
     public func parameter<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T {
         guard let v = parameters[name] else { throw FlowError.unknownParameter(name: name, known: parameterNames) }
         do { return try ValueDecoder(rootPath: name).decode(T.self, from: v) } catch let e as ValueDecodingError {
-            throw FlowError.mistypedArtifact(name: name, step: stepName, reason: e.description)
+            throw FlowError.mistypedParameter(name: name, step: stepName, reason: e.description)
         }
     }
 

@@ -52,10 +52,10 @@ enum Arithmetic {
         // Element-wise: an array with a scalar or with an array of the same shape.
         let left = numeric(a), right = numeric(b)
         if let l = left, let y = b.doubleValue {
-            return try elementwise(op, l, scalar: y, scalarIsInt: { if case .int = b { true } else { false } }(), scalarLeft: false, column: column)
+            return try elementwise(op, l, scalar: y, exactInt: { if case .int(let i) = b { i } else { nil } }(), scalarLeft: false, column: column)
         }
         if let r = right, let x = a.doubleValue {
-            return try elementwise(op, r, scalar: x, scalarIsInt: { if case .int = a { true } else { false } }(), scalarLeft: true, column: column)
+            return try elementwise(op, r, scalar: x, exactInt: { if case .int(let i) = a { i } else { nil } }(), scalarLeft: true, column: column)
         }
         if let l = left, let r = right {
             guard l.count == r.count else {
@@ -121,10 +121,9 @@ enum Arithmetic {
         }
     }
 
-    static func elementwise(_ op: String, _ n: NumericArray, scalar: Double, scalarIsInt: Bool, scalarLeft: Bool,
+    static func elementwise(_ op: String, _ n: NumericArray, scalar: Double, exactInt: Int64?, scalarLeft: Bool,
                             column: Int) throws(EvalError) -> Value {
-        if case .int64(let xs) = n.storage, scalarIsInt, op == "+" || op == "-" || op == "*" {
-            let s = Int64(scalar)
+        if case .int64(let xs) = n.storage, let s = exactInt, op == "+" || op == "-" || op == "*" {
             var out = [Int64](repeating: 0, count: xs.count)
             for i in 0..<xs.count {
                 let (a, b) = scalarLeft ? (s, xs[i]) : (xs[i], s)

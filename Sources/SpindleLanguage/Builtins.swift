@@ -127,7 +127,14 @@ enum Builtins {
         "reshape": Function(arity: 2...2, help: "reshape(x, [rows, cols]): the same elements in another shape") { (a: [Value], c: Int) throws(EvalError) -> Value in
             let n = try numbers(a[0], "reshape", c)
             guard let s = Arithmetic.numeric(a[1]), Arithmetic.isInteger(s) else { throw EvalError("the shape must be a list of integers", column: c) }
-            do { return .numeric(try n.reshaped((0..<s.count).map { Int(s.double(at: $0)) })) } catch {
+            var dims: [Int] = []
+            for k in 0..<s.count {
+                guard case .int(let d) = s.storage.scalar(at: k), d >= 0, d <= Int64(n.count) else {
+                    throw EvalError("shape dimensions must be integers from 0 to \(n.count)", column: c)
+                }
+                dims.append(Int(d))
+            }
+            do { return .numeric(try n.reshaped(dims)) } catch {
                 throw EvalError("\(error)", column: c)
             }
         },
@@ -201,7 +208,8 @@ enum Builtins {
         "range": Function(arity: 1...2, help: "range(n) or range(a, b): the integers a…b-1") { (a: [Value], c: Int) throws(EvalError) -> Value in
             let lo = a.count == 2 ? try integer(a[0], "a", c) : 0
             let hi = try integer(a[a.count - 1], a.count == 2 ? "b" : "n", c)
-            guard hi - lo <= 100_000_000 else { throw EvalError("range is limited to 100 000 000 elements", column: c) }
+            let (span, overflow) = hi.subtractingReportingOverflow(lo)
+            guard !overflow, span <= 100_000_000 else { throw EvalError("range is limited to 100 000 000 elements", column: c) }
             return .numeric(NumericArray(hi > lo ? Array(Int64(lo)..<Int64(hi)) : []))
         },
         "zeros": Function(arity: 1...1, help: "zeros(n): n zeros") { (a: [Value], c: Int) throws(EvalError) -> Value in

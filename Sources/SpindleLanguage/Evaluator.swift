@@ -93,6 +93,9 @@ public struct Evaluator {
     }
 
     static func position(_ i: Int64, count: Int, column: Int) throws(EvalError) -> Int {
+        guard i > -Int64(count) - 1, i < Int64(count) + 1 else {
+            throw EvalError("index \(i) is out of range for \(NumberFormatting.count(count)) element\(count == 1 ? "" : "s")", column: column)
+        }
         let p = i < 0 ? Int(i) + count : Int(i)
         guard p >= 0, p < count else {
             throw EvalError("index \(i) is out of range for \(NumberFormatting.count(count)) element\(count == 1 ? "" : "s")", column: column)
@@ -139,7 +142,10 @@ public struct Evaluator {
             for (i, m) in mask.enumerated() where m { positions.append(i) }
         } else {
             guard Arithmetic.isInteger(sel) else { throw EvalError("positions must be integers", column: column) }
-            for k in 0..<sel.count { positions.append(try Evaluator.position(Int64(sel.double(at: k)), count: count, column: column)) }
+            for k in 0..<sel.count {
+                guard case .int(let p) = sel.storage.scalar(at: k) else { throw EvalError("positions must be integers", column: column) }
+                positions.append(try Evaluator.position(p, count: count, column: column))
+            }
         }
         switch v {
         case .array(let a): return .array(positions.map { a[$0] })
@@ -161,7 +167,8 @@ public struct Evaluator {
         func bound(_ b: Value?, _ count: Int, _ dflt: Int) throws(EvalError) -> Int {
             guard let b else { return dflt }
             guard case .int(let n) = b else { throw EvalError("slice bounds must be integers, found \(b.typeName)", column: column) }
-            let p = n < 0 ? Int(n) + count : Int(min(n, Int64(count)))
+            let clamped = max(-Int64(count), min(n, Int64(count)))
+            let p = clamped < 0 ? Int(clamped) + count : Int(clamped)
             return max(0, min(count, p))
         }
         switch v {

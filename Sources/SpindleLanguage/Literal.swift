@@ -44,6 +44,9 @@ public enum Literal {
 struct LiteralParser {
     let tokens: [Token]
     var index = 0
+    var depth = 0
+    /// How deeply arrays and objects may nest (as in the artifact codec).
+    static let maxDepth = 512
 
     var peek: Token { tokens[index] }
     mutating func advance() -> Token {
@@ -70,7 +73,11 @@ struct LiteralParser {
             case .identifier("inf"): return .double(-.infinity)
             default: throw SyntaxError("expected a number after '-', found \(n.described)", column: n.column)
             }
+        case .symbol("[") where depth >= LiteralParser.maxDepth, .symbol("{") where depth >= LiteralParser.maxDepth:
+            throw SyntaxError("nested deeper than \(LiteralParser.maxDepth) levels", column: t.column)
         case .symbol("["):
+            depth += 1
+            defer { depth -= 1 }
             var items: [Value] = []
             if case .symbol("]") = peek.kind { _ = advance(); return .array([]) }
             while true {
@@ -85,6 +92,8 @@ struct LiteralParser {
             }
             return Literal.packed(items)
         case .symbol("{"):
+            depth += 1
+            defer { depth -= 1 }
             var o = OrderedDictionary<String, Value>()
             if case .symbol("}") = peek.kind { _ = advance(); return .object(o) }
             while true {

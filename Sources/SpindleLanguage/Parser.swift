@@ -21,6 +21,9 @@ import SpindleValue
 public struct Parser {
     let tokens: [Token]
     var i = 0
+    var depth = 0
+    /// How deeply expressions may nest: a line of a million '[' is an error, not a stack overflow.
+    static let maxDepth = 256
 
     public init(tokens: [Token]) { self.tokens = tokens }
 
@@ -103,7 +106,12 @@ public struct Parser {
         return .expression(try expression())
     }
 
-    public mutating func expression() throws(SyntaxError) -> Expr { try or() }
+    public mutating func expression() throws(SyntaxError) -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maxDepth else { throw SyntaxError("nested deeper than \(Parser.maxDepth) levels", column: peek.column) }
+        return try or()
+    }
 
     mutating func or() throws(SyntaxError) -> Expr {
         var e = try and()
@@ -116,7 +124,13 @@ public struct Parser {
         return e
     }
     mutating func not() throws(SyntaxError) -> Expr {
-        if isSymbol("!") { let t = advance(); return .unary("!", try not(), column: t.column) }
+        if isSymbol("!") {
+            let t = advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Parser.maxDepth else { throw SyntaxError("nested deeper than \(Parser.maxDepth) levels", column: t.column) }
+            return .unary("!", try not(), column: t.column)
+        }
         return try comparison()
     }
     mutating func comparison() throws(SyntaxError) -> Expr {
@@ -146,6 +160,9 @@ public struct Parser {
     mutating func unary() throws(SyntaxError) -> Expr {
         if isSymbol("-") {
             let t = advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Parser.maxDepth else { throw SyntaxError("nested deeper than \(Parser.maxDepth) levels", column: t.column) }
             let inner = try unary()
             if case .literal(.int(let n), _) = inner { return .literal(.int(-n), column: t.column) }
             if case .literal(.double(let d), _) = inner { return .literal(.double(-d), column: t.column) }

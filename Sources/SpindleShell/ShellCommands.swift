@@ -46,7 +46,7 @@ extension ShellSession {
         ShellCommand(name: "outputs", usage: "outputs", summary: "list the last spin's outputs (the variable out)") { s, _ in try s.listOutputs() },
         ShellCommand(name: "logs", usage: "logs [run/step/task]", summary: "a task's output: the last spin's, or the focused step's original task's") { s, a in try s.logs(a) },
         ShellCommand(name: "history", usage: "history [N]", summary: "the last N lines typed (default 20)") { s, a in
-            let n = Int(a) ?? 20
+            let n = max(0, Int(a) ?? 20)
             for (i, l) in s.historyLines.suffix(n).enumerated() { s.output.line(String(format: "%4d  ", s.historyLines.count - min(n, s.historyLines.count) + i + 1) + l) }
         },
         ShellCommand(name: "save", usage: "save EXPRESSION FILE", summary: "write a value to a JSON file") { s, a in try s.save(a) },
@@ -250,7 +250,11 @@ extension ShellSession {
         if logs.isEmpty { output.line("no output recorded for \(task)"); return }
         for l in logs {
             if logs.count > 1 { output.line(output.dim("── attempt \(l.attempt + 1) ──")) }
-            for line in (l.stdout + l.stderr).split(separator: "\n", omittingEmptySubsequences: false).dropLast() { output.line(String(line)) }
+            for stream in [l.stdout, l.stderr] where !stream.isEmpty {
+                var lines = stream.split(separator: "\n", omittingEmptySubsequences: false)
+                if lines.last?.isEmpty == true { lines.removeLast() }
+                for line in lines { output.line(String(line)) }
+            }
         }
     }
 

@@ -145,7 +145,8 @@ public struct TranscriptMatcher {
 
     /// Whether `actual` matches `expected`; on success, new captures are kept.
     public mutating func matches(expected: [String], actual: [String]) -> Bool {
-        var memo: [Int: Bool] = [:]
+        // Failures are remembered per position and captures: a line's match depends on both.
+        var memo: Set<String> = []
         var found: [String: String] = [:]
         func go(_ i: Int, _ j: Int, _ caps: [String: String]) -> Bool {
             if i == expected.count { if j == actual.count { found = caps; return true }; return false }
@@ -154,11 +155,11 @@ public struct TranscriptMatcher {
                 return false
             }
             guard j < actual.count else { return false }
-            let key = i * 100_003 + j
-            if memo[key] == false { return false }
+            let key = "\(i)/\(j)/\(caps.sorted { $0.key < $1.key })"
+            if memo.contains(key) { return false }
             var c = caps
             if TranscriptMatcher.line(expected[i], actual[j], &c) && go(i + 1, j + 1, c) { return true }
-            memo[key] = false
+            memo.insert(key)
             return false
         }
         guard go(0, 0, captures) else { return false }

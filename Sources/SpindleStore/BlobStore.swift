@@ -33,7 +33,11 @@ public struct FileBlobStore: BlobStore {
     public func put(_ bytes: [UInt8]) throws -> String {
         let hash = SHA256.hex(bytes)
         let final = path(hash)
-        if access(final, F_OK) == 0 { return hash }
+        if access(final, F_OK) == 0 {
+            // Touch it: gc keeps blobs written (or reused) within its grace period.
+            utimes(final, nil)
+            return hash
+        }
         let tmp = directory.path + "/tmp/\(hash.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.io("cannot write blob \(tmp): \(String(cString: strerror(errno)))") }

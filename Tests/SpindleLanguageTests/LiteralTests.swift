@@ -55,6 +55,12 @@ struct LiteralTests {
         #expect(error?.message == message)
     }
 
+    @Test("nesting is bounded: deep input is an error, not a stack overflow")
+    func deep() {
+        let e = #expect(throws: SyntaxError.self) { try Literal.parse(String(repeating: "[", count: 200_000)) }
+        #expect(e?.message == "nested deeper than 512 levels")
+    }
+
     @Test("an error draws a caret under its column")
     func caret() {
         let e = SyntaxError("expected ']'", column: 5)

@@ -28,6 +28,11 @@ let malformedLines: [String] = [
     "logs ../../etc/passwd", "load 99", "load Nope/1", "load ../x", "load spin-99", "read", "read x", "read 1x file",
     "read x /nonexistent", "save", "save weights", "save weights /nonexistent/dir/f.json", "help nocommand", "spin",
     "helpp", "quitt", "varss",
+    // Extremes: no crash, no stack overflow.
+    "[1, 2] + 9223372036854775807", "weights[[9223372036854775807]]", "reshape(weights, [9223372036854775807])",
+    "range(-9000000000000000000, 9000000000000000000)", String(repeating: "[", count: 100_000),
+    String(repeating: "-", count: 100_000) + "1", String(repeating: "!", count: 100_000) + "true",
+    "label[-9223372036854775808]",
 ]
 
 @Suite("Malformed lines")

@@ -70,6 +70,14 @@ struct TranscriptTests {
         do { let r = m.matches(expected: ["again {{spin}}"], actual: ["again spin-5"]); #expect(!r) }
     }
 
+    @Test("a capture that binds differently on another path is not ruled out by an earlier failure")
+    func backtracking() {
+        var m = TranscriptMatcher()
+        let r = m.matches(expected: ["{{...}}", "id {{x}}", "{{...}}", "ref {{x}}"], actual: ["id 1", "id 2", "ref 2"])
+        #expect(r)
+        #expect(m.captures["x"] == "2")
+    }
+
     @Test("recording turns clock times and durations into wildcards")
     func generalize() {
         #expect(TranscriptMatcher.generalize("loaded F/1 (completed, started 2026-11-29 08:42:07)") == "loaded F/1 (completed, started {{*}})")
