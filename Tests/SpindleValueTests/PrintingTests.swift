@@ -80,7 +80,7 @@ struct PrintingTests {
 
 @Suite("describe")
 struct DescribeTests {
-    @Test("describe agrees with sorting, NaNs skipped, on small and large arrays", arguments: [10, 5000, 200_001])
+    @Test("describe agrees with sorting, NaNs skipped, on small and large arrays", arguments: [10, 5000, 200_001, 300_000, 1_000_003])
     func agrees(n: Int) {
         var g = SeededGenerator(seed: UInt64(n))
         var xs = (0..<n).map { _ in Double.random(in: -5...5, using: &g) }
@@ -94,6 +94,30 @@ struct DescribeTests {
         #expect(s.nanCount == 1)
         #expect(s.min == sorted.first && s.max == sorted.last)
         #expect(abs(s.mean - sorted.reduce(0, +) / Double(sorted.count)) < 1e-9)
+        let variance = sorted.reduce(0.0) { $0 + ($1 - s.mean) * ($1 - s.mean) } / Double(sorted.count)
+        #expect(abs(s.standardDeviation - variance.squareRoot()) < 1e-9)
+        #expect(q == [quantile(0.25), quantile(0.5), quantile(0.75)])
+    }
+}
+
+@Suite("describe on awkward data")
+struct DescribeAwkwardTests {
+    @Test("sorted, constant, skewed and repeated values give the sorted answer", arguments: [0, 1, 2, 3])
+    func awkward(kind: Int) {
+        let n = 400_000
+        let xs: [Double]
+        switch kind {
+        case 0: xs = (0..<n).map(Double.init)                       // sorted: a strided sample still spans it
+        case 1: xs = [Double](repeating: 3, count: n)               // constant
+        case 2: xs = (0..<n).map { pow(Double($0) / Double(n), 8) } // skewed
+        default: xs = (0..<n).map { Double($0 % 7) }                // few distinct values
+        }
+        let (_, q) = NumericArray(xs).describe()
+        let sorted = xs.sorted()
+        func quantile(_ p: Double) -> Double {
+            let pos = p * Double(sorted.count - 1), r = Int(pos)
+            return r + 1 < sorted.count ? sorted[r] + (sorted[r + 1] - sorted[r]) * (pos - Double(r)) : sorted[r]
+        }
         #expect(q == [quantile(0.25), quantile(0.5), quantile(0.75)])
     }
 }
