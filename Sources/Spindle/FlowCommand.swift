@@ -60,7 +60,7 @@ struct FlowCommand: ParsableCommand {
         CommandConfiguration(
             commandName: Spindle.current.withLock { $0?.flow.name } ?? "flow",
             abstract: "A Spindle flow: run it, resume it, browse its runs.",
-            subcommands: [RunCommand.self, ResumeCommand.self, SpinCommand.self, DiffCommand.self, FlowShellCommand.self, GraphCommand.self,
+            subcommands: [RunCommand.self, ResumeCommand.self, SpinCommand.self, WatchCommand.self, DiffCommand.self, FlowShellCommand.self, GraphCommand.self,
                           RunsCommand.self, ShowCommand.self, LogsCommand.self])
     }
 }

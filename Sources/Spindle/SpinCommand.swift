@@ -106,6 +106,21 @@ func outcomeJSON(_ outcome: SpinOutcome) -> Value {
              })])
 }
 
+/// The step named, or the one whose body holds `FILE:LINE`.
+func resolveStep(_ step: String?, at: String?, graph: FlowGraph) throws -> String {
+    if let at {
+        guard step == nil else { throw ValidationError("give a step or --at FILE:LINE, not both") }
+        guard let colon = at.lastIndex(of: ":"), let line = Int(at[at.index(after: colon)...]), line > 0 else {
+            throw ValidationError("--at \(at): expected FILE:LINE, like Sources/MyFlow/main.swift:42")
+        }
+        do { return try graph.shape.step(at: String(at[..<colon]), line: line).name } catch {
+            throw ValidationError("--at \(at): \(error)")
+        }
+    }
+    guard let step else { throw ValidationError("which step? give its name, or --at FILE:LINE") }
+    return step
+}
+
 /// Rebuilds the flow binary when its sources changed, then runs the new one
 /// with the same arguments. Returns when no rebuild was needed.
 func rebuildIfStale(graph: FlowGraph) throws {
@@ -137,7 +152,8 @@ struct SpinCommand: ParsableCommand {
         Exit status: 0 when the step succeeded; 1 when it failed; 3 with --fail-on-diff when its outputs changed.
         """)
 
-    @Argument(help: "The step to spin.") var step: String
+    @Argument(help: "The step to spin (or give --at FILE:LINE).") var step: String?
+    @Option(help: ArgumentHelp("Spin the step whose body holds this line.", valueName: "FILE:LINE")) var at: String?
     @Option(name: .customLong("run"), help: "The run to take parents from (default: the latest completed run that has them).")
     var sourceRun: String?
     @Option(help: "An earlier task of this step whose inputs to reuse (run/step/task).") var task: String?
@@ -162,6 +178,7 @@ struct SpinCommand: ParsableCommand {
 
     func run() throws {
         let graph = Spindle.graph
+        let step = try resolveStep(self.step, at: at, graph: graph)
         var overrides = OverrideParser()
         for s in sets { try overrides.add(s, fromFile: false) }
         for s in setFiles { try overrides.add(s, fromFile: true) }

@@ -143,3 +143,52 @@ struct SpinTests {
         #expect(try box.run("HelloFlow", ["show", "1/shout/2/lines"]).status == 0)
     }
 }
+
+/// The RatingsFlow sample's source, and the line a step starts on.
+let ratingsSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("samples/RatingsFlow/main.swift")
+
+func line(of needle: String) throws -> Int {
+    let lines = try String(contentsOf: ratingsSource, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    return try #require(lines.firstIndex { $0.contains(needle) }) + 1
+}
+
+@Suite("Spin by place")
+struct SpinAtTests {
+    @Test("--at FILE:LINE spins the step whose body holds the line", arguments: [
+        ("Step(\"start\"", 0, "start"), ("Step(\"train\"", 3, "train"), ("Join(\"pick\"", 1, "pick"), ("Step(\"end\"", 2, "end"),
+    ])
+    func at(needle: String, offset: Int, step: String) throws {
+        let box = try ratingsSandbox()
+        let n = try line(of: needle) + offset
+        for file in [ratingsSource.path, "samples/RatingsFlow/main.swift"] {
+            let out = try box.run("RatingsFlow", ["spin", "--at", "\(file):\(n)", "--quiet", "--no-rebuild"])
+            #expect(out.status == 0, "\(out.output)")
+            #expect(out.stdout.hasPrefix("spinning \(step)"), "\(out.stdout)")
+        }
+    }
+
+    @Test("a line outside every step, or another file, is a clear error")
+    func outside() throws {
+        let box = try ratingsSandbox()
+        let first = try line(of: "Step(\"start\"")
+        let before = try box.run("RatingsFlow", ["spin", "--at", "samples/RatingsFlow/main.swift:2", "--no-rebuild"])
+        #expect(before.status != 0)
+        #expect(before.stderr.contains("line 2 of samples/RatingsFlow/main.swift is not inside a step; the first one, 'start', begins at line \(first)"), "\(before.stderr)")
+        let other = try box.run("RatingsFlow", ["spin", "--at", "Nope.swift:10", "--no-rebuild"])
+        #expect(other.stderr.contains("Nope.swift declares no step of RatingsFlow; its steps are in main.swift"))
+        let both = try box.run("RatingsFlow", ["spin", "train", "--at", "x.swift:1", "--no-rebuild"])
+        #expect(both.stderr.contains("give a step or --at FILE:LINE, not both"))
+        let bad = try box.run("RatingsFlow", ["spin", "--at", "main.swift", "--no-rebuild"])
+        #expect(bad.stderr.contains("expected FILE:LINE"))
+    }
+
+    @Test("watch spins once, and stops when told")
+    func watchOnce() throws {
+        let box = try ratingsSandbox()
+        let out = try box.run("RatingsFlow", ["watch", "end", "--max-spins", "1"])
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stdout.contains("✓ RatingsFlow/spin-1/end/1 completed"))
+        #expect(out.stdout.hasSuffix("stopped watching\n"))
+    }
+}
