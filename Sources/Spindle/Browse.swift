@@ -28,7 +28,7 @@ public enum Browse {
         let rows: [Value] = runs.map { r in
             var o: [(String, Value)] = []
             if showFlow { o.append(("flow", .string(r.flow))) }
-            o += [("run", .string(r.id.description)), ("status", .string(r.status.rawValue)),
+            o += [("run", .string(r.id.description)), ("status", .string(r.statusText)),
                   ("started", .string(time(r.started))), ("duration", .string(seconds(r.duration))),
                   ("parameters", .string(parametersText(r.parameters)))]
             if !r.tags.isEmpty { o.append(("tags", .string(r.tags.joined(separator: ",")))) }
@@ -99,7 +99,7 @@ public enum Browse {
                 if case .object(var d) = o { d["tasks"] = .array(tasks.map(taskJSON)); o = .object(d) }
                 return o.jsonText(pretty: true)
             }
-            var lines = ["\(run.pathspec)  \(run.status.rawValue)  started \(time(run.started))  \(seconds(run.duration))"]
+            var lines = ["\(run.pathspec)  \(run.statusText)  started \(time(run.started))  \(seconds(run.duration))"]
             if case .object(let p) = run.parameters, !p.isEmpty { lines.append("parameters: \(parametersText(run.parameters))") }
             if let o = run.origin { lines.append("origin: \(run.flow)/\(o)" + (run.originTask.map { " (re-ran \($0))" } ?? "")) }
             if let o = run.overrides, case .object(let d) = o, !d.isEmpty {

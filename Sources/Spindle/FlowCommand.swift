@@ -147,7 +147,7 @@ struct ResumeCommand: ParsableCommand {
             discussion: "Without STEP, re-runs what failed or never ran; with STEP, re-runs that step and everything after it. A task whose inputs changed (new parameters, a re-run parent with other outputs) is re-run, not cloned.\n\n" + parametersHelp())
     }
 
-    @Option(name: .long, help: "The run to resume (default: the latest failed or cancelled run).")
+    @Option(name: .long, help: "The run to resume (default: the latest failed, cancelled or unfinished run).")
     var origin: String?
     @Option(name: .long, help: "How many tasks may run at once.")
     var maxWorkers: Int?
@@ -172,9 +172,9 @@ struct ResumeCommand: ParsableCommand {
             guard let id = RunID(origin), !id.isSpin else { throw ValidationError("--origin '\(origin)' is not a run id") }
             originID = id
         } else {
-            let unfinished = try store.runs(flow: graph.flow.name).first { $0.status == .failed || $0.status == .cancelled }
+            let unfinished = try store.runs(flow: graph.flow.name).first { $0.status == .failed || $0.status == .cancelled || $0.isAbandoned }
             guard let u = unfinished else {
-                throw ValidationError("no failed or cancelled run of \(graph.flow.name) to resume; name one with --origin")
+                throw ValidationError("no failed, cancelled or unfinished run of \(graph.flow.name) to resume; name one with --origin")
             }
             originID = u.id
         }

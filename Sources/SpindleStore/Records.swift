@@ -36,6 +36,17 @@ public struct RunRecord: Sendable, Equatable {
 
     public var pathspec: Pathspec { Pathspec(flow: flow, run: id) }
     public var duration: TimeInterval? { ended.map { $0.timeIntervalSince(started) } }
+
+    /// A run recorded as running whose process is gone (killed, or its machine
+    /// restarted): it will never finish by itself, and `resume` can take it up.
+    public var isAbandoned: Bool {
+        guard status == .running else { return false }
+        guard let pid, pid > 0 else { return true }
+        return kill(pid_t(pid), 0) != 0 && errno == ESRCH
+    }
+
+    /// The status as people should read it: `unfinished` for an abandoned run.
+    public var statusText: String { isAbandoned ? "unfinished" : status.rawValue }
 }
 
 /// One split of a foreach or branch that a task sits in: the step that split,

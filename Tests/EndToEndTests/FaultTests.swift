@@ -163,6 +163,6 @@ struct ResumeTests {
         #expect(try box.run("FaultFlow", ["run"]).status == 0)
         let out = try box.run("FaultFlow", ["resume"])
         #expect(out.status != 0)
-        #expect(out.stderr.contains("no failed or cancelled run of FaultFlow to resume; name one with --origin"))
+        #expect(out.stderr.contains("no failed, cancelled or unfinished run of FaultFlow to resume; name one with --origin"))
     }
 }
