@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // System libraries: thin module maps over C libraries from Debian packages.
@@ -52,10 +53,15 @@ let package = Package(
         ),
         .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindleLanguage"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
-        .target(name: "SpindleMCP", dependencies: ["SpindleFlow", "SpindleLanguage"], exclude: ["README.md"]),
+        .target(
+            name: "SpindleMCP",
+            dependencies: ["SpindleFlow", "SpindleLanguage", .product(name: "MCP", package: "swift-sdk")],
+            exclude: ["README.md"]
+        ),
         .target(
             name: "Spindle",
-            dependencies: ["SpindleFlow", "SpindleShell", "SpindleLanguage", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SpindleFlow", "SpindleShell", "SpindleLanguage", "SpindleMCP",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "spindle", dependencies: ["Spindle"], exclude: ["README.md"]),
@@ -73,7 +79,7 @@ let package = Package(
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SpindleStore", "SpindleValue"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SpindleStore", "SpindleValue", "SpindleLanguage"]),
     ],
     swiftLanguageModes: [.v6]
 )

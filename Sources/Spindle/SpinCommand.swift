@@ -124,7 +124,8 @@ func resolveStep(_ step: String?, at: String?, graph: FlowGraph) throws -> Strin
 /// Rebuilds the flow binary when its sources changed, then runs the new one
 /// with the same arguments. Returns when no rebuild was needed.
 func rebuildIfStale(graph: FlowGraph) throws {
-    guard ProcessInfo.processInfo.environment["SPINDLE_REBUILT"] == nil,
+    let env = ProcessInfo.processInfo.environment
+    guard env["SPINDLE_REBUILT"] == nil, env["SPINDLE_NO_REBUILD"] == nil,
           let build = FlowBuild.locate(binary: currentExecutable(), flowFile: graph.flow.file), build.isStale() else { return }
     FileHandle.standardError.write(Data("sources changed: rebuilding \(build.product)…\n".utf8))
     do { try build.rebuild() } catch let f as FlowBuild.Failure {

@@ -71,7 +71,7 @@ struct WatchCommand: ParsableCommand {
         }
 
         var seen = build.newestSource() ?? .distantPast
-        if build.isStale() {
+        if build.isStale(), ProcessInfo.processInfo.environment["SPINDLE_NO_REBUILD"] == nil {
             say("sources changed: rebuilding \(build.product)…")
             do { try build.rebuild() } catch { say("\(error)\nwaiting for the next save") }
         }

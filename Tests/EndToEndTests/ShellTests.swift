@@ -57,6 +57,7 @@ extension Sandbox {
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env["SPINDLE_NO_REBUILD"] = "1"
         env.removeValue(forKey: "SPINDLE_STORE")
         p.environment = env
         let inPipe = Pipe(), out = Pipe(), err = Pipe()

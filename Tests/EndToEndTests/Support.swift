@@ -56,6 +56,9 @@ struct Sandbox {
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        // The binaries under test are the ones just built: never rebuild them
+        // (a rebuild would wait on the build lock `swift test` holds).
+        env["SPINDLE_NO_REBUILD"] = "1"
         env["FAULT_DIR"] = dir.path
         env.removeValue(forKey: "SPINDLE_STORE")
         for (k, v) in environment { env[k] = v }

@@ -31,6 +31,7 @@ final class PseudoTerminal: @unchecked Sendable {
         env["TERM"] = "xterm"
         env["HOME"] = directory.path  // no user ~/.editrc
         env["NO_COLOR"] = "1"
+        env["SPINDLE_NO_REBUILD"] = "1"
         env.removeValue(forKey: "SPINDLE_STORE")
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -1,5 +1,4 @@
 import Foundation
-import SpindleFlow
 import SpindleStore
 import SpindleValue
 
