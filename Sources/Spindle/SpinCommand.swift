@@ -66,6 +66,13 @@ struct OverrideParser {
     }
 }
 
+/// Prints the diff of two tasks (text or JSON); exit status 3 with `failOnDiff` when they differ.
+func printDiff(_ a: Pathspec, _ b: Pathspec, store: Store, tolerance: Tolerance, json: Bool, failOnDiff: Bool) throws {
+    let diff = try store.diffTasks(old: a, new: b, tolerance: tolerance)
+    print(json ? diff.jsonValue.jsonText(pretty: true) : diff.description)
+    if failOnDiff && !diff.isEmpty { throw ExitCode(3) }
+}
+
 /// Set from a signal handler, read after the work it interrupted.
 final class InterruptFlag: @unchecked Sendable {
     private let lock = NSLock()
@@ -256,9 +263,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let flow = Spindle.graph.flow.name
-        let a = try flowPathspec(old, flow: flow), b = try flowPathspec(new, flow: flow)
-        let diff = try storeOptions.open(creating: false).diffTasks(old: a, new: b, tolerance: Tolerance(absolute: atol, relative: rtol))
-        print(json ? diff.jsonValue.jsonText(pretty: true) : diff.description)
-        if failOnDiff && !diff.isEmpty { throw ExitCode(3) }
+        try printDiff(try flowPathspec(old, flow: flow), try flowPathspec(new, flow: flow), store: try storeOptions.open(creating: false),
+                      tolerance: Tolerance(absolute: atol, relative: rtol), json: json, failOnDiff: failOnDiff)
     }
 }

@@ -86,10 +86,8 @@ struct DiffTool: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
-        let a = try Pathspec(parsing: old), b = try Pathspec(parsing: new)
-        let diff = try storeOptions.open(creating: false).diffTasks(old: a, new: b, tolerance: Tolerance(absolute: atol, relative: rtol))
-        print(json ? diff.jsonValue.jsonText(pretty: true) : diff.description)
-        if failOnDiff && !diff.isEmpty { throw ExitCode(3) }
+        try printDiff(try Pathspec(parsing: old), try Pathspec(parsing: new), store: try storeOptions.open(creating: false),
+                      tolerance: Tolerance(absolute: atol, relative: rtol), json: json, failOnDiff: failOnDiff)
     }
 }
 

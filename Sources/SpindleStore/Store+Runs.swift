@@ -179,27 +179,8 @@ extension Store {
             binary: row[7], error: row[11], pid: row[8])
     }
 
-    /// The candidate closest to `name` by edit distance, when close enough to be a likely typo.
+    /// The candidate closest to `name`, when close enough to be a likely typo (see ``Suggestion``).
     public static func nearest(_ name: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 < name.count, best.1 <= max(1, name.count / 3) else { return nil }
-        return best.0
-    }
-
-    /// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
-        }
-        return d[a.count][b.count]
+        Suggestion.nearest(name, in: candidates)
     }
 }
