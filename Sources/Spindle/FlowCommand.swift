@@ -104,6 +104,24 @@ func parametersHelp() -> String {
     }.joined(separator: "\n")
 }
 
+/// What run and resume share: how many workers, the tags, the store.
+struct RunTuning: ParsableArguments {
+    @Option(name: .long, help: "How many tasks may run at once (default: the number of cores).")
+    var maxWorkers: Int?
+    @Option(name: .long, help: "A tag for the run (repeatable).")
+    var tag: [String] = []
+    @OptionGroup var storeOptions: StoreOptions
+
+    /// Runs the flow with `parameters` (resuming when `resume` is given) and exits with the run's status.
+    func execute(_ graph: FlowGraph, store: Store, parameters: [String: Value], resume: RunOptions.Resume? = nil) throws -> Never {
+        var options = RunOptions(parameters: parameters, tags: tag, resume: resume)
+        if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
+        let runtime = Runtime(graph: graph, store: store, options: options)
+        let record = try runBlocking { try await runtime.run() }
+        throw exitStatus(for: record)
+    }
+}
+
 /// Turns a run's outcome into the process's exit status.
 func exitStatus(for run: RunRecord) -> ExitCode {
     switch run.status {
@@ -118,23 +136,14 @@ struct RunCommand: ParsableCommand {
         CommandConfiguration(commandName: "run", abstract: "Run the flow.", discussion: parametersHelp())
     }
 
-    @Option(name: .long, help: "How many tasks may run at once (default: the number of cores).")
-    var maxWorkers: Int?
-    @Option(name: .long, help: "A tag for the run (repeatable).")
-    var tag: [String] = []
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var tuning: RunTuning
     @Argument(parsing: .allUnrecognized, help: "Parameters, as --name value.")
     var parameters: [String] = []
 
     func run() throws {
         let graph = Spindle.graph
         let params = try parseParameters(parameters, graph: graph)
-        let store = try storeOptions.open(creating: true)
-        var options = RunOptions(parameters: params, tags: tag)
-        if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
-        let runtime = Runtime(graph: graph, store: store, options: options)
-        let record = try runBlocking { try await runtime.run() }
-        throw exitStatus(for: record)
+        try tuning.execute(graph, store: try tuning.storeOptions.open(creating: true), parameters: params)
     }
 }
 
@@ -149,11 +158,7 @@ struct ResumeCommand: ParsableCommand {
 
     @Option(name: .long, help: "The run to resume (default: the latest failed, cancelled or unfinished run).")
     var origin: String?
-    @Option(name: .long, help: "How many tasks may run at once.")
-    var maxWorkers: Int?
-    @Option(name: .long, help: "A tag for the new run (repeatable).")
-    var tag: [String] = []
-    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var tuning: RunTuning
     @Argument(parsing: .allUnrecognized, help: "[STEP] to re-run from, then changed parameters as --name value.")
     var arguments: [String] = []
 
@@ -166,7 +171,7 @@ struct ResumeCommand: ParsableCommand {
             rest.removeFirst()
         }
         let params = try parseParameters(rest, graph: graph)
-        let store = try storeOptions.open(creating: false)
+        let store = try tuning.storeOptions.open(creating: false)
         let originID: RunID
         if let origin {
             guard let id = RunID(origin), !id.isSpin else { throw ValidationError("--origin '\(origin)' is not a run id") }
@@ -178,11 +183,7 @@ struct ResumeCommand: ParsableCommand {
             }
             originID = u.id
         }
-        var options = RunOptions(parameters: params, tags: tag, resume: .init(origin: originID, fromStep: step))
-        if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
-        let runtime = Runtime(graph: graph, store: store, options: options)
-        let record = try runBlocking { try await runtime.run() }
-        throw exitStatus(for: record)
+        try tuning.execute(graph, store: store, parameters: params, resume: .init(origin: originID, fromStep: step))
     }
 }
 

@@ -90,19 +90,11 @@ struct ReplayTool: ParsableCommand {
             throw ValidationError("the transcript needs the flow \(name), which is not built next to spindle (swift build --product \(name))")
         }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let out = Mutex2()
+        let out = LineCollector()
         let status = try runStreaming(binary, ["run", "--store", root.path] + Array(words.dropFirst()),
                                       environment: ["NO_COLOR": "1"], line: { l, _ in out.append(l) }, interrupted: { false })
         guard status.succeeded else {
             throw ValidationError("seeding the store with \(name) failed (\(status)):\n" + out.text)
         }
     }
-}
-
-/// Collects lines from reader threads.
-final class Mutex2: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ l: String) { lock.lock(); lines.append(l); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
 }

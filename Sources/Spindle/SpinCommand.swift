@@ -66,13 +66,6 @@ struct OverrideParser {
     }
 }
 
-/// Prints the diff of two tasks (text or JSON); exit status 3 with `failOnDiff` when they differ.
-func printDiff(_ a: Pathspec, _ b: Pathspec, store: Store, tolerance: Tolerance, json: Bool, failOnDiff: Bool) throws {
-    let diff = try store.diffTasks(old: a, new: b, tolerance: tolerance)
-    print(json ? diff.jsonValue.jsonText(pretty: true) : diff.description)
-    if failOnDiff && !diff.isEmpty { throw ExitCode(3) }
-}
-
 /// Set from a signal handler, read after the work it interrupted.
 final class InterruptFlag: @unchecked Sendable {
     private let lock = NSLock()
@@ -248,6 +241,21 @@ struct SpinCommand: ParsableCommand {
     }
 }
 
+/// The options of a diff: tolerances, JSON, and the exit status for a difference.
+struct DiffOptions: ParsableArguments {
+    @Option(help: "Absolute tolerance for numbers.") var atol: Double = 0
+    @Option(help: "Relative tolerance for numbers.") var rtol: Double = 0
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Exit with status 3 when they differ.") var failOnDiff = false
+
+    /// Prints the diff of two tasks; exit status 3 with --fail-on-diff when they differ.
+    func print(_ a: Pathspec, _ b: Pathspec, store: Store) throws {
+        let diff = try store.diffTasks(old: a, new: b, tolerance: Tolerance(absolute: atol, relative: rtol))
+        Swift.print(json ? diff.jsonValue.jsonText(pretty: true) : diff.description)
+        if failOnDiff && !diff.isEmpty { throw ExitCode(3) }
+    }
+}
+
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
@@ -255,15 +263,11 @@ struct DiffCommand: ParsableCommand {
         discussion: "Each PATHSPEC is run/step/task, like 3/train/2 or spin-1/train/1. Exit status 3 with --fail-on-diff when they differ.")
     @Argument(help: "The old task.") var old: String
     @Argument(help: "The new task.") var new: String
-    @Option(help: "Absolute tolerance for numbers.") var atol: Double = 0
-    @Option(help: "Relative tolerance for numbers.") var rtol: Double = 0
-    @Flag(help: "Print JSON.") var json = false
-    @Flag(help: "Exit with status 3 when they differ.") var failOnDiff = false
+    @OptionGroup var diffOptions: DiffOptions
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
         let flow = Spindle.graph.flow.name
-        try printDiff(try flowPathspec(old, flow: flow), try flowPathspec(new, flow: flow), store: try storeOptions.open(creating: false),
-                      tolerance: Tolerance(absolute: atol, relative: rtol), json: json, failOnDiff: failOnDiff)
+        try diffOptions.print(try flowPathspec(old, flow: flow), try flowPathspec(new, flow: flow), store: try storeOptions.open(creating: false))
     }
 }

@@ -79,15 +79,11 @@ struct DiffTool: ParsableCommand {
         discussion: "Exit status 3 with --fail-on-diff when they differ.")
     @Argument(help: "The old task: Flow/run/step/task.") var old: String
     @Argument(help: "The new task: Flow/run/step/task.") var new: String
-    @Option(help: "Absolute tolerance for numbers.") var atol: Double = 0
-    @Option(help: "Relative tolerance for numbers.") var rtol: Double = 0
-    @Flag(help: "Print JSON.") var json = false
-    @Flag(help: "Exit with status 3 when they differ.") var failOnDiff = false
+    @OptionGroup var diffOptions: DiffOptions
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
-        try printDiff(try Pathspec(parsing: old), try Pathspec(parsing: new), store: try storeOptions.open(creating: false),
-                      tolerance: Tolerance(absolute: atol, relative: rtol), json: json, failOnDiff: failOnDiff)
+        try diffOptions.print(try Pathspec(parsing: old), try Pathspec(parsing: new), store: try storeOptions.open(creating: false))
     }
 }
 

@@ -198,6 +198,14 @@ final class PipeReader: @unchecked Sendable {
     }
 }
 
+/// Lines gathered from reader threads (a child's output), in order.
+public final class LineCollector: Sendable {
+    private let lines = Mutex<[String]>([])
+    public init() {}
+    public func append(_ line: String) { lines.withLock { $0.append(line) } }
+    public var text: String { lines.withLock { $0.joined(separator: "\n") } }
+}
+
 /// Runs a program (an argument vector, never a shell line), handing each
 /// line of its output to `line` as it comes (`true` for stderr), and sending
 /// it SIGINT when `interrupted` says so. Returns how it ended.

@@ -239,7 +239,7 @@ public enum SpindleMCPServer {
             try Data(ArtifactCodec.encode(.object(.init(overrides, uniquingKeysWith: { _, b in b })))).write(to: URL(fileURLWithPath: stem + ".spnv"))
             argv += ["--overrides-file", stem + ".spnv"]
         }
-        let collected = LineBuffer()
+        let collected = LineCollector()
         let status = try runStreaming(binary, argv, line: { l, _ in collected.append(l) }, interrupted: { false })
         return collected.text + (status.succeeded ? "" : "\n(the spin exited: \(status))")
     }
@@ -256,12 +256,4 @@ public enum SpindleMCPServer {
         default: throw ToolError("an override value must be JSON (null, bool, number, string, array or object)")
         }
     }
-}
-
-/// Lines collected from a child's reader threads.
-final class LineBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ l: String) { lock.lock(); lines.append(l); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
 }

@@ -95,7 +95,7 @@ extension ShellSession {
         for r in runs {
             let mark = r.id == run.id ? "*" : " "
             let params = (r.parameters.keys.map { "\($0)=\(r.parameters[$0]!.summary(width: 20))" }).joined(separator: " ")
-            output.line("\(mark) \(r.id.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(ShellSession.time(r.started))  \(params)")
+            output.line("\(mark) \(r.id.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Browse.time(r.started))  \(params)")
         }
     }
 

@@ -89,7 +89,7 @@ public final class ShellSession {
         focus = nil
         variables = variables.filter { if case .user = $0.value.source { true } else { false } }
         lastSpin = nil
-        output.line("loaded \(record.pathspec) (\(record.status.rawValue), started \(Self.time(record.started)))")
+        output.line("loaded \(record.pathspec) (\(record.status.rawValue), started \(Browse.time(record.started)))")
         if let step = spec.step {
             var index = 0
             if let task = spec.task {
@@ -98,12 +98,6 @@ public final class ShellSession {
             }
             try focusStep(step, index: index)
         }
-    }
-
-    static func time(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: d)
     }
 
     func requireRun() throws -> (RunRecord, FlowShape) {
@@ -138,11 +132,12 @@ public final class ShellSession {
         if s.isJoin {
             variables["inputs"] = ShellVariable(source: .joinInputs(planned.parents))
         } else if let parent = planned.parents.first {
-            for a in try store.artifacts(of: parent) { variables[a.name] = ShellVariable(source: .artifact(a)) }
+            let artifacts = try store.artifacts(of: parent)
+            for a in artifacts { variables[a.name] = ShellVariable(source: .artifact(a)) }
             // A foreach split's element, from the sequence its foreach loops over.
             for frame in planned.splits.reversed() {
                 if case .foreach(let over, _)? = shape.step(frame.step)?.transition,
-                   let record = try store.artifacts(of: parent).first(where: { $0.name == over }) {
+                   let record = artifacts.first(where: { $0.name == over }) {
                     variables["input"] = ShellVariable(source: .splitInput(record, index: frame.index))
                     break
                 }
