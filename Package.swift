@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SpindleValue", targets: ["SpindleValue"]),
         .library(name: "SpindleStore", targets: ["SpindleStore"]),
         .library(name: "SpindleLanguage", targets: ["SpindleLanguage"]),
+        .library(name: "SpindleShell", targets: ["SpindleShell"]),
         .executable(name: "spindle", targets: ["spindle"]),
         .executable(name: "HelloFlow", targets: ["HelloFlow"]),
         .executable(name: "RatingsFlow", targets: ["RatingsFlow"]),

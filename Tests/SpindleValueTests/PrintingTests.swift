@@ -121,3 +121,52 @@ struct DescribeAwkwardTests {
         #expect(q == [quantile(0.25), quantile(0.5), quantile(0.75)])
     }
 }
+
+@Suite("describe where a strided sample misleads")
+struct DescribeSampleTests {
+    static func expectSorted(_ xs: [Double], _ comment: Comment) {
+        let (s, q) = NumericArray(xs).describe()
+        let sorted = xs.filter { !$0.isNaN }.sorted()
+        func quantile(_ p: Double) -> Double {
+            let pos = p * Double(sorted.count - 1), r = Int(pos)
+            return r + 1 < sorted.count ? sorted[r] + (sorted[r + 1] - sorted[r]) * (pos - Double(r)) : sorted[r]
+        }
+        #expect(q == [quantile(0.25), quantile(0.5), quantile(0.75)], comment)
+        #expect(s.min == sorted.first && s.max == sorted.last, comment)
+        #expect(s.nanCount == xs.count - sorted.count, comment)
+        let mean = sorted.reduce(0, +) / Double(sorted.count)
+        #expect(s.mean == mean || abs(s.mean - mean) <= 1e-9 * max(1, abs(mean)), comment)
+    }
+
+    @Test("ordinary data takes the one-pass path")
+    func fastPath() {
+        var g = SeededGenerator(seed: 3)
+        let xs = (0..<1_000_000).map { _ in Double.random(in: -3...3, using: &g) }
+        let scanned = xs.withUnsafeBufferPointer { DescribeScan.scan($0, quantiles: [0.25, 0.5, 0.75]) }
+        #expect(scanned != nil)
+        Self.expectSorted(xs, "uniform")
+    }
+
+    @Test("data periodic in the sample's stride still gives the sorted answer")
+    func periodic() {
+        let n = 1 << 20, stride = n / DescribeScan.sampleSize
+        // Every sampled element is 0; the rest spread over 1…100.
+        Self.expectSorted((0..<n).map { $0 % stride == 0 ? 0 : Double($0 % 100 + 1) }, "periodic")
+    }
+
+    @Test("infinities, many NaNs and a large offset")
+    func extremes() {
+        var g = SeededGenerator(seed: 7)
+        var xs = (0..<300_000).map { _ in Double.random(in: 0...1, using: &g) }
+        xs[10] = .infinity
+        Self.expectSorted(xs, "an infinity")
+        xs = (0..<300_000).map { $0 % 3 == 0 ? .nan : Double.random(in: 0...1, using: &g) }
+        Self.expectSorted(xs, "a third NaN")
+        xs = (0..<300_000).map { _ in 1e9 + Double.random(in: 0...1, using: &g) }
+        let (s, _) = NumericArray(xs).describe()
+        let mean = xs.reduce(0, +) / Double(xs.count)
+        let sd = (xs.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(xs.count)).squareRoot()
+        #expect(abs(s.standardDeviation - sd) < 1e-6, "spread survives an offset of 1e9")
+        Self.expectSorted(xs, "offset")
+    }
+}
