@@ -49,4 +49,65 @@ struct KillTests {
         #expect(resumedCount > 0)
         print("kill test: \(kills) kills, \(resumedCount) left the run unfinished and were resumed")
     }
+
+    /// The process ids of `parent`'s children whose command line holds `word`.
+    static func children(of parent: pid_t, with word: String) -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm) ": state, then the parent's pid.
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 1, pid_t(fields[1]) == parent,
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(name)/cmdline"),
+                  String(decoding: cmdline, as: UTF8.self).contains(word) else { return nil }
+            return pid
+        }
+    }
+
+    @Test("SIGKILL of a task process: a failed task with the signal named, or a retry; resume completes the same",
+          .timeLimit(.minutes(5)))
+    func taskKills() throws {
+        let box = try Sandbox()
+        #expect(try box.run("RatingsFlow", Self.args).status == 0)
+        let reference = try finalHashes(try box.store(), run: .number(1))
+        var g = SystemRandomNumberGenerator()
+        let kills = Int(ProcessInfo.processInfo.environment["SPINDLE_KILLS"] ?? "") ?? 8
+        var killed = 0, failedRuns = 0
+        for k in 0..<kills {
+            let running = try box.start("RatingsFlow", Self.args)
+            let runtime = running.process.processIdentifier
+            usleep(useconds_t(Int.random(in: 0...150_000, using: &g)))
+            // Wait for a task to be running, then kill it.
+            var victim: pid_t?
+            for _ in 0..<400 where victim == nil && running.process.isRunning {
+                victim = Self.children(of: runtime, with: "_task").randomElement(using: &g)
+                if victim == nil { usleep(1_000) }
+            }
+            if let victim { kill(victim, SIGKILL); killed += 1 }
+            let outcome = running.finish()
+            let store = try box.store()
+            #expect(try store.integrityCheck() == ["ok"], "kill \(k)")
+            for hash in try store.blobs.allHashes() { _ = try store.blobs.get(hash) }
+            let run = try #require(try store.runs(flow: "RatingsFlow").first)
+            if run.status == .failed {
+                failedRuns += 1
+                #expect(outcome.status != 0)
+                let failed = try store.tasks(flow: "RatingsFlow", run: run.id).filter { $0.status == .failed }
+                #expect(failed.contains { ($0.error ?? "").contains("killed by signal 9 (SIGKILL)") }, "kill \(k): \(failed)")
+                #expect(outcome.output.contains("SIGKILL"), "kill \(k): \(outcome.output)")
+                let resumed = try box.run("RatingsFlow", ["resume", "--origin", run.id.description])
+                #expect(resumed.status == 0, "kill \(k): \(resumed.output)")
+                let latest = try #require(try store.runs(flow: "RatingsFlow").first)
+                #expect(try finalHashes(store, run: latest.id) == reference, "kill \(k)")
+            } else {
+                // The kill missed, or hit a step with a retry left.
+                #expect(run.status == .completed, "kill \(k): \(run.status) \(outcome.output)")
+                #expect(try finalHashes(store, run: run.id) == reference, "kill \(k)")
+            }
+        }
+        #expect(killed > 0)
+        print("task kill test: \(kills) runs, \(killed) task processes killed, \(failedRuns) runs failed and were resumed")
+    }
 }
