@@ -1,4 +1,5 @@
 import Foundation
+import SpindleValue
 
 /// Where artifact bytes live, named by their SHA-256. The embedded
 /// implementation is ``FileBlobStore``; an object-storage one (S3 and the like)
@@ -14,6 +15,24 @@ public protocol BlobStore: Sendable {
     func remove(_ hash: String) throws
     /// Every stored blob's hash.
     func allHashes() throws -> [String]
+    /// Stores the bytes of `parts`, one after another, as one blob, without
+    /// joining them in memory first; returns its hash.
+    func put(parts: [UnsafeRawBufferPointer]) throws -> String
+    /// The blob named `hash` read straight into a numeric array's storage and
+    /// verified on the way, when it is an artifact holding one numeric array;
+    /// nil when it holds something else.
+    func numericArray(_ hash: String) throws -> NumericArray?
+}
+
+extension BlobStore {
+    public func put(parts: [UnsafeRawBufferPointer]) throws -> String {
+        var joined: [UInt8] = []
+        joined.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for p in parts { joined.append(contentsOf: p) }
+        return try put(joined)
+    }
+
+    public func numericArray(_ hash: String) throws -> NumericArray? { nil }
 }
 
 /// Blobs as files `blobs/ab/cdef…` under the store, written to a temporary
@@ -31,7 +50,13 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func put(_ bytes: [UInt8]) throws -> String {
-        let hash = SHA256.hex(bytes)
+        try bytes.withUnsafeBytes { try put(parts: [$0]) }
+    }
+
+    public func put(parts: [UnsafeRawBufferPointer]) throws -> String {
+        let hasher = SHA256.Hasher()
+        for p in parts { hasher.update(p) }
+        let hash = hasher.finish()
         let final = path(hash)
         if access(final, F_OK) == 0 {
             // Touch it: gc keeps blobs written (or reused) within its grace period.
@@ -42,7 +67,7 @@ public struct FileBlobStore: BlobStore {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.io("cannot write blob \(tmp): \(String(cString: strerror(errno)))") }
         var failed: Int32 = 0
-        bytes.withUnsafeBytes { raw in
+        for raw in parts where failed == 0 {
             var off = 0
             while off < raw.count {
                 let n = write(fd, raw.baseAddress! + off, raw.count - off)
@@ -66,6 +91,54 @@ public struct FileBlobStore: BlobStore {
             throw StoreError.io("cannot store blob \(hash.prefix(12))…: \(String(cString: strerror(e)))")
         }
         return hash
+    }
+
+    public func numericArray(_ hash: String) throws -> NumericArray? {
+        guard SHA256.isDigest(hash) else { throw StoreError.missingBlob(hash: hash, artifact: nil) }
+        let fd = open(path(hash), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw StoreError.missingBlob(hash: hash, artifact: nil) }
+            throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw StoreError.io("cannot stat blob \(hash.prefix(12))…") }
+        let size = Int(st.st_size)
+        // The header is a few bytes; 256 holds any shape a real array has.
+        var head = [UInt8](repeating: 0, count: Swift.min(size, 256))
+        let got = try head.withUnsafeMutableBytes { try readFully(fd, $0, hash: hash) }
+        guard got == head.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
+        guard let layout = head.withUnsafeBytes({ ArtifactCodec.numericLayout($0, totalSize: size) }) else { return nil }
+        let hasher = SHA256.Hasher()
+        let array = try ArtifactCodec.numericArray(layout) { storage in
+            // The elements already read with the header, then the rest straight from the file.
+            let early = head.count - layout.headerSize
+            head.withUnsafeBytes { h in
+                hasher.update(h)
+                storage.baseAddress!.copyMemory(from: h.baseAddress! + layout.headerSize, byteCount: early)
+            }
+            let rest = UnsafeMutableRawBufferPointer(rebasing: storage[early...])
+            let n = try readFully(fd, rest, hash: hash)
+            guard n == rest.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
+            hasher.update(UnsafeRawBufferPointer(rest))
+        }
+        guard hasher.finish() == hash else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
+        return array
+    }
+
+    /// Reads until `buffer` is full or the file ends; returns the bytes read.
+    private func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, hash: String) throws(StoreError) -> Int {
+        var off = 0
+        while off < buffer.count {
+            let n = read(fd, buffer.baseAddress! + off, buffer.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            off += n
+        }
+        return off
     }
 
     public func get(_ hash: String) throws -> [UInt8] {

@@ -29,3 +29,35 @@ public enum SHA256 {
         text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 }
+
+extension SHA256 {
+    /// A digest computed over bytes that arrive in pieces, so that a large
+    /// blob is hashed as it is read or written rather than held whole.
+    public final class Hasher {
+        private let context: OpaquePointer
+
+        public init() {
+            guard let c = EVP_MD_CTX_new(), EVP_DigestInit_ex(c, EVP_sha256(), nil) == 1 else {
+                preconditionFailure("EVP_DigestInit_ex(SHA-256) failed")
+            }
+            context = c
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+
+        /// Adds `bytes` to the digest.
+        public func update(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count > 0 else { return }
+            precondition(EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1, "EVP_DigestUpdate failed")
+        }
+
+        /// The digest of everything added, as 64 lowercase hex digits.
+        public func finish() -> String {
+            var digest = [UInt8](repeating: 0, count: 32)
+            var length: UInt32 = 0
+            let ok = digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+            precondition(ok == 1 && length == 32, "EVP_DigestFinal_ex(SHA-256) failed")
+            return SHA256.hexString(digest)
+        }
+    }
+}

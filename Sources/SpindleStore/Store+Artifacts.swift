@@ -6,11 +6,24 @@ extension Store {
     /// Encodes and stores `value` as artifact `name` of `task`, returning the
     /// row to record when the task completes (the blob is already in place).
     public func saveArtifact(_ name: String, _ value: Value, task: Pathspec) throws -> ArtifactRecord {
-        let bytes = ArtifactCodec.encode(value)
-        let hash = try blobs.put(bytes)
-        return ArtifactRecord(name: name, hash: hash, type: value.typeName, size: bytes.count,
+        let hash: String, size: Int
+        if case .numeric(let n) = value, n.elementType != .bool, n.count * n.elementType.byteWidth >= Store.streamingThreshold {
+            // A large array goes to its blob from its own storage: no encoded copy.
+            let header = ArtifactCodec.numericHeader(n)
+            size = header.count + n.count * n.elementType.byteWidth
+            hash = try header.withUnsafeBytes { h in try n.storage.withUnsafeBytes { try blobs.put(parts: [h, $0]) } }
+        } else {
+            let bytes = ArtifactCodec.encode(value)
+            hash = try blobs.put(bytes)
+            size = bytes.count
+        }
+        return ArtifactRecord(name: name, hash: hash, type: value.typeName, size: size,
                               summary: value.summary(width: 72), isOwn: true, task: task)
     }
+
+    /// Numeric arrays of at least this many bytes are written and read
+    /// without an encoded copy in memory.
+    static let streamingThreshold = 1 << 20
 
     /// The artifacts of a task, by name, from metadata only (no blob is read).
     public func artifacts(of spec: Pathspec) throws -> [ArtifactRecord] {
@@ -29,7 +42,12 @@ extension Store {
     public func load(_ artifact: ArtifactRecord) throws -> Value {
         let place = "\(artifact.task)/\(artifact.name)"
         let bytes: [UInt8]
-        do { bytes = try blobs.get(artifact.hash) } catch StoreError.corruptBlob(let h, _) {
+        do {
+            if artifact.size >= Store.streamingThreshold, let array = try blobs.numericArray(artifact.hash) {
+                return .numeric(array)
+            }
+            bytes = try blobs.get(artifact.hash)
+        } catch StoreError.corruptBlob(let h, _) {
             throw StoreError.corruptBlob(hash: h, artifact: place)
         } catch StoreError.missingBlob(let h, _) {
             throw StoreError.missingBlob(hash: h, artifact: place)
