@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // Only the end-to-end tests name these (swift-sdk depends on them): its client's transport API uses them.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries: thin module maps over C libraries from Debian packages.
@@ -80,7 +83,12 @@ let package = Package(
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SpindleStore", "SpindleValue", "SpindleLanguage"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "SpindleStore", "SpindleValue", "SpindleLanguage",
+            .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

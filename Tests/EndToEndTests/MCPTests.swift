@@ -1,96 +1,129 @@
 import Foundation
-import SpindleLanguage
-import SpindleValue
+import Logging
+import MCP
+import SystemPackage
 import Testing
 
-/// A minimal MCP client: JSON-RPC 2.0 messages, one per line, over the
-/// server process's stdin and stdout, answers matched by id.
+/// Forwards to the SDK's `StdioTransport`, but turns the end of the server's
+/// output into an error. swift-sdk 0.12.1's `Client` reads in
+/// `repeat { for try await … } while true`: a stream that simply ends (the
+/// server exited) makes it spin at full CPU with requests left waiting
+/// (upstream issue #256). A thrown error ends that loop, so a dead server is
+/// a failed test, not a hung one.
+actor EndOfOutputGuard: Transport {
+    nonisolated let logger: Logger
+    private let inner: StdioTransport
+    private let onEnd: @Sendable () async -> Void
+    private var stream: AsyncThrowingStream<Data, any Error>?
+    private var closing = false
+
+    init(_ inner: StdioTransport, onEnd: @escaping @Sendable () async -> Void) {
+        self.inner = inner
+        self.logger = inner.logger
+        self.onEnd = onEnd
+    }
+
+    func connect() async throws {
+        try await inner.connect()
+        let source = await inner.receive()
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
+        self.stream = stream
+        Task {
+            do {
+                for try await message in source { continuation.yield(message) }
+                continuation.finish(throwing: MCPError.connectionClosed)
+            } catch {
+                continuation.finish(throwing: error)
+            }
+            if !self.closing { await self.onEnd() }
+        }
+    }
+
+    func disconnect() async {
+        closing = true
+        await inner.disconnect()
+    }
+
+    func send(_ data: Data) async throws { try await inner.send(data) }
+
+    func receive() -> AsyncThrowingStream<Data, any Error> {
+        stream ?? AsyncThrowingStream { $0.finish(throwing: MCPError.connectionClosed) }
+    }
+}
+
+/// `spindle mcp` in a child process, driven by the SDK's own MCP client over
+/// the child's stdin and stdout, as Claude Code or any MCP host would.
 final class MCPSession {
     let process = Process()
-    let input: FileHandle
-    let output: FileHandle
-    var buffer = Data()
-    var nextID = 1
+    let toServer = Pipe(), fromServer = Pipe()
+    let client = Client(name: "spindle-tests", version: "1.0")
+    var serverName = ""
 
-    init(store: URL) throws {
+    init(store: URL) async throws {
+        signal(SIGPIPE, SIG_IGN)  // a write to a dead server is an error, not the end of the test runner
         process.executableURL = URL(fileURLWithPath: try product("spindle"))
         process.arguments = ["mcp", "--store", store.path]
         var env = ProcessInfo.processInfo.environment
         env["SPINDLE_NO_REBUILD"] = "1"
         process.environment = env
-        let toServer = Pipe(), fromServer = Pipe()
         process.standardInput = toServer
         process.standardOutput = fromServer
         process.standardError = FileHandle.nullDevice
         try process.run()
-        input = toServer.fileHandleForWriting
-        output = fromServer.fileHandleForReading
-        let hello = try request("initialize", #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"spindle-tests","version":"1.0"}}"#)
-        guard hello["result"]?["serverInfo"]?["name"] == "spindle" else { throw SupportError("no initialize result: \(hello)") }
-        input.write(Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8 + [10]))
+        let stdio = StdioTransport(input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
+                                   output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor))
+        let transport = EndOfOutputGuard(stdio) { [client] in await client.disconnect() }
+        serverName = try await client.connect(transport: transport).serverInfo.name
     }
 
-    deinit {
-        try? input.close()
+    /// Disconnects, closes the server's input and waits for it to exit.
+    func close() async -> Int32 {
+        await client.disconnect()
+        try? toServer.fileHandleForWriting.close()
         process.waitUntilExit()
+        return process.terminationStatus
     }
 
-    /// Sends a request and waits for the answer with its id.
-    func request(_ method: String, _ params: String) throws -> Value {
-        let id = nextID
-        nextID += 1
-        input.write(Data(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#.utf8 + [10]))
-        while true {
-            while let nl = buffer.firstIndex(of: 10) {
-                let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...nl)
-                let message = try Literal.parse(line)
-                if message["id"] == .int(Int64(id)) { return message }
-            }
-            let chunk = output.availableData
-            guard !chunk.isEmpty else { throw SupportError("the server closed its output") }
-            buffer.append(chunk)
-        }
-    }
-
-    /// Calls a tool; returns its text and whether it is an error.
-    func call(_ tool: String, _ arguments: String = "{}") throws -> (text: String, isError: Bool) {
-        let answer = try request("tools/call", #"{"name":"\#(tool)","arguments":\#(arguments)}"#)
-        guard case .array(let content)? = answer["result"]?["content"] else { throw SupportError("no content: \(answer)") }
-        let text = content.compactMap { item -> String? in if case .string(let s)? = item["text"] { s } else { nil } }.joined(separator: "\n")
-        return (text, answer["result"]?["isError"] == .bool(true))
+    /// Calls a tool with arguments written as a JSON object; returns its text and whether it is an error.
+    func call(_ tool: String, _ arguments: String = "{}") async throws -> (text: String, isError: Bool) {
+        let args = try JSONDecoder().decode([String: MCP.Value].self, from: Data(arguments.utf8))
+        let (content, isError) = try await client.callTool(name: tool, arguments: args)
+        let text = content.compactMap { item -> String? in
+            if case .text(let text, _, _) = item { text } else { nil }
+        }.joined(separator: "\n")
+        return (text, isError ?? false)
     }
 }
 
 @Suite("The MCP server")
 struct MCPTests {
     @Test("every tool answers over stdio, and bad arguments are errors, not crashes")
-    func tools() throws {
+    func tools() async throws {
         let box = try ratingsSandbox()
-        let mcp = try MCPSession(store: box.storeRoot)
-        let list = try mcp.request("tools/list", "{}")
-        guard case .array(let tools)? = list["result"]?["tools"] else { Issue.record("no tools: \(list)"); return }
-        let names = Set(tools.compactMap { t -> String? in if case .string(let n)? = t["name"] { n } else { nil } })
-        #expect(names == ["list_runs", "failed_tasks", "show", "step_context", "evaluate", "spin", "diff"])
+        let mcp = try await MCPSession(store: box.storeRoot)
+        #expect(mcp.serverName == "spindle")
+        let (tools, _) = try await mcp.client.listTools()
+        #expect(Set(tools.map(\.name)) == ["list_runs", "failed_tasks", "show", "step_context", "evaluate", "spin", "diff"])
+        #expect(tools.allSatisfy { !($0.description ?? "").isEmpty })
 
-        #expect(try mcp.call("list_runs", #"{"flow":"RatingsFlow"}"#).text.contains("completed"))
-        #expect(try mcp.call("failed_tasks").text == "no failed tasks in the last 20 runs")
-        #expect(try mcp.call("show", #"{"pathspec":"RatingsFlow/1/pick/5"}"#).text.contains("best_rmse"))
+        #expect(try await mcp.call("list_runs", #"{"flow":"RatingsFlow"}"#).text.contains("completed"))
+        #expect(try await mcp.call("failed_tasks").text == "no failed tasks in the last 20 runs")
+        #expect(try await mcp.call("show", #"{"pathspec":"RatingsFlow/1/pick/5"}"#).text.contains("best_rmse"))
 
-        let context = try mcp.call("step_context", #"{"flow":"RatingsFlow","step":"train","index":1}"#).text
+        let context = try await mcp.call("step_context", #"{"flow":"RatingsFlow","step":"train","index":1}"#).text
         #expect(context.contains("source: ") && context.contains("Step(\"train\""), "\(context)")
         #expect(context.contains("inputs from RatingsFlow/1/start/1:"))
         #expect(context.contains("last output (attempt 1):"))
 
-        #expect(try mcp.call("evaluate", #"{"flow":"RatingsFlow","step":"train","expression":"len(ratings.values)"}"#).text == "600")
-        let write = try mcp.call("evaluate", #"{"flow":"RatingsFlow","step":"train","expression":"x = 1"}"#)
+        #expect(try await mcp.call("evaluate", #"{"flow":"RatingsFlow","step":"train","expression":"len(ratings.values)"}"#).text == "600")
+        let write = try await mcp.call("evaluate", #"{"flow":"RatingsFlow","step":"train","expression":"x = 1"}"#)
         #expect(write.isError && write.text.contains("read-only"))
 
-        let spin = try mcp.call("spin", #"{"flow":"RatingsFlow","step":"train","index":1,"overrides":{"input":"0.2"}}"#)
+        let spin = try await mcp.call("spin", #"{"flow":"RatingsFlow","step":"train","index":1,"overrides":{"input":"0.2"}}"#)
         #expect(!spin.isError, "\(spin.text)")
         #expect(spin.text.contains("✓ RatingsFlow/spin-1/train/1 completed"), "\(spin.text)")
         #expect(spin.text.contains("~ rate: 0.01 → 0.2"))
-        #expect(try mcp.call("diff", #"{"old":"RatingsFlow/1/train/3","new":"RatingsFlow/spin-1/train/1"}"#).text.contains("~ rate: 0.01 → 0.2"))
+        #expect(try await mcp.call("diff", #"{"old":"RatingsFlow/1/train/3","new":"RatingsFlow/spin-1/train/1"}"#).text.contains("~ rate: 0.01 → 0.2"))
 
         for (tool, args, message) in [
             ("show", #"{"pathspec":"../etc/passwd"}"#, "bad pathspec"),
@@ -100,9 +133,17 @@ struct MCPTests {
             ("list_runs", #"{"limit":0}"#, "limit must be 1…500"),
             ("nothing", "{}", "no tool 'nothing'"),
         ] {
-            let r = try mcp.call(tool, args)
+            let r = try await mcp.call(tool, args)
             #expect(r.isError, "\(tool)")
             #expect(r.text.contains(message), "\(tool): \(r.text)")
         }
+        #expect(await mcp.close() == 0)
+    }
+
+    @Test("a server that cannot start is a failed connection, not a hang", .timeLimit(.minutes(1)))
+    func badStore() async throws {
+        let box = try Sandbox()
+        let missing = box.dir.appendingPathComponent("no-such-store")
+        await #expect(throws: (any Error).self) { _ = try await MCPSession(store: missing) }
     }
 }
