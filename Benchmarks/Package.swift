@@ -44,6 +44,7 @@ let package = Package(
         .executableTarget(name: "BenchLinear", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchLinear"),
         .executableTarget(name: "BenchShell", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchShell"),
         .executableTarget(name: "BenchForeach", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchForeach"),
+        .executableTarget(name: "BenchArray", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchArray"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,34 @@
+import Foundation
+import Spindle
+
+/// A 100 MB float64 array: made in `start` (saved as an artifact or not, by
+/// `--save`), read back in `end` (when `--load`), which writes how long the
+/// read took to the file named by BENCH_OUT. bench/compare-metaflow times the
+/// same flow in Metaflow (bench/metaflow/array100.py).
+let flow = Flow("BenchArray") {
+    Parameter("save", default: true, help: "save the array as an artifact")
+    Parameter("load", default: false, help: "read the array back in end")
+
+    Step("start", next: .to("end")) { task in
+        // 12.5 M doubles from a cheap generator: the cost measured is the artifact's, not the randomness's.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let x = (0..<12_500_000).map { _ -> Double in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Double(state >> 11) * 0x1p-53
+        }
+        if try task.parameter("save", as: Bool.self) { task["x"] = x } else { task["n"] = x.count }
+    }
+    Step("end") { task in
+        guard try task.parameter("load", as: Bool.self) else { return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let x = try task.artifact("x", as: [Double].self)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        precondition(x.count == 12_500_000)
+        if let out = ProcessInfo.processInfo.environment["BENCH_OUT"] {
+            try String(seconds).write(toFile: out, atomically: true, encoding: .utf8)
+        }
+    }
+}
+Spindle.main(flow)

@@ -1,0 +1,38 @@
+import os
+import time
+
+import numpy as np
+from metaflow import FlowSpec, Parameter, step
+
+
+class BenchArray(FlowSpec):
+    """A 100 MB float64 array saved in start and read in end: Spindle's BenchArray, in Metaflow."""
+
+    save = Parameter("save", default=True, type=bool, help="save the array as an artifact")
+    load = Parameter("load", default=False, type=bool, help="read the array back in end")
+
+    @step
+    def start(self):
+        x = np.random.default_rng(1).random(12_500_000)
+        if self.save:
+            self.x = x
+        else:
+            self.n = len(x)
+        self.next(self.end)
+
+    @step
+    def end(self):
+        if not self.load:
+            return
+        t = time.perf_counter()
+        x = self.x
+        seconds = time.perf_counter() - t
+        assert len(x) == 12_500_000
+        out = os.environ.get("BENCH_OUT")
+        if out:
+            with open(out, "w") as f:
+                f.write(str(seconds))
+
+
+if __name__ == "__main__":
+    BenchArray()
