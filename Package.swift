@@ -64,11 +64,12 @@ let package = Package(
         ),
         .target(
             name: "Spindle",
-            dependencies: ["SpindleFlow", "SpindleShell", "SpindleLanguage", "SpindleMCP",
+            dependencies: ["SpindleFlow", "SpindleShell", "SpindleLanguage",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]
         ),
-        .executableTarget(name: "spindle", dependencies: ["Spindle"], exclude: ["README.md"]),
+        // The MCP server is linked here only: flow binaries start once per task and stay lean.
+        .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleMCP"], exclude: ["README.md"]),
 
 
         // Sample flows: real pipelines users can run, spin and read.

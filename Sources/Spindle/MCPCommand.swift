@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
-import SpindleMCP
 import SpindleStore
 
+/// Serves a store over MCP. The server itself (and the MCP SDK, which pulls in
+/// FoundationNetworking and libcurl) is linked only into the `spindle` tool,
+/// which hands it over through ``SpindleTool/main(mcpServer:)``: flow binaries,
+/// started once per task, stay small and quick to load.
 struct MCPTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
@@ -11,7 +14,10 @@ struct MCPTool: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
+        guard let server = SpindleTool.mcpServer else {
+            throw ValidationError("this build of spindle has no MCP server")
+        }
         let store = try storeOptions.open(creating: false)
-        try runBlocking { try await SpindleMCPServer.run(store: store) }
+        try runBlocking { try await server(store) }
     }
 }

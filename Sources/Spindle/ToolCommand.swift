@@ -13,6 +13,15 @@ public struct SpindleTool: ParsableCommand {
         subcommands: [ShellTool.self, ReplayTool.self, MCPTool.self, FlowsTool.self, RunsTool.self, ShowTool.self, LogsTool.self, DiffTool.self, GCTool.self])
 
     public init() {}
+
+    /// The MCP server `spindle mcp` runs, set by ``main(mcpServer:)``.
+    nonisolated(unsafe) static var mcpServer: (@Sendable (Store) async throws -> Void)?
+
+    /// Runs the tool with `mcpServer` serving `spindle mcp`.
+    public static func main(mcpServer: @escaping @Sendable (Store) async throws -> Void) {
+        self.mcpServer = mcpServer
+        main()
+    }
 }
 
 struct FlowsTool: ParsableCommand {

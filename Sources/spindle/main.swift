@@ -1,3 +1,4 @@
 import Spindle
+import SpindleMCP
 
-SpindleTool.main()
+SpindleTool.main(mcpServer: { store in try await SpindleMCPServer.run(store: store) })
