@@ -3,7 +3,8 @@ import Spindle
 
 /// A 100 MB float64 array: made in `start` (saved as an artifact or not, by
 /// `--save`), read back in `end` (when `--load`), which writes how long the
-/// read took to the file named by BENCH_OUT. bench/compare-metaflow times the
+/// read took and how much the process's peak memory grew, as a multiple of
+/// the array's 100 MB, to the file named by BENCH_OUT. bench/compare-metaflow times the
 /// same flow in Metaflow (bench/metaflow/array100.py).
 let flow = Flow("BenchArray") {
     Parameter("save", default: true, help: "save the array as an artifact")
@@ -22,12 +23,19 @@ let flow = Flow("BenchArray") {
     }
     Step("end") { task in
         guard try task.parameter("load", as: Bool.self) else { return }
+        func peakBytes() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF, &usage)
+            return Double(usage.ru_maxrss) * 1024
+        }
+        let before = peakBytes()
         let start = DispatchTime.now().uptimeNanoseconds
         let x = try task.artifact("x", as: [Double].self)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         precondition(x.count == 12_500_000)
+        let growth = (peakBytes() - before) / Double(x.count * 8)
         if let out = ProcessInfo.processInfo.environment["BENCH_OUT"] {
-            try String(seconds).write(toFile: out, atomically: true, encoding: .utf8)
+            try "\(seconds) \(growth)".write(toFile: out, atomically: true, encoding: .utf8)
         }
     }
 }
