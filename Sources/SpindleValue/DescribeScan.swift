@@ -75,9 +75,10 @@ enum DescribeScan {
                 filled[k] += t.filled[k]
             }
         }
-        for k in 0..<3 where filled[k] > capacities[k] { return nil }
+        // A bracket of one repeated value needs only its count; others must have fit.
+        for k in 0..<3 where filled[k] > capacities[k] && lower[k] != upper[k] { return nil }
         // Each bracket's elements, gathered from the parts into the first.
-        for k in 0..<3 {
+        for k in 0..<3 where lower[k] != upper[k] {
             var end = tallies[0].filled[k]
             for part in 1..<parts {
                 let source = buffers[3 * part + k], count = tallies[part].filled[k]
@@ -105,6 +106,10 @@ enum DescribeScan {
             let needsNext = rank + 1 < n && pos > Double(rank)
             let first = rank - below[k], last = first + (needsNext ? 1 : 0)
             guard first >= 0, last < filled[k] else { return nil }
+            if lower[k] == upper[k] {
+                r.quantiles.append(lower[k])
+                continue
+            }
             let within = UnsafeMutableBufferPointer(rebasing: buffers[k][0..<filled[k]])
             var value = select(within, first)
             if needsNext {

@@ -54,6 +54,7 @@ extension NumericArray {
             }
             s.mean = finite ? mean + correction / Double(n) : mean
             s.standardDeviation = Swift.max(0, (m2 - correction * correction / Double(n)) / Double(n)).squareRoot()
+            if lo == hi { return qs.map { _ in lo } }
             if !finite || n < 4096 {
                 let sorted = p.filter { !$0.isNaN }.sorted()
                 return qs.map { NumericArray.interpolate(sorted, $0) }
