@@ -53,7 +53,11 @@ public struct Transcript: Equatable, Sendable {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (i, raw) in lines.enumerated() {
             let n = i + 1
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
+            // A line ends at LF; carriage returns before it (CRLF, or CRs
+            // doubled by a tool) are line ending, not text: rendering cannot
+            // keep them, so parsing must not either.
+            var line = raw
+            while line.hasSuffix("\r") { line.removeLast() }
             if line.hasPrefix("#!") {
                 guard entries.isEmpty, current == nil else {
                     throw ParseError(line: n, message: "directives (#!) go before the first input line")

@@ -35,6 +35,17 @@ struct TranscriptTests {
         #expect(again.directives == t.directives)
     }
 
+    /// Found by FuzzTranscript: ">\r\r" parsed to the input "\r", which
+    /// rendered as "> \r" and parsed back to "".
+    @Test("carriage returns at line ends are line ending, and round-trip", arguments: [">\r\r", "> x\r\n\r\nout\r\r\n", "> a\rb\n"])
+    func carriageReturns(text: String) throws {
+        let t = try Transcript.parse(text)
+        let again = try Transcript.parse(t.rendered())
+        #expect(again.entries.map(\.input) == t.entries.map(\.input))
+        #expect(again.entries.map(\.expected) == t.entries.map(\.expected))
+        #expect(!t.entries.contains { $0.input.hasSuffix("\r") })
+    }
+
     @Test("malformed transcripts say which line and what is wrong", arguments: [
         ("output first\n> x", "line 1: output before any input line (inputs start with '> ')"),
         ("> x\n{{oops\n", "line 2: '{{' without a closing '}}'"),
