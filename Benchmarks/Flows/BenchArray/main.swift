@@ -25,7 +25,7 @@ let flow = Flow("BenchArray") {
         guard try task.parameter("load", as: Bool.self) else { return }
         func peakBytes() -> Double {
             var usage = rusage()
-            getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
             return Double(usage.ru_maxrss) * 1024
         }
         let before = peakBytes()
