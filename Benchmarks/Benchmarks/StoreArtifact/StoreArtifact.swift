@@ -10,8 +10,13 @@ import SpindleValue
 nonisolated(unsafe) let benchmarks = {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spindle-bench-artifact-\(getpid())")
     let store = try! Store.open(at: dir.appendingPathComponent(".spindle"))
-    var g = SystemRandomNumberGenerator()
-    let doubles = (0..<12_500_000).map { _ in Double.random(in: 0...1, using: &g) }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    let doubles = (0..<12_500_000).map { _ -> Double in
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return Double(state >> 11) * 0x1p-53
+    }
     let value = Value.numeric(NumericArray(doubles))
     let run = try! store.createRun(.init(flow: "Bench", parameters: [:]))
     let task = Pathspec(flow: "Bench", run: run.id, step: "start", task: 1)
