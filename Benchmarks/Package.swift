@@ -32,15 +32,6 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
-            name: "StoreArtifact",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "SpindleStore", package: "Spindle"),
-            ],
-            path: "Benchmarks/StoreArtifact",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
             name: "Language",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
