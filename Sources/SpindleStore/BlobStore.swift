@@ -94,16 +94,8 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func numericArray(_ hash: String) throws -> NumericArray? {
-        guard SHA256.isDigest(hash) else { throw StoreError.missingBlob(hash: hash, artifact: nil) }
-        let fd = open(path(hash), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw StoreError.missingBlob(hash: hash, artifact: nil) }
-            throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
-        }
+        let (fd, size) = try openBlob(hash)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError.io("cannot stat blob \(hash.prefix(12))…") }
-        let size = Int(st.st_size)
         // The header is a few bytes; 256 holds any shape a real array has.
         var head = [UInt8](repeating: 0, count: Swift.min(size, 256))
         let got = try head.withUnsafeMutableBytes { try readFully(fd, $0, hash: hash) }
@@ -141,18 +133,25 @@ public struct FileBlobStore: BlobStore {
         return off
     }
 
-    public func get(_ hash: String) throws -> [UInt8] {
+    /// The open blob named `hash` (the caller closes it) and its size.
+    private func openBlob(_ hash: String) throws -> (fd: Int32, size: Int) {
         guard SHA256.isDigest(hash) else { throw StoreError.missingBlob(hash: hash, artifact: nil) }
-        let p = path(hash)
-        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        let fd = open(path(hash), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { throw StoreError.missingBlob(hash: hash, artifact: nil) }
             throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError.io("cannot stat blob \(hash.prefix(12))…") }
-        let size = Int(st.st_size)
+        guard fstat(fd, &st) == 0 else {
+            close(fd)
+            throw StoreError.io("cannot stat blob \(hash.prefix(12))…")
+        }
+        return (fd, Int(st.st_size))
+    }
+
+    public func get(_ hash: String) throws -> [UInt8] {
+        let (fd, size) = try openBlob(hash)
+        defer { close(fd) }
         var readError: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             var off = 0
