@@ -131,7 +131,8 @@ extension NumericArray {
             let variance = Swift.max(0, (m2 - correction * correction / Double(n)) / Double(n))
             s.min = lo
             s.max = hi
-            s.mean = mean + correction / Double(n)
+            // With an infinity among the elements the correction is NaN; the plain mean is right.
+            s.mean = mean.isFinite ? mean + correction / Double(n) : mean
             s.standardDeviation = variance.squareRoot()
         }
         return s
