@@ -51,22 +51,6 @@ struct ShellEndToEndTests {
 extension Sandbox {
     /// Runs `binary` with `input` on its standard input.
     func runWithInput(_ binary: String, _ arguments: [String], input: String) throws -> Outcome {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try product(binary))
-        p.arguments = arguments
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        env["SPINDLE_NO_REBUILD"] = "1"
-        env.removeValue(forKey: "SPINDLE_STORE")
-        p.environment = env
-        let inPipe = Pipe(), out = Pipe(), err = Pipe()
-        p.standardInput = inPipe
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        inPipe.fileHandleForWriting.write(Data(input.utf8))
-        try inPipe.fileHandleForWriting.close()
-        return Running(process: p, out: out, err: err).finish()
+        try start(binary, arguments, input: input).finish()
     }
 }

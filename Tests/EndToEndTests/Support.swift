@@ -49,7 +49,10 @@ struct Sandbox {
         return p.finish()
     }
 
-    func start(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    /// Starts `binary` in this directory; `input`, when given, is written to
+    /// its standard input, which is then closed (else it reads nothing).
+    func start(_ binary: String, _ arguments: [String], environment: [String: String] = [:],
+               input: String? = nil) throws -> Running {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try product(binary))
         p.arguments = arguments
@@ -66,8 +69,13 @@ struct Sandbox {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
-        p.standardInput = FileHandle.nullDevice
+        let inPipe = Pipe()
+        p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
         try p.run()
+        if let input {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
         return Running(process: p, out: out, err: err)
     }
 
