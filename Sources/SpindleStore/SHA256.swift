@@ -4,13 +4,9 @@ import CCrypto
 public enum SHA256 {
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let ok = digest.withUnsafeMutableBufferPointer { out in
-            EVP_Digest(bytes.baseAddress, bytes.count, out.baseAddress, &length, EVP_sha256(), nil)
-        }
-        precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")
-        return hexString(digest)
+        let hasher = Hasher()
+        hasher.update(bytes)
+        return hasher.finish()
     }
 
     /// The digest of `bytes` as 64 lowercase hex digits.
@@ -34,29 +30,25 @@ extension SHA256 {
     /// A digest computed over bytes that arrive in pieces, so that a large
     /// blob is hashed as it is read or written rather than held whole.
     public final class Hasher {
-        private let context: OpaquePointer
+        private let context = UnsafeMutablePointer<spindle_sha256_context>.allocate(capacity: 1)
 
         public init() {
-            guard let c = EVP_MD_CTX_new(), EVP_DigestInit_ex(c, EVP_sha256(), nil) == 1 else {
-                preconditionFailure("EVP_DigestInit_ex(SHA-256) failed")
-            }
-            context = c
+            precondition(spindle_sha256_init(context) == 1, "SHA256_Init failed")
         }
 
-        deinit { EVP_MD_CTX_free(context) }
+        deinit { context.deallocate() }
 
         /// Adds `bytes` to the digest.
         public func update(_ bytes: UnsafeRawBufferPointer) {
             guard bytes.count > 0 else { return }
-            precondition(EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1, "EVP_DigestUpdate failed")
+            precondition(spindle_sha256_update(context, bytes.baseAddress, bytes.count) == 1, "SHA256_Update failed")
         }
 
-        /// The digest of everything added, as 64 lowercase hex digits.
+        /// The digest of everything added, as 64 lowercase hex digits. Call once.
         public func finish() -> String {
             var digest = [UInt8](repeating: 0, count: 32)
-            var length: UInt32 = 0
-            let ok = digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
-            precondition(ok == 1 && length == 32, "EVP_DigestFinal_ex(SHA-256) failed")
+            let ok = digest.withUnsafeMutableBufferPointer { spindle_sha256_final($0.baseAddress, context) }
+            precondition(ok == 1, "SHA256_Final failed")
             return SHA256.hexString(digest)
         }
     }

@@ -19,12 +19,17 @@ public final class Store: Sendable {
     public let root: URL
     /// The artifact bytes.
     public let blobs: any BlobStore
-    let db: DatabasePool
+    /// One connection per process. Processes share the database through WAL;
+    /// within a process every access is short, so one serial connection
+    /// costs nothing and opens in a fraction of a pool's time (a pool opens a
+    /// writer and a reader and checks the WAL file through Foundation, which
+    /// reads the user and group databases: about 3 ms of every task process).
+    let db: DatabaseQueue
 
     /// The newest schema this build reads and writes.
     public static let schemaVersion = 1
 
-    init(root: URL, blobs: any BlobStore, db: DatabasePool) {
+    init(root: URL, blobs: any BlobStore, db: DatabaseQueue) {
         self.root = root
         self.blobs = blobs
         self.db = db
@@ -44,10 +49,10 @@ public final class Store: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        let pool: DatabasePool
+        let queue: DatabaseQueue
         do {
-            pool = try DatabasePool(path: dbPath, configuration: config)
-            try migrate(pool)
+            queue = try DatabaseQueue(path: dbPath, configuration: config)
+            try migrate(queue)
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
@@ -55,14 +60,18 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.unreadable(path: dbPath, reason: "\(error)")
         }
-        return Store(root: root, blobs: blobs, db: pool)
+        return Store(root: root, blobs: blobs, db: queue)
     }
 
-    static func migrate(_ pool: DatabasePool) throws {
-        let found = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    static func migrate(_ queue: DatabaseQueue) throws {
+        let found = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
         if found > schemaVersion { throw StoreError.newerSchema(found: found, supported: schemaVersion) }
         if found == schemaVersion { return }
-        try pool.barrierWriteWithoutTransaction { db in
+        try queue.writeWithoutTransaction { db in
+            // WAL lets runs, their tasks and shells share the file; the mode
+            // is kept in the file, so only a new store needs it set.
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            guard mode == "wal" else { throw StoreError.unreadable(path: queue.path, reason: "cannot use WAL mode (got \(mode ?? "none"))") }
             try db.inTransaction(.immediate) {
                 let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 if current < 1 { try db.execute(sql: Schema.version1) }
@@ -79,7 +88,9 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs `body` as one read, turning database errors into ``StoreError``.
+    /// Runs `body` as one read of one snapshot (GRDB wraps it in a deferred
+    /// transaction, so a write by another process lands wholly before or
+    /// after it), turning database errors into ``StoreError``.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.read(body) } catch let e as DatabaseError {
             throw StoreError.io("store read failed: \(e.message ?? "\(e.resultCode)")")
