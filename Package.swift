@@ -38,6 +38,10 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
 
         // The value layer: what every artifact is.
         .target(
@@ -47,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "SpindleStore",
-            dependencies: ["SpindleValue", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SpindleValue", "CCrypto", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["README.md"]
         ),
         .target(

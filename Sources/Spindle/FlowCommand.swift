@@ -20,16 +20,19 @@ public enum Spindle {
 
     /// Validates `flow`, then runs the command line. Does not return.
     public static func main(_ flow: Flow, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        Trace.mark("main \(arguments.first ?? "")")
         let graph: FlowGraph
         do { graph = try FlowGraph(flow) } catch {
             FileHandle.standardError.write(Data("error: \(flow.name) is not a valid flow: \(error)\n".utf8))
             exit(2)
         }
+        Trace.mark("graph checked")
         // A task process: skip argument parsing's work, it runs once per task.
         if arguments.first == TaskInvocation.command {
             do {
                 let inv = try TaskInvocation(arguments: Array(arguments.dropFirst()))
                 let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }
+                Trace.mark("task process exits")
                 exit(code)
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))

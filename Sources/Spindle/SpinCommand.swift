@@ -178,6 +178,7 @@ struct SpinCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
+        Trace.mark("spin: arguments parsed")
         let graph = Spindle.graph
         let step = try resolveStep(self.step, at: at, graph: graph)
         var overrides = OverrideParser()
@@ -202,7 +203,9 @@ struct SpinCommand: ParsableCommand {
         let store = try storeOptions.open(creating: false)
         let console = Console(echoTaskOutput: !quiet && !json)
         let engine = SpinEngine(graph: graph, store: store, console: console)
+        Trace.mark("spin: store open")
         let plan = try engine.plan(request)
+        Trace.mark("spin: planned")
         if !json {
             let what = plan.tasks.count == 1 ? (plan.tasks[0].splits.last.map { "split \($0.index) of \($0.count)" } ?? "")
                 : "\(plan.tasks.count) splits"
@@ -226,6 +229,7 @@ struct SpinCommand: ParsableCommand {
         }
         source.resume()
         let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
+        Trace.mark("spin: ran, recorded and diffed")
         source.cancel()
         if let report {
             try Data(outcomeJSON(outcome).jsonText().utf8).write(to: URL(fileURLWithPath: report))

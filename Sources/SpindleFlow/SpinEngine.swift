@@ -92,6 +92,7 @@ public struct SpinEngine: Sendable {
                                              graph: graph.descriptionValue.jsonText(), origin: plan.source.id,
                                              originTask: plan.tasks.count == 1 ? plan.tasks[0].original?.pathspec.description : nil,
                                              overrides: recorded, binary: executor is InProcessExecutor ? nil : binary))
+        Trace.mark("spin: \(spin.id) created")
         var file: String?
         if let inputs {
             let dir = store.root.appendingPathComponent("tmp")
@@ -159,9 +160,11 @@ public struct SpinEngine: Sendable {
             if attempt < attempts - 1, step.retry.delay > .zero { try await Task.sleep(for: step.retry.delay) }
         }
         let final = try record ?? store.task(pathspec)
+        Trace.mark("spin: \(pathspec) recorded")
         var diff: ValueDiff?
         if final.status == .completed, let original = planned.original, original.status == .completed {
             diff = try store.diffTasks(old: original.pathspec, new: pathspec, tolerance: req.tolerance)
+            Trace.mark("spin: diffed")
         }
         return SpunTask(task: final, original: planned.original?.pathspec, diff: diff)
     }

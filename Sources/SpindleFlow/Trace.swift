@@ -2,10 +2,10 @@ import Foundation
 
 /// Wall-clock timestamps (ms within the current 100 s) on stderr when `SPINDLE_TRACE` is set: where a run or a task
 /// spends its time, for profiling the orchestration path.
-enum Trace {
-    static let enabled = ProcessInfo.processInfo.environment["SPINDLE_TRACE"] != nil
+public enum Trace {
+    public static let enabled = ProcessInfo.processInfo.environment["SPINDLE_TRACE"] != nil
 
-    static func mark(_ what: @autoclosure () -> String) {
+    public static func mark(_ what: @autoclosure () -> String) {
         guard enabled else { return }
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 import GRDB
 import SpindleValue
 
@@ -45,9 +46,14 @@ public final class Store: Sendable {
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
         var config = Configuration()
-        config.busyMode = .timeout(30)
+        config.busyMode = .callback(BusyWait.retry)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Short processes should not pay a checkpoint (two fsyncs) at exit;
+            // the WAL is folded in as it grows instead (see CSQLite/README.md).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 256")
+            let rc = spindle_sqlite3_no_checkpoint_on_close(db.sqliteConnection)
+            if rc != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot configure the connection") }
         }
         let queue: DatabaseQueue
         do {
@@ -100,6 +106,34 @@ public final class Store: Sendable {
     /// Checks the database (`PRAGMA integrity_check`): `["ok"]` when sound.
     public func integrityCheck() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}
+
+/// How a connection waits for a lock another process holds. SQLite's own
+/// timeout sleeps 1 ms, then 2, 5, 10…, far longer than a store write takes
+/// (well under a millisecond); with a runtime and its tasks all writing, that
+/// first millisecond was paid over and over. This waits 50 µs, doubling to
+/// 2 ms, and gives up after 30 s in all.
+enum BusyWait {
+    static let firstDelay = 50e-6
+    static let longestDelay = 2e-3
+    static let limit = 30.0
+
+    /// The seconds to sleep before attempt `tries + 1`.
+    static func delay(afterTries tries: Int) -> Double {
+        min(longestDelay, firstDelay * Double(1 << min(tries, 16)))
+    }
+
+    /// The seconds slept before attempt `tries + 1` in all.
+    static func waited(beforeTry tries: Int) -> Double {
+        (0..<min(tries, 16)).reduce(0) { $0 + delay(afterTries: $1) } + Double(max(0, tries - 16)) * longestDelay
+    }
+
+    /// GRDB's busy callback: sleeps, then asks SQLite to try again, until `limit`.
+    @Sendable static func retry(_ tries: Int) -> Bool {
+        guard waited(beforeTry: tries) < limit else { return false }
+        usleep(UInt32(delay(afterTries: tries) * 1e6))
+        return true
     }
 }
 

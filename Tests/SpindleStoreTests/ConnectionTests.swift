@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import SpindleStore
+import SpindleValue
+
+/// How the store's database connection behaves at open, under a lock and at close.
+@Suite("Store connection")
+struct ConnectionTests {
+    @Test("a store left by a process that did not checkpoint opens with everything it committed")
+    func walKeptAtClose() throws {
+        let (first, root) = try temporaryStore()
+        let (run, task) = try seedRun(first, artifacts: [("x", 42)])
+        let wal = root.appendingPathComponent("meta.sqlite-wal").path
+        // The last connection closes without folding the WAL into the database…
+        #expect(FileManager.default.fileExists(atPath: wal))
+        _ = consume first
+        #expect(FileManager.default.fileExists(atPath: wal))
+        let size = (try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+        #expect(size > 0)
+        // …and the next one rebuilds its view from the WAL.
+        let second = try Store.open(at: root, create: false)
+        #expect(try second.run(flow: "F", id: run.id).status == .completed)
+        #expect(try second.load(try second.artifacts(of: task)[0]) == 42)
+        #expect(try second.integrityCheck() == ["ok"])
+    }
+
+    @Test("a writer waits for another connection's lock in short steps, and gives up after 30 s")
+    func busyWaitSchedule() {
+        #expect(BusyWait.delay(afterTries: 0) == 50e-6)
+        #expect(BusyWait.delay(afterTries: 1) == 100e-6)
+        #expect(BusyWait.delay(afterTries: 40) == 2e-3)
+        #expect(BusyWait.waited(beforeTry: 0) == 0)
+        #expect(abs(BusyWait.waited(beforeTry: 2) - 150e-6) < 1e-12)
+        // Never decreasing, and past the limit the next try is refused without sleeping.
+        let totals = (0..<20_000).map { BusyWait.waited(beforeTry: $0) }
+        #expect(zip(totals, totals.dropFirst()).allSatisfy { $0 <= $1 })
+        let last = totals.firstIndex { $0 >= BusyWait.limit }!
+        #expect(BusyWait.retry(last) == false)
+        #expect(abs(totals[last] - BusyWait.limit) < 0.01)
+    }
+
+    @Test("a write waits for a write another connection holds, instead of failing as locked")
+    func writeWaitsForLock() throws {
+        let (store, root) = try temporaryStore()
+        let other = try Store.open(at: root, create: false)
+        let held = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? other.write { db in
+                try db.execute(sql: "UPDATE runs SET status = status")
+                held.signal()
+                usleep(30_000)
+            }
+        }
+        holder.start()
+        held.wait()
+        let run = try store.createRun(.init(flow: "F", isSpin: false, parameters: [:]))
+        #expect(try store.run(flow: "F", id: run.id).status == .running)
+    }
+}
