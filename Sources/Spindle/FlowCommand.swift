@@ -33,7 +33,11 @@ public enum Spindle {
                 let inv = try TaskInvocation(arguments: Array(arguments.dropFirst()))
                 let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }
                 Trace.mark("task process exits")
-                exit(code)
+                // Everything the task wrote is committed and its output is flushed
+                // below; skip exit handlers and destructors of libraries that the
+                // process no longer needs.
+                fflush(nil)
+                _exit(code)
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 exit(TaskProcess.setupExitCode)

@@ -1,7 +1,7 @@
 import Foundation
 import SpindleValue
 
-/// Where artifact bytes live, named by their SHA-256. The embedded
+/// Where artifact bytes live, named by their SHA-256 (``BlobName``). The embedded
 /// implementation is ``FileBlobStore``; an object-storage one (S3 and the like)
 /// would implement the same protocol when a team outgrows one machine.
 public protocol BlobStore: Sendable {
@@ -54,28 +54,70 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func put(parts: [UnsafeRawBufferPointer]) throws -> String {
-        let hasher = SHA256.Hasher()
-        for p in parts { hasher.update(p) }
-        let hash = hasher.finish()
-        let final = path(hash)
-        if access(final, F_OK) == 0 {
-            // Touch it: gc keeps blobs written (or reused) within its grace period.
-            utimes(final, nil)
+        let size = parts.reduce(0) { $0 + $1.count }
+        if size < BlobName.treeThreshold {
+            let hash = BlobName.of(parts)
+            if reuse(hash) { return hash }
+            let (fd, tmp) = try createTemporary(String(hash.prefix(16)))
+            let failed = Self.writeAll(fd, parts)
+            close(fd)
+            return try place(tmp, as: hash, failed: failed)
+        }
+        // A large blob is written while its chunks are hashed on the other cores,
+        // so that saving it costs about the longer of the two, not their sum.
+        let (fd, tmp) = try createTemporary("chunks")
+        let failure = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        failure.initialize(to: 0)
+        defer { failure.deallocate() }
+        let written = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let (pieces, result) = (parts, failure)
+        DispatchQueue.global().async {
+            result.pointee = Self.writeAll(fd, pieces)
+            written.signal()
+        }
+        let hash = BlobName.of(parts)
+        written.wait()
+        close(fd)
+        if failure.pointee == 0 && reuse(hash) {
+            unlink(tmp)
             return hash
         }
-        let tmp = directory.path + "/tmp/\(hash.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        return try place(tmp, as: hash, failed: failure.pointee)
+    }
+
+    /// Whether a blob named `hash` is already stored; touches it if so, since
+    /// gc keeps blobs written (or reused) within its grace period.
+    private func reuse(_ hash: String) -> Bool {
+        let final = path(hash)
+        guard access(final, F_OK) == 0 else { return false }
+        utimes(final, nil)
+        return true
+    }
+
+    /// A new file under `tmp/`, open for writing.
+    private func createTemporary(_ label: String) throws -> (fd: Int32, path: String) {
+        let tmp = directory.path + "/tmp/\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.io("cannot write blob \(tmp): \(String(cString: strerror(errno)))") }
-        var failed: Int32 = 0
-        for raw in parts where failed == 0 {
+        return (fd, tmp)
+    }
+
+    /// Writes the bytes of `parts` to `fd`; returns 0, or the errno of a failed write.
+    private static func writeAll(_ fd: Int32, _ parts: [UnsafeRawBufferPointer]) -> Int32 {
+        for raw in parts {
             var off = 0
             while off < raw.count {
                 let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; failed = errno; break }
+                if n < 0 { if errno == EINTR { continue }; return errno }
                 off += n
             }
         }
-        close(fd)
+        return 0
+    }
+
+    /// Renames the written temporary file `tmp` to the blob's place, or removes it
+    /// and throws when writing it failed (`failed` is an errno) or the rename does.
+    private func place(_ tmp: String, as hash: String, failed: Int32) throws -> String {
         if failed != 0 {
             unlink(tmp)
             throw StoreError.io("cannot write blob \(hash.prefix(12))…: \(String(cString: strerror(failed)))")
@@ -85,7 +127,7 @@ public struct FileBlobStore: BlobStore {
             unlink(tmp)
             throw StoreError.io("cannot create \(dir): \(String(cString: strerror(errno)))")
         }
-        guard rename(tmp, final) == 0 else {
+        guard rename(tmp, path(hash)) == 0 else {
             let e = errno
             unlink(tmp)
             throw StoreError.io("cannot store blob \(hash.prefix(12))…: \(String(cString: strerror(e)))")
@@ -101,20 +143,21 @@ public struct FileBlobStore: BlobStore {
         let got = try head.withUnsafeMutableBytes { try readFully(fd, $0, hash: hash) }
         guard got == head.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
         guard let layout = head.withUnsafeBytes({ ArtifactCodec.numericLayout($0, totalSize: size) }) else { return nil }
-        let hasher = SHA256.Hasher()
         let array = try ArtifactCodec.numericArray(layout) { storage in
             // The elements already read with the header, then the rest straight from the file.
             let early = head.count - layout.headerSize
             head.withUnsafeBytes { h in
-                hasher.update(h)
                 storage.baseAddress!.copyMemory(from: h.baseAddress! + layout.headerSize, byteCount: early)
             }
             let rest = UnsafeMutableRawBufferPointer(rebasing: storage[early...])
             let n = try readFully(fd, rest, hash: hash)
             guard n == rest.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
-            hasher.update(UnsafeRawBufferPointer(rest))
+            // The blob is the header, then the elements: check them against its name.
+            let verified = head.withUnsafeBytes { h in
+                BlobName.matches([UnsafeRawBufferPointer(rebasing: h[..<layout.headerSize]), UnsafeRawBufferPointer(storage)], hash)
+            }
+            guard verified else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
         }
-        guard hasher.finish() == hash else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
         return array
     }
 
@@ -164,7 +207,9 @@ public struct FileBlobStore: BlobStore {
             count = off
         }
         if readError != 0 { throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(readError)))") }
-        guard bytes.count == size, SHA256.hex(bytes) == hash else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
+        guard bytes.count == size, bytes.withUnsafeBytes({ BlobName.matches([$0], hash) }) else {
+            throw StoreError.corruptBlob(hash: hash, artifact: nil)
+        }
         return bytes
     }
 

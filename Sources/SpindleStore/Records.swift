@@ -125,7 +125,7 @@ public struct TaskRecord: Sendable, Equatable {
 /// An artifact's metadata: enough to list it without reading its blob.
 public struct ArtifactRecord: Sendable, Equatable {
     public var name: String
-    /// The SHA-256 of its encoded bytes: the blob's name.
+    /// The name of its encoded bytes' blob (``BlobName``: their SHA-256, or that of their chunk tree when large).
     public var hash: String
     /// The value's type for people (`[Double]`, `Object`, `Int`).
     public var type: String

@@ -47,9 +47,14 @@ extension SHA256 {
         /// The digest of everything added, as 64 lowercase hex digits. Call once.
         public func finish() -> String {
             var digest = [UInt8](repeating: 0, count: 32)
-            let ok = digest.withUnsafeMutableBufferPointer { spindle_sha256_final($0.baseAddress, context) }
-            precondition(ok == 1, "SHA256_Final failed")
+            digest.withUnsafeMutableBytes { finish(into: $0.baseAddress!) }
             return SHA256.hexString(digest)
+        }
+
+        /// Writes the 32-byte digest of everything added to `digest`. Call once.
+        public func finish(into digest: UnsafeMutableRawPointer) {
+            let ok = spindle_sha256_final(digest.assumingMemoryBound(to: UInt8.self), context)
+            precondition(ok == 1, "SHA256_Final failed")
         }
     }
 }
