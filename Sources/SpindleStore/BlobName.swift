@@ -1,4 +1,5 @@
-import Dispatch
+import Foundation
+import Synchronization
 
 /// How a blob is named by its bytes, so that the same bytes always get the
 /// same name and a read can verify what it got.
@@ -44,19 +45,9 @@ public enum BlobName {
     /// The SHA-256 of "spindle chunks 1 SIZE CHUNKSIZE\n" followed by the
     /// 32-byte SHA-256 of each chunk in order.
     static func tree(_ parts: [UnsafeRawBufferPointer], size: Int) -> String {
-        let count = (size + chunkSize - 1) / chunkSize
-        let digests = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * count, alignment: 8)
-        defer { digests.deallocate() }
-        nonisolated(unsafe) let (out, pieces) = (digests, parts)
-        DispatchQueue.concurrentPerform(iterations: count) { k in
-            let hasher = SHA256.Hasher()
-            forEachSegment(of: pieces, in: (k * chunkSize)..<Swift.min(size, (k + 1) * chunkSize)) { hasher.update($0) }
-            hasher.finish(into: out.baseAddress! + 32 * k)
-        }
-        let root = SHA256.Hasher()
-        Array("spindle chunks 1 \(size) \(chunkSize)\n".utf8).withUnsafeBytes { root.update($0) }
-        root.update(UnsafeRawBufferPointer(digests))
-        return root.finish()
+        let tree = ChunkTree(parts, size: size)
+        tree.allReady()
+        return tree.name()
     }
 
     /// Calls `body` with each piece of `parts` that falls in `range` of their
@@ -71,5 +62,85 @@ public enum BlobName {
             if end >= range.upperBound { break }
             start = end
         }
+    }
+}
+
+/// The chunk digests of one large blob, computed by one thread per core as
+/// the chunks become available: the caller reads or writes the blob and says
+/// when each chunk is in place (``ready(_:)``), and ``name()`` waits for the
+/// rest. Plain threads, not Dispatch: a task's body runs on a Swift
+/// concurrency thread, and work queued to Dispatch's pool from there ran
+/// mostly on one core.
+final class ChunkTree: @unchecked Sendable {
+    let size: Int
+    let count: Int
+    private let parts: [UnsafeRawBufferPointer]
+    /// 32 bytes per chunk; each slot is written by the one thread that took its chunk.
+    private let digests: UnsafeMutableRawBufferPointer
+    /// Chunk k's bytes are in place once `available[k]` is signalled.
+    private let available: [DispatchSemaphore]
+    private let next = Atomic<Int>(0)
+    private let cancelled = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let workers: Int
+    private var named = false
+
+    /// Starts the hashing threads; they wait for chunks to be marked ready.
+    /// The bytes of `parts` must stay valid until ``name()`` returns.
+    init(_ parts: [UnsafeRawBufferPointer], size: Int) {
+        self.parts = parts
+        self.size = size
+        count = (size + BlobName.chunkSize - 1) / BlobName.chunkSize
+        digests = .allocate(byteCount: 32 * count, alignment: 8)
+        available = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        workers = Swift.max(1, Swift.min(count, ProcessInfo.processInfo.activeProcessorCount))
+        for _ in 0..<workers {
+            let thread = Thread { [self] in work() }
+            thread.start()
+        }
+    }
+
+    deinit {
+        if !named {
+            // Abandoned (a read failed): let the threads finish before the bytes go.
+            cancelled.store(true, ordering: .releasing)
+            for s in available { s.signal() }
+            for _ in 0..<workers { finished.wait() }
+        }
+        digests.deallocate()
+    }
+
+    private func work() {
+        while true {
+            let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard k < count else { break }
+            available[k].wait()
+            if cancelled.load(ordering: .acquiring) { continue }
+            let hasher = SHA256.Hasher()
+            BlobName.forEachSegment(of: parts, in: range(k)) { hasher.update($0) }
+            hasher.finish(into: digests.baseAddress! + 32 * k)
+        }
+        finished.signal()
+    }
+
+    /// The range of the blob that chunk `k` covers.
+    func range(_ k: Int) -> Range<Int> {
+        (k * BlobName.chunkSize)..<Swift.min(size, (k + 1) * BlobName.chunkSize)
+    }
+
+    /// Chunk `k`'s bytes are in place and will not change.
+    func ready(_ k: Int) { available[k].signal() }
+
+    /// Every chunk's bytes are in place.
+    func allReady() { for k in 0..<count { ready(k) } }
+
+    /// The blob's name, once every chunk (all marked ready) is hashed. Call once.
+    func name() -> String {
+        for _ in 0..<workers { finished.wait() }
+        named = true
+        let root = SHA256.Hasher()
+        Array("spindle chunks 1 \(size) \(BlobName.chunkSize)\n".utf8).withUnsafeBytes { root.update($0) }
+        root.update(UnsafeRawBufferPointer(digests))
+        return root.finish()
     }
 }

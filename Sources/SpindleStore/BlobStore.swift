@@ -66,23 +66,16 @@ public struct FileBlobStore: BlobStore {
         // A large blob is written while its chunks are hashed on the other cores,
         // so that saving it costs about the longer of the two, not their sum.
         let (fd, tmp) = try createTemporary("chunks")
-        let failure = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        failure.initialize(to: 0)
-        defer { failure.deallocate() }
-        let written = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) let (pieces, result) = (parts, failure)
-        DispatchQueue.global().async {
-            result.pointee = Self.writeAll(fd, pieces)
-            written.signal()
-        }
-        let hash = BlobName.of(parts)
-        written.wait()
+        let tree = ChunkTree(parts, size: size)
+        tree.allReady()
+        let failed = Self.writeAll(fd, parts)
         close(fd)
-        if failure.pointee == 0 && reuse(hash) {
+        let hash = tree.name()
+        if failed == 0 && reuse(hash) {
             unlink(tmp)
             return hash
         }
-        return try place(tmp, as: hash, failed: failure.pointee)
+        return try place(tmp, as: hash, failed: failed)
     }
 
     /// Whether a blob named `hash` is already stored; touches it if so, since
@@ -149,16 +142,37 @@ public struct FileBlobStore: BlobStore {
             head.withUnsafeBytes { h in
                 storage.baseAddress!.copyMemory(from: h.baseAddress! + layout.headerSize, byteCount: early)
             }
-            let rest = UnsafeMutableRawBufferPointer(rebasing: storage[early...])
-            let n = try readFully(fd, rest, hash: hash)
-            guard n == rest.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
-            // The blob is the header, then the elements: check them against its name.
-            let verified = head.withUnsafeBytes { h in
-                BlobName.matches([UnsafeRawBufferPointer(rebasing: h[..<layout.headerSize]), UnsafeRawBufferPointer(storage)], hash)
+            try head.withUnsafeBytes { h in
+                // The blob is the header, then the elements: check them against its name.
+                let blob = [UnsafeRawBufferPointer(rebasing: h[..<layout.headerSize]), UnsafeRawBufferPointer(storage)]
+                guard size >= BlobName.treeThreshold else {
+                    try readRest(fd, into: storage, from: early, to: storage.count, hash: hash)
+                    guard BlobName.matches(blob, hash) else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
+                    return
+                }
+                // Large: each chunk is hashed on another core as soon as it is read.
+                let tree = ChunkTree(blob, size: size)
+                var have = early
+                for k in 0..<tree.count {
+                    let end = tree.range(k).upperBound - layout.headerSize
+                    if end > have {
+                        try readRest(fd, into: storage, from: have, to: end, hash: hash)
+                        have = end
+                    }
+                    tree.ready(k)
+                }
+                guard tree.name() == hash || BlobName.flat(blob) == hash else {
+                    throw StoreError.corruptBlob(hash: hash, artifact: nil)
+                }
             }
-            guard verified else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
         }
         return array
+    }
+
+    /// Fills `storage[from..<to]` from `fd`; a file that ends sooner is a corrupt blob.
+    private func readRest(_ fd: Int32, into storage: UnsafeMutableRawBufferPointer, from: Int, to: Int, hash: String) throws {
+        let part = UnsafeMutableRawBufferPointer(rebasing: storage[from..<to])
+        guard try readFully(fd, part, hash: hash) == part.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
     }
 
     /// Reads until `buffer` is full or the file ends; returns the bytes read.

@@ -138,6 +138,17 @@ extension NumericArray {
         return s
     }
 
+    /// What a summary shows: ``statistics()`` without the spread, and for a
+    /// large `[Double]` in one vectorised pass on all cores (``RangeScan``),
+    /// since every save of an artifact computes it.
+    func rangeStatistics() -> Statistics {
+        guard case .float64(let a) = storage, a.count >= RangeScan.minimumCount else { return statistics() }
+        let r = a.withUnsafeBufferPointer { RangeScan.scan($0) }
+        let none = r.count == 0
+        return Statistics(count: count, nanCount: count - r.count, min: none ? .nan : r.min, max: none ? .nan : r.max,
+                          mean: none ? .nan : r.sum / Double(r.count), standardDeviation: .nan, trueCount: 0)
+    }
+
     /// `[Double] 1 000 000 · min -2.1 · mean 0.03 · max 2.2 · NaN 3`, or the
     /// elements themselves when they fit in `width`.
     public func summary(width: Int = 80) -> String {
@@ -147,7 +158,7 @@ extension NumericArray {
             let text = "\(typeName) [\(items.joined(separator: ", "))]"
             if text.count <= width { return text }
         }
-        let st = statistics()
+        let st = rangeStatistics()
         var parts = ["\(typeName) \(NumberFormatting.count(count))"]
         if elementType == .bool {
             parts.append("true \(NumberFormatting.count(st.trueCount))")
