@@ -34,14 +34,12 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .systemLibrary(
-            name: "CCrypto",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]
-        ),
-        .systemLibrary(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+
+        // SHA-256 in C, with the x86 SHA extensions where the CPU has them.
+        .target(name: "CSHA256", exclude: ["README.md"]),
 
         // The value layer: what every artifact is.
         .target(
@@ -51,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "SpindleStore",
-            dependencies: ["SpindleValue", "CCrypto", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SpindleValue", "CSHA256", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["README.md"]
         ),
         .target(

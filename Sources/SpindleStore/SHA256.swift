@@ -1,6 +1,6 @@
-import CCrypto
+import CSHA256
 
-/// SHA-256 through OpenSSL's libcrypto (hardware-accelerated where the CPU has it).
+/// SHA-256 (`CSHA256`: the x86 SHA extensions where the CPU has them, portable C elsewhere).
 public enum SHA256 {
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -33,7 +33,7 @@ extension SHA256 {
         private let context = UnsafeMutablePointer<spindle_sha256_context>.allocate(capacity: 1)
 
         public init() {
-            precondition(spindle_sha256_init(context) == 1, "SHA256_Init failed")
+            spindle_sha256_init(context)
         }
 
         deinit { context.deallocate() }
@@ -41,7 +41,7 @@ extension SHA256 {
         /// Adds `bytes` to the digest.
         public func update(_ bytes: UnsafeRawBufferPointer) {
             guard bytes.count > 0 else { return }
-            precondition(spindle_sha256_update(context, bytes.baseAddress, bytes.count) == 1, "SHA256_Update failed")
+            spindle_sha256_update(context, bytes.baseAddress, bytes.count)
         }
 
         /// The digest of everything added, as 64 lowercase hex digits. Call once.
@@ -53,8 +53,7 @@ extension SHA256 {
 
         /// Writes the 32-byte digest of everything added to `digest`. Call once.
         public func finish(into digest: UnsafeMutableRawPointer) {
-            let ok = spindle_sha256_final(digest.assumingMemoryBound(to: UInt8.self), context)
-            precondition(ok == 1, "SHA256_Final failed")
+            spindle_sha256_final(context, digest.assumingMemoryBound(to: UInt8.self))
         }
     }
 }
