@@ -55,6 +55,11 @@ final class ChildProcess: @unchecked Sendable {
     /// would then wait for both tasks to exit).
     static let spawnLock = Mutex(())
 
+    /// Whether the C string `variable` ("NAME=value") is the variable `name`.
+    private static func names(_ variable: UnsafePointer<CChar>, _ name: String) -> Bool {
+        name.withCString { n in strncmp(variable, n, strlen(n)) == 0 && variable[strlen(n)] == 61 /* = */ }
+    }
+
     /// Starts `executable` with `arguments`; `environment` adds to this process's own.
     static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         try spawnLock.withLock { _ in try spawnLocked(executable, arguments, environment: environment) }
@@ -91,10 +96,19 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setsigmask(&attr, &empty)
         posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
+        // This process's environment as it is (read from `environ`, not through a
+        // dictionary of it), less the names `environment` replaces, plus those.
+        var envp: [UnsafeMutablePointer<CChar>?] = []
+        var entry = environ
+        while let variable = entry.pointee {
+            if environment.isEmpty || !environment.keys.contains(where: { Self.names(variable, $0) }) {
+                envp.append(strdup(variable))
+            }
+            entry += 1
+        }
+        for (k, v) in environment { envp.append(strdup("\(k)=\(v)")) }
+        envp.append(nil)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for p in argv { free(p) }
             for p in envp { free(p) }

@@ -14,7 +14,7 @@ public final class Console: Sendable {
 
     public init(isTerminal: Bool = isatty(STDOUT_FILENO) == 1, echoTaskOutput: Bool = true) {
         self.isTerminal = isTerminal
-        self.useColor = isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        self.useColor = isTerminal && getenv("NO_COLOR") == nil
         self.echoTaskOutput = echoTaskOutput
     }
 

@@ -9,7 +9,7 @@ public enum StoreLocation {
     /// else the nearest `.spindle` walking up from `directory`, else (when
     /// `creating`) `.spindle` at the nearest folder holding `Package.swift`,
     /// or in `directory` itself.
-    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func resolve(explicit: String?, environment: [String: String] = currentEnvironment(),
                                from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                creating: Bool) throws -> URL {
         if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit, relativeTo: directory).standardizedFileURL }
@@ -30,5 +30,11 @@ public enum StoreLocation {
         }
         guard creating else { throw StoreError.notFound(searchedFrom: directory.path) }
         return (package ?? directory).appendingPathComponent(".spindle")
+    }
+
+    /// The one variable `resolve` reads, from this process's environment
+    /// (getenv, not a dictionary of the whole environment).
+    public static func currentEnvironment() -> [String: String] {
+        getenv(environmentVariable).map { [environmentVariable: String(cString: $0)] } ?? [:]
     }
 }
