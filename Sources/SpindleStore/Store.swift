@@ -37,7 +37,12 @@ public final class Store: Sendable {
     }
 
     /// Opens the store at `root` (a `.spindle` directory), creating it when `create`.
-    public static func open(at root: URL, create: Bool = true) throws -> Store {
+    ///
+    /// `checkpoints: false` leaves folding the WAL into the database to other
+    /// connections: a task process then never stops in a commit for a
+    /// checkpoint's two fsyncs; its runtime (or spin command), which commits
+    /// around every task, does them.
+    public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true) throws -> Store {
         let fm = FileManager.default
         let dbPath = root.appendingPathComponent("meta.sqlite").path
         if !fm.fileExists(atPath: dbPath) {
@@ -51,7 +56,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Short processes should not pay a checkpoint (two fsyncs) at exit;
             // the WAL is folded in as it grows instead (see CSQLite/README.md).
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 256")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(checkpoints ? 1000 : 0)")
             let rc = spindle_sqlite3_no_checkpoint_on_close(db.sqliteConnection)
             if rc != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot configure the connection") }
         }
