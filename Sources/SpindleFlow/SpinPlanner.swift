@@ -51,26 +51,36 @@ public struct SpinPlanner: Sendable {
                 after = (r, try store.tasks(flow: r.flow, run: r.id).filter { $0.status == .completed })
             }
             let candidates: [RunRecord]
+            var searchOlder = false
             if let id = req.run {
                 candidates = [try store.run(flow: shape.name, id: id)]
             } else if let (a, _) = after, let origin = a.origin {
                 candidates = [try store.run(flow: shape.name, id: origin)]
             } else {
-                candidates = try store.runs(flow: shape.name, status: .completed, limit: 50)
+                // The latest completed run almost always has the step's parents;
+                // older ones are read only when it does not.
+                candidates = try store.runs(flow: shape.name, status: .completed, limit: 1)
                 if candidates.isEmpty {
                     throw SpinError.noRunWithParents(step: step.name, parents: shape.parents[step.name] ?? [])
                 }
+                searchOlder = true
             }
             var firstError: (any Error)?
             var found: SpinPlan?
-            for run in candidates {
-                do {
-                    found = try planIn(run, step: step, req: req)
-                    break
-                } catch {
-                    if firstError == nil { firstError = error }
-                    if req.run != nil { throw error }
+            func attempt(_ runs: some Sequence<RunRecord>) throws {
+                for run in runs {
+                    do {
+                        found = try planIn(run, step: step, req: req)
+                        return
+                    } catch {
+                        if firstError == nil { firstError = error }
+                        if req.run != nil { throw error }
+                    }
                 }
+            }
+            try attempt(candidates)
+            if found == nil, searchOlder {
+                try attempt(try store.runs(flow: shape.name, status: .completed, limit: 50).dropFirst())
             }
             guard var p = found else {
                 if let e = firstError as? SpinError, case .parentNotRun = e {

@@ -39,9 +39,8 @@ public final class Store: Sendable {
     /// Opens the store at `root` (a `.spindle` directory), creating it when `create`.
     ///
     /// `checkpoints: false` leaves folding the WAL into the database to other
-    /// connections: a task process then never stops in a commit for a
-    /// checkpoint's two fsyncs; its runtime (or spin command), which commits
-    /// around every task, does them.
+    /// processes: a task process, which lives for a moment, starts no fold;
+    /// its runtime (or spin command), which commits around every task, does.
     public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true) throws -> Store {
         let fm = FileManager.default
         let dbPath = root.appendingPathComponent("meta.sqlite").path
@@ -54,9 +53,11 @@ public final class Store: Sendable {
         config.busyMode = .callback(BusyWait.retry)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Short processes should not pay a checkpoint (two fsyncs) at exit;
-            // the WAL is folded in as it grows instead (see CSQLite/README.md).
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(checkpoints ? 1000 : 0)")
+            // Short processes should not pay a checkpoint (two fsyncs) at exit,
+            // nor a commit pay one on the way: the WAL is folded in on a thread of
+            // its own as it grows (JournalFolding; see CSQLite/README.md).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            if checkpoints { JournalFolding.install(on: db.sqliteConnection) }
             let rc = spindle_sqlite3_no_checkpoint_on_close(db.sqliteConnection)
             if rc != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot configure the connection") }
         }

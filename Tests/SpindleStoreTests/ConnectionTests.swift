@@ -56,4 +56,43 @@ struct ConnectionTests {
         let run = try store.createRun(.init(flow: "F", isSpin: false, parameters: [:]))
         #expect(try store.run(flow: "F", id: run.id).status == .running)
     }
+
+    /// The size of the store's database file (not its WAL).
+    static func databaseSize(_ root: URL) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: root.appendingPathComponent("meta.sqlite").path)[.size] as? Int) ?? 0
+    }
+
+    /// Commits about 2 MB of logs to `store`.
+    static func writeLogs(_ store: Store, task: Pathspec) throws {
+        let text = String(repeating: "a line of output\n", count: 6_000)
+        for attempt in 0..<20 { try store.saveLog(task: task, attempt: attempt, stdout: text, stderr: "", truncated: false) }
+    }
+
+    @Test("a commit that leaves the WAL long folds it into the database on another thread")
+    func foldsInBackground() async throws {
+        let (store, root) = try temporaryStore()
+        let (_, task) = try seedRun(store, artifacts: [("x", 1)])
+        let before = Self.databaseSize(root)
+        try Self.writeLogs(store, task: task)
+        var waited = 0
+        while Self.databaseSize(root) < before + 1_000_000 && waited < 100 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        #expect(Self.databaseSize(root) >= before + 1_000_000)
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+
+    @Test("a task process's connection leaves folding to others")
+    func taskConnectionDoesNotFold() async throws {
+        let (first, root) = try temporaryStore()
+        let (_, task) = try seedRun(first, artifacts: [("x", 1)])
+        _ = consume first
+        let store = try Store.open(at: root, create: false, checkpoints: false)
+        let before = Self.databaseSize(root)
+        try Self.writeLogs(store, task: task)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(Self.databaseSize(root) < before + 1_000_000)
+        #expect(try store.logs(task: task).count == 20)
+    }
 }

@@ -1,0 +1,45 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+/// Folds the WAL into the database (a checkpoint, with its two fsyncs) on a
+/// thread and a connection of its own, once a commit leaves more than
+/// ``pages`` pages in it. SQLite's auto-checkpoint does the same work inside
+/// the commit that crosses the line, so a runtime stopped scheduling tasks,
+/// or a spin waited, for 1–10 ms of fsyncs each time; here the caller goes on.
+/// The WAL stays short, so the next process to open the store alone rebuilds
+/// its index from it quickly (about 0.6 ms per megabyte, measured).
+enum JournalFolding {
+    /// WAL pages after which a commit starts a fold.
+    static let pages: Int32 = 256
+    private static let running = Atomic<Bool>(false)
+
+    /// Makes every commit on `connection` check the WAL's length, instead of
+    /// SQLite's auto-checkpoint.
+    static func install(on connection: OpaquePointer?) {
+        _ = sqlite3_wal_hook(connection, { _, db, _, walPages in
+            if walPages > JournalFolding.pages, let file = sqlite3_db_filename(db, "main") {
+                JournalFolding.fold(String(cString: file))
+            }
+            return SQLITE_OK
+        }, nil)
+    }
+
+    /// Checkpoints the database at `path` on another thread, unless a fold is
+    /// already under way in this process. A passive checkpoint: it waits for
+    /// no one, and a process that exits in the middle of it loses nothing.
+    static func fold(_ path: String) {
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        let thread = Thread {
+            defer { running.store(false, ordering: .releasing) }
+            var db: OpaquePointer?
+            defer { sqlite3_close(db) }
+            guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else { return }
+            _ = spindle_sqlite3_no_checkpoint_on_close(db)
+            // A first read puts the new connection in WAL mode; until then it has no WAL to fold.
+            guard sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil) == SQLITE_OK else { return }
+            _ = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        }
+        thread.start()
+    }
+}
