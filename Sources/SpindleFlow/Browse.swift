@@ -179,7 +179,7 @@ public enum Browse {
         if logs.isEmpty { return "no output recorded for \(task.pathspec)" }
         var out: [String] = []
         for l in logs {
-            if logs.count > 1 { out.append("── attempt \(l.attempt + 1) ──") }
+            if logs.count > 1 || task.attempt > 0 { out.append("── attempt \(l.attempt + 1) ──") }
             if l.truncated { out.append("(earlier output was dropped; the store keeps the last part)") }
             if !l.stdout.isEmpty { out.append(l.stdout.hasSuffix("\n") ? String(l.stdout.dropLast()) : l.stdout) }
             if !l.stderr.isEmpty { out.append(l.stderr.hasSuffix("\n") ? String(l.stderr.dropLast()) : l.stderr) }

@@ -113,7 +113,11 @@ extension Store {
     }
 
     /// Saves the captured output of one attempt, cut to the last `limit` bytes of each stream.
+    /// A first attempt that printed nothing leaves no row: a silent task costs
+    /// its runtime one write fewer. Retries are always recorded, so that the
+    /// attempts of a retried task read in order.
     public func saveLog(task: Pathspec, attempt: Int, stdout: String, stderr: String, truncated: Bool) throws {
+        if attempt == 0 && stdout.isEmpty && stderr.isEmpty && !truncated { return }
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: """
@@ -122,7 +126,8 @@ extension Store {
         }
     }
 
-    /// The captured output of each attempt of a task, first attempt first.
+    /// The captured output of each recorded attempt of a task, first attempt first
+    /// (a silent first attempt has none).
     public func logs(task spec: Pathspec) throws -> [TaskLog] {
         let (flow, run, id) = try Store.taskKey(spec)
         return try read { db in

@@ -95,4 +95,15 @@ struct ConnectionTests {
         #expect(Self.databaseSize(root) < before + 1_000_000)
         #expect(try store.logs(task: task).count == 20)
     }
+
+    @Test("a silent first attempt records no log row; a retry always does")
+    func silentAttempts() throws {
+        let (store, _) = try temporaryStore()
+        let (_, task) = try seedRun(store, artifacts: [("x", 1)])
+        try store.saveLog(task: task, attempt: 0, stdout: "", stderr: "", truncated: false)
+        #expect(try store.logs(task: task).isEmpty)
+        try store.saveLog(task: task, attempt: 1, stdout: "", stderr: "", truncated: false)
+        try store.saveLog(task: task, attempt: 2, stdout: "hello\n", stderr: "", truncated: false)
+        #expect(try store.logs(task: task).map(\.attempt) == [1, 2])
+    }
 }
