@@ -13,13 +13,20 @@ enum JournalFolding {
     /// WAL pages after which a commit starts a fold.
     static let pages: Int32 = 256
     private static let running = Atomic<Bool>(false)
+    /// The WAL's length when the last fold started. While other processes
+    /// read, a fold cannot let the WAL start over, so the next fold waits for
+    /// another ``pages`` pages instead of starting at every commit.
+    private static let foldedAt = Atomic<Int32>(0)
 
     /// Makes every commit on `connection` check the WAL's length, instead of
     /// SQLite's auto-checkpoint.
     static func install(on connection: OpaquePointer?) {
         _ = sqlite3_wal_hook(connection, { _, db, _, walPages in
-            if walPages > JournalFolding.pages, let file = sqlite3_db_filename(db, "main") {
-                JournalFolding.fold(String(cString: file))
+            let last = JournalFolding.foldedAt.load(ordering: .relaxed)
+            // A WAL shorter than at the last fold has started over.
+            let since = walPages < last ? walPages : walPages - last
+            if since > JournalFolding.pages, let file = sqlite3_db_filename(db, "main") {
+                JournalFolding.fold(String(cString: file), at: walPages)
             }
             return SQLITE_OK
         }, nil)
@@ -28,8 +35,9 @@ enum JournalFolding {
     /// Checkpoints the database at `path` on another thread, unless a fold is
     /// already under way in this process. A passive checkpoint: it waits for
     /// no one, and a process that exits in the middle of it loses nothing.
-    static func fold(_ path: String) {
+    static func fold(_ path: String, at walPages: Int32) {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        foldedAt.store(walPages, ordering: .relaxed)
         let thread = Thread {
             defer { running.store(false, ordering: .releasing) }
             var db: OpaquePointer?
