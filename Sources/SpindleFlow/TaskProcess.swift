@@ -17,7 +17,8 @@ public enum TaskProcess {
         let context: TaskContext
         Trace.mark("task process \(inv.pathspec) started")
         do {
-            store = try Store.open(at: URL(fileURLWithPath: inv.store), create: false, checkpoints: false)
+            // The runtime (or spin command) that started this task opened and checked the store.
+            store = try Store.open(at: URL(fileURLWithPath: inv.store), create: false, checkpoints: false, checkSchema: false)
             Trace.mark("store open")
             guard let s = graph.step(inv.step) else {
                 throw FlowError.usage("the flow has no step '\(inv.step)'; the binary may have changed since the run started")

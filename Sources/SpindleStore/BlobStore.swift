@@ -42,7 +42,10 @@ public struct FileBlobStore: BlobStore {
 
     public init(directory: URL) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        // Two mkdirs, not FileManager's checks: every task process opens the store.
+        for dir in [directory.path, directory.path + "/tmp"] where mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            throw StoreError.io("cannot create \(dir): \(String(cString: strerror(errno)))")
+        }
     }
 
     func path(_ hash: String) -> String {

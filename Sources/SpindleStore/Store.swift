@@ -41,7 +41,10 @@ public final class Store: Sendable {
     /// `checkpoints: false` leaves folding the WAL into the database to other
     /// processes: a task process, which lives for a moment, starts no fold;
     /// its runtime (or spin command), which commits around every task, does.
-    public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true) throws -> Store {
+    /// `checkSchema: false` skips reading the schema version, for a process
+    /// whose runtime has just opened (and checked) the same store.
+    public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true,
+                            checkSchema: Bool = true) throws -> Store {
         let fm = FileManager.default
         let dbPath = root.appendingPathComponent("meta.sqlite").path
         if !fm.fileExists(atPath: dbPath) {
@@ -64,7 +67,7 @@ public final class Store: Sendable {
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: dbPath, configuration: config)
-            try migrate(queue)
+            if checkSchema { try migrate(queue) }
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
