@@ -32,7 +32,14 @@ public enum BlobName {
     public static func matches(_ parts: [UnsafeRawBufferPointer], _ name: String) -> Bool {
         let size = parts.reduce(0) { $0 + $1.count }
         if size < treeThreshold { return flat(parts) == name }
-        return tree(parts, size: size) == name || flat(parts) == name
+        return matches(parts, treeName: tree(parts, size: size), name)
+    }
+
+    /// Whether a large blob whose chunk-tree name is `treeName` is the blob
+    /// named `name`: by that name, or by its plain SHA-256 (stored before names
+    /// were chunk trees; hashed only then).
+    static func matches(_ parts: [UnsafeRawBufferPointer], treeName: String, _ name: String) -> Bool {
+        treeName == name || flat(parts) == name
     }
 
     /// The SHA-256 of the bytes of `parts`.

@@ -164,7 +164,7 @@ public struct FileBlobStore: BlobStore {
                     }
                     tree.ready(k)
                 }
-                guard tree.name() == hash || BlobName.flat(blob) == hash else {
+                guard BlobName.matches(blob, treeName: tree.name(), hash) else {
                     throw StoreError.corruptBlob(hash: hash, artifact: nil)
                 }
             }
