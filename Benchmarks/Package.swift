@@ -23,6 +23,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "BlobNaming",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpindleStore", package: "Spindle"),
+            ],
+            path: "Benchmarks/BlobNaming",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "StoreListing",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -44,6 +44,12 @@ nonisolated(unsafe) let benchmarks = {
         }
     }
 
+    Benchmark("summary of 100 MB [Double] (what every save computes)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(value.summary(width: 72))
+        }
+    }
+
     Benchmark("ValueEncoder [Double] 100 MB (fast path)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try ValueEncoder().encode(doubles))
