@@ -51,11 +51,52 @@ actor EndOfOutputGuard: Transport {
     }
 }
 
+/// The server process ended before the client connected.
+struct ServerExited: Error, CustomStringConvertible {
+    let status: Int32
+    let stderr: String
+    var description: String { "the server exited with status \(status): \(stderr)" }
+}
+
+/// The first of several racing results; later ones are dropped. Lets a wait
+/// end on whichever happens first without waiting for the others to finish.
+final class FirstOutcome<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Value, any Error>?
+    private var waiter: CheckedContinuation<Value, any Error>?
+
+    func succeed(_ value: Value) { settle(.success(value)) }
+    func fail(_ error: any Error) { settle(.failure(error)) }
+
+    private func settle(_ outcome: Result<Value, any Error>) {
+        lock.lock()
+        guard result == nil else { lock.unlock(); return }
+        result = outcome
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        waiter?.resume(with: outcome)
+    }
+
+    func value() async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            lock.lock()
+            if let result {
+                lock.unlock()
+                continuation.resume(with: result)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+}
+
 /// `spindle mcp` in a child process, driven by the SDK's own MCP client over
 /// the child's stdin and stdout, as Claude Code or any MCP host would.
 final class MCPSession {
     let process = Process()
-    let toServer = Pipe(), fromServer = Pipe()
+    let toServer = Pipe(), fromServer = Pipe(), errors = Pipe()
     let client = Client(name: "spindle-tests", version: "1.0")
     var serverName = ""
 
@@ -68,12 +109,33 @@ final class MCPSession {
         process.environment = env
         process.standardInput = toServer
         process.standardOutput = fromServer
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
+        let outcome = FirstOutcome<String>()
         try process.run()
+        // Drains the server's stderr, so it never blocks on a full pipe; the
+        // end of it is the server's exit.
+        Thread.detachNewThread { [errors, process] in
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            outcome.fail(ServerExited(status: process.terminationStatus, stderr: text))
+        }
         let stdio = StdioTransport(input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
                                    output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor))
         let transport = EndOfOutputGuard(stdio) { [client] in await client.disconnect() }
-        serverName = try await client.connect(transport: transport).serverInfo.name
+        // The SDK's connect can miss a server that dies while it starts (its
+        // disconnect may run before the initialize request is registered, and
+        // that request then waits forever). So the server's exit, or a
+        // deadline, ends the wait too, whichever comes first.
+        Task { [client] in
+            do { outcome.succeed(try await client.connect(transport: transport).serverInfo.name) }
+            catch { outcome.fail(error) }
+        }
+        Task { [process] in
+            try? await Task.sleep(for: .seconds(60))
+            outcome.fail(MCPError.internalError("the server did not answer initialize within 60 s"))
+            if process.isRunning { process.terminate() }
+        }
+        serverName = try await outcome.value()
     }
 
     /// Disconnects, closes the server's input and waits for it to exit.
@@ -140,10 +202,12 @@ struct MCPTests {
         #expect(await mcp.close() == 0)
     }
 
-    @Test("a server that cannot start is a failed connection, not a hang", .timeLimit(.minutes(1)))
+    @Test("a server that cannot start is a failed connection with its reason, not a hang")
     func badStore() async throws {
         let box = try Sandbox()
         let missing = box.dir.appendingPathComponent("no-such-store")
-        await #expect(throws: (any Error).self) { _ = try await MCPSession(store: missing) }
+        let error = await #expect(throws: ServerExited.self) { _ = try await MCPSession(store: missing) }
+        #expect(error?.status == 1)
+        #expect(error?.stderr.contains("no Spindle store") == true, "\(error?.stderr ?? "")")
     }
 }

@@ -93,6 +93,14 @@ struct Running {
     let err: Pipe
 
     func finish() -> Outcome {
+        // A command that hangs is killed after ten minutes, so it fails its
+        // test instead of stalling the whole run (a time limit on the test
+        // cannot interrupt the blocking reads below).
+        let watchdog = DispatchWorkItem { [process] in
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 600, execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes while the child runs, so a full pipe cannot stall it.
         let group = DispatchGroup()
         nonisolated(unsafe) var o = Data(), e = Data()
