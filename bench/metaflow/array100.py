@@ -11,10 +11,11 @@ class BenchArray(FlowSpec):
 
     save = Parameter("save", default=True, type=bool, help="save the array as an artifact")
     load = Parameter("load", default=False, type=bool, help="read the array back in end")
+    seed = Parameter("seed", default=1, type=int, help="where the generator starts: a new seed is new content")
 
     @step
     def start(self):
-        x = np.random.default_rng(1).random(12_500_000)
+        x = np.random.default_rng(self.seed).random(12_500_000)
         if self.save:
             self.x = x
         else:

@@ -9,10 +9,12 @@ import Spindle
 let flow = Flow("BenchArray") {
     Parameter("save", default: true, help: "save the array as an artifact")
     Parameter("load", default: false, help: "read the array back in end")
+    Parameter("seed", default: 1, help: "where the generator starts: a new seed is new content, which the store cannot reuse")
 
     Step("start", next: .to("end")) { task in
         // 12.5 M doubles from a cheap generator: the cost measured is the artifact's, not the randomness's.
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let seed = try task.parameter("seed", as: Int.self)
+        var state: UInt64 = (0x9E37_79B9_7F4A_7C15 &* UInt64(bitPattern: Int64(seed) &+ 1)) | 1
         let x = (0..<12_500_000).map { _ -> Double in
             state ^= state << 13
             state ^= state >> 7
