@@ -44,8 +44,7 @@ public enum Spindle {
             }
         }
         current.withLock { $0 = graph }
-        FlowCommand.main(arguments)
-        exit(0)
+        DirectDispatch.main(FlowCommand.self, arguments)
     }
 
     static var graph: FlowGraph { current.withLock { $0! } }

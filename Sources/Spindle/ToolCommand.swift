@@ -20,7 +20,7 @@ public struct SpindleTool: ParsableCommand {
     /// Runs the tool with `mcpServer` serving `spindle mcp`.
     public static func main(mcpServer: @escaping @Sendable (Store) async throws -> Void) {
         self.mcpServer = mcpServer
-        main()
+        DirectDispatch.main(SpindleTool.self, Array(CommandLine.arguments.dropFirst()))
     }
 }
 

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// A flow binary and the `spindle` tool parse a plain subcommand on its own
+/// (the root's whole command tree costs a fresh process milliseconds), and
+/// leave help and mistakes to the root's parser, so those read as always.
+@Suite("Command lines")
+struct CommandLineTests {
+    static let directly = "parsed runs directly"
+
+    @Test("a well-formed subcommand is parsed on its own and does its work", arguments: ["HelloFlow", "spindle"])
+    func direct(binary: String) throws {
+        let box = try Sandbox()
+        #expect(try box.run("HelloFlow", ["run"]).status == 0)
+        let out = try box.run(binary, ["runs", "--limit", "5"], environment: ["SPINDLE_TRACE": "1"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains(Self.directly), "\(out.stderr)")
+        #expect(out.stdout.contains("completed"), "\(out.stdout)")
+    }
+
+    @Test("help and mistakes go to the root's parser and read as they always did", arguments: [
+        (["runs", "--limit", "x"], 64, "Error: The value 'x' is invalid for '--limit <limit>'"),
+        (["runs", "--limit", "x"], 64, "Usage: HelloFlow runs ["),
+        (["spin", "--nope"], 64, "Error: Unknown option '--nope'"),
+        (["runs", "--help"], 0, "USAGE: HelloFlow runs ["),
+        (["help", "runs"], 0, "USAGE: HelloFlow runs ["),
+        (["nothing"], 64, "Error: Unexpected argument 'nothing'"),
+    ])
+    func root(arguments: [String], status: Int32, message: String) throws {
+        let box = try Sandbox()
+        let out = try box.run("HelloFlow", arguments, environment: ["SPINDLE_TRACE": "1"])
+        #expect(out.status == status)
+        #expect(out.output.contains(message), "\(out.output)")
+        #expect(!out.stderr.contains("directly"), "\(out.stderr)")
+    }
+
+    @Test("an error the command throws while running reads as the root's")
+    func runtimeError() throws {
+        let box = try Sandbox()
+        let out = try box.run("spindle", ["runs"], environment: ["SPINDLE_TRACE": "1"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains(Self.directly), "\(out.stderr)")
+        #expect(out.stderr.contains("Error: no Spindle store (.spindle) in"), "\(out.stderr)")
+    }
+}
