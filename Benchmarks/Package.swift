@@ -41,6 +41,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "StoreArtifacts",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpindleStore", package: "Spindle"),
+                .product(name: "SpindleValue", package: "Spindle"),
+            ],
+            path: "Benchmarks/StoreArtifacts",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Language",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

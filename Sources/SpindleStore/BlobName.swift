@@ -52,102 +52,113 @@ public enum BlobName {
     /// The SHA-256 of "spindle chunks 1 SIZE CHUNKSIZE\n" followed by the
     /// 32-byte SHA-256 of each chunk in order.
     static func tree(_ parts: [UnsafeRawBufferPointer], size: Int) -> String {
-        let tree = ChunkTree(parts, size: size)
-        tree.allReady()
-        return tree.name()
+        // Without I/O there is nothing to fail.
+        try! ChunkTree.name(of: parts, size: size, io: nil)
     }
 
     /// Calls `body` with each piece of `parts` that falls in `range` of their
-    /// concatenation, in order.
+    /// concatenation, in order, and where that piece starts in the concatenation.
     static func forEachSegment(of parts: [UnsafeRawBufferPointer], in range: Range<Int>,
-                               _ body: (UnsafeRawBufferPointer) -> Void) {
+                               _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
         var start = 0
         for p in parts {
             let end = start + p.count
             let lo = Swift.max(start, range.lowerBound), hi = Swift.min(end, range.upperBound)
-            if lo < hi { body(UnsafeRawBufferPointer(rebasing: p[(lo - start)..<(hi - start)])) }
+            if lo < hi { try body(UnsafeRawBufferPointer(rebasing: p[(lo - start)..<(hi - start)]), lo) }
             if end >= range.upperBound { break }
             start = end
         }
     }
 }
 
-/// The chunk digests of one large blob, computed by one thread per core as
-/// the chunks become available: the caller reads or writes the blob and says
-/// when each chunk is in place (``ready(_:)``), and ``name()`` waits for the
-/// rest. Plain threads, not Dispatch: a task's body runs on a Swift
-/// concurrency thread, and work queued to Dispatch's pool from there ran
-/// mostly on one core.
-final class ChunkTree: @unchecked Sendable {
-    let size: Int
-    let count: Int
-    private let parts: [UnsafeRawBufferPointer]
-    /// 32 bytes per chunk; each slot is written by the one thread that took its chunk.
-    private let digests: UnsafeMutableRawBufferPointer
-    /// Chunk k's bytes are in place once `available[k]` is signalled.
-    private let available: [DispatchSemaphore]
-    private let next = Atomic<Int>(0)
-    private let cancelled = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
-    private let workers: Int
-    private var named = false
+/// Names a large blob by its chunk tree, hashing the chunks on every core,
+/// and lets each hashing thread do the I/O of the chunks it takes: a save
+/// writes each piece just before hashing it, a load reads each piece into
+/// place just before hashing it. So the copy and the hash share the cores
+/// with no hand-off between threads, and each piece is hashed while it is
+/// still in the core's cache. Plain threads, not Dispatch: a task's body runs
+/// on a Swift concurrency thread, and work queued to Dispatch's pool from
+/// there ran mostly on one core.
+enum ChunkTree {
+    /// Reads or writes one piece of a blob: its bytes, and their offset in the blob.
+    typealias IO = @Sendable (UnsafeRawBufferPointer, Int) throws -> Void
 
-    /// Starts the hashing threads; they wait for chunks to be marked ready.
-    /// The bytes of `parts` must stay valid until ``name()`` returns.
-    init(_ parts: [UnsafeRawBufferPointer], size: Int) {
-        self.parts = parts
-        self.size = size
-        count = (size + BlobName.chunkSize - 1) / BlobName.chunkSize
-        digests = .allocate(byteCount: 32 * count, alignment: 8)
-        available = (0..<count).map { _ in DispatchSemaphore(value: 0) }
-        workers = Swift.max(1, Swift.min(count, ProcessInfo.processInfo.activeProcessorCount))
-        for _ in 0..<workers {
-            let thread = Thread { [self] in work() }
-            thread.start()
+    /// The bytes one I/O call covers: small enough to stay in a core's cache
+    /// until it is hashed.
+    static let pieceSize = 512 << 10
+
+    /// The chunk-tree name of the blob whose bytes are (or, once `io` has
+    /// run, will be) `parts`, one after another, `size` bytes in all.
+    ///
+    /// `io`, when given, is called for each piece of the blob (up to
+    /// ``pieceSize`` bytes, never across a chunk's end, split where `parts`
+    /// meet) with its bytes and where they start in the blob, just before the
+    /// piece is hashed, from several threads at once. The first error it
+    /// throws stops the other threads and is rethrown.
+    static func name(of parts: [UnsafeRawBufferPointer], size: Int, io: IO?) throws -> String {
+        let job = Job(parts: parts, size: size, io: io)
+        let helpers = Swift.max(0, Swift.min(job.count, ProcessInfo.processInfo.activeProcessorCount) - 1)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<helpers {
+            Thread { job.work(); finished.signal() }.start()
         }
+        job.work()
+        for _ in 0..<helpers { finished.wait() }
+        return try job.name()
     }
 
-    deinit {
-        if !named {
-            // Abandoned (a read failed): let the threads finish before the bytes go.
-            cancelled.store(true, ordering: .releasing)
-            for s in available { s.signal() }
-            for _ in 0..<workers { finished.wait() }
+    /// One naming: the chunks still to take, their digests, the first failure.
+    private final class Job: @unchecked Sendable {
+        let parts: [UnsafeRawBufferPointer]
+        let size: Int
+        let count: Int
+        let io: IO?
+        /// 32 bytes per chunk; each slot is written by the one thread that took its chunk.
+        let digests: UnsafeMutableRawBufferPointer
+        let next = Atomic<Int>(0)
+        let failure = Mutex<(any Error)?>(nil)
+
+        init(parts: [UnsafeRawBufferPointer], size: Int, io: IO?) {
+            self.parts = parts
+            self.size = size
+            self.io = io
+            count = (size + BlobName.chunkSize - 1) / BlobName.chunkSize
+            digests = .allocate(byteCount: 32 * count, alignment: 8)
         }
-        digests.deallocate()
-    }
 
-    private func work() {
-        while true {
-            let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard k < count else { break }
-            available[k].wait()
-            if cancelled.load(ordering: .acquiring) { continue }
-            let hasher = SHA256.Hasher()
-            BlobName.forEachSegment(of: parts, in: range(k)) { hasher.update($0) }
-            hasher.finish(into: digests.baseAddress! + 32 * k)
+        deinit { digests.deallocate() }
+
+        /// Takes chunks until none is left or some thread has failed.
+        func work() {
+            while true {
+                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard k < count else { return }
+                let hasher = SHA256.Hasher()
+                let chunk = (k * BlobName.chunkSize)..<Swift.min(size, (k + 1) * BlobName.chunkSize)
+                var at = chunk.lowerBound
+                do {
+                    while at < chunk.upperBound {
+                        let piece = at..<Swift.min(chunk.upperBound, at + ChunkTree.pieceSize)
+                        if let io { try BlobName.forEachSegment(of: parts, in: piece, io) }
+                        BlobName.forEachSegment(of: parts, in: piece) { bytes, _ in hasher.update(bytes) }
+                        at = piece.upperBound
+                    }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    next.store(count, ordering: .relaxed)
+                    return
+                }
+                hasher.finish(into: digests.baseAddress! + 32 * k)
+            }
         }
-        finished.signal()
-    }
 
-    /// The range of the blob that chunk `k` covers.
-    func range(_ k: Int) -> Range<Int> {
-        (k * BlobName.chunkSize)..<Swift.min(size, (k + 1) * BlobName.chunkSize)
-    }
-
-    /// Chunk `k`'s bytes are in place and will not change.
-    func ready(_ k: Int) { available[k].signal() }
-
-    /// Every chunk's bytes are in place.
-    func allReady() { for k in 0..<count { ready(k) } }
-
-    /// The blob's name, once every chunk (all marked ready) is hashed. Call once.
-    func name() -> String {
-        for _ in 0..<workers { finished.wait() }
-        named = true
-        let root = SHA256.Hasher()
-        Array("spindle chunks 1 \(size) \(BlobName.chunkSize)\n".utf8).withUnsafeBytes { root.update($0) }
-        root.update(UnsafeRawBufferPointer(digests))
-        return root.finish()
+        /// The name, or the first I/O failure.
+        func name() throws -> String {
+            if let error = failure.withLock({ $0 }) { throw error }
+            let root = SHA256.Hasher()
+            Array("spindle chunks 1 \(size) \(BlobName.chunkSize)\n".utf8).withUnsafeBytes { root.update($0) }
+            root.update(UnsafeRawBufferPointer(digests))
+            return root.finish()
+        }
     }
 }

@@ -66,19 +66,26 @@ public struct FileBlobStore: BlobStore {
             close(fd)
             return try place(tmp, as: hash, failed: failed)
         }
-        // A large blob is written while its chunks are hashed on the other cores,
-        // so that saving it costs about the longer of the two, not their sum.
+        // A large blob: each hashing thread writes the pieces of its chunks,
+        // so the copy and the hash share all the cores.
         let (fd, tmp) = try createTemporary("chunks")
-        let tree = ChunkTree(parts, size: size)
-        tree.allReady()
-        let failed = Self.writeAll(fd, parts)
+        let hash: String
+        do {
+            hash = try ChunkTree.name(of: parts, size: size) { bytes, offset in
+                let failed = Self.writeAll(fd, bytes, at: offset)
+                if failed != 0 { throw StoreError.io("cannot write a blob: \(String(cString: strerror(failed)))") }
+            }
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
+        }
         close(fd)
-        let hash = tree.name()
-        if failed == 0 && reuse(hash) {
+        if reuse(hash) {
             unlink(tmp)
             return hash
         }
-        return try place(tmp, as: hash, failed: failed)
+        return try place(tmp, as: hash, failed: 0)
     }
 
     /// Whether a blob named `hash` is already stored; touches it if so, since
@@ -96,6 +103,17 @@ public struct FileBlobStore: BlobStore {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.io("cannot write blob \(tmp): \(String(cString: strerror(errno)))") }
         return (fd, tmp)
+    }
+
+    /// Writes `bytes` to `fd` at `offset`; returns 0, or the errno of a failed write.
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int32 {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 { if errno == EINTR { continue }; return errno }
+            done += n
+        }
+        return 0
     }
 
     /// Writes the bytes of `parts` to `fd`; returns 0, or the errno of a failed write.
@@ -153,18 +171,17 @@ public struct FileBlobStore: BlobStore {
                     guard BlobName.matches(blob, hash) else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
                     return
                 }
-                // Large: each chunk is hashed on another core as soon as it is read.
-                let tree = ChunkTree(blob, size: size)
-                var have = early
-                for k in 0..<tree.count {
-                    let end = tree.range(k).upperBound - layout.headerSize
-                    if end > have {
-                        try readRest(fd, into: storage, from: have, to: end, hash: hash)
-                        have = end
+                // Large: each hashing thread reads the pieces of its chunks into
+                // place, then hashes them. The header is in memory already.
+                let headerSize = layout.headerSize
+                let name = try ChunkTree.name(of: blob, size: size) { bytes, offset in
+                    guard offset >= headerSize else { return }
+                    let place = UnsafeMutableRawBufferPointer(mutating: bytes)
+                    guard try Self.readFully(fd, place, at: offset, hash: hash) == place.count else {
+                        throw StoreError.corruptBlob(hash: hash, artifact: nil)
                     }
-                    tree.ready(k)
                 }
-                guard BlobName.matches(blob, treeName: tree.name(), hash) else {
+                guard BlobName.matches(blob, treeName: name, hash) else {
                     throw StoreError.corruptBlob(hash: hash, artifact: nil)
                 }
             }
@@ -176,6 +193,22 @@ public struct FileBlobStore: BlobStore {
     private func readRest(_ fd: Int32, into storage: UnsafeMutableRawBufferPointer, from: Int, to: Int, hash: String) throws {
         let part = UnsafeMutableRawBufferPointer(rebasing: storage[from..<to])
         guard try readFully(fd, part, hash: hash) == part.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
+    }
+
+    /// Reads from `offset` until `buffer` is full or the file ends; returns the bytes read.
+    private static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int,
+                                  hash: String) throws(StoreError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
     }
 
     /// Reads until `buffer` is full or the file ends; returns the bytes read.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SpindleStore
 import SpindleValue
@@ -56,6 +57,52 @@ struct BlobNameTests {
                 #expect(BlobName.of(parts) == expected, "cut at \(cuts)")
             }
         }
+    }
+
+    @Test("the hashing threads' I/O fills every byte once, before it is hashed, in pieces that stay within a part and a chunk")
+    func io() throws {
+        let size = 3 * BlobName.chunkSize + 12_345
+        let source = Self.bytes(size)
+        let expected = Self.treeByDefinition(source)
+        // Hashes a buffer that starts as zeros and is filled only by io, as a load does.
+        let target = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+        defer { target.deallocate() }
+        target.initializeMemory(as: UInt8.self, repeating: 0)
+        let cut = 100
+        let parts = [UnsafeRawBufferPointer(rebasing: target[..<cut]), UnsafeRawBufferPointer(rebasing: target[cut...])]
+        let seen = Mutex<[Range<Int>]>([])
+        let name = try source.withUnsafeBytes { src in
+            nonisolated(unsafe) let src = src
+            return try ChunkTree.name(of: parts, size: size) { bytes, offset in
+                UnsafeMutableRawBufferPointer(mutating: bytes).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<offset + bytes.count]))
+                seen.withLock { $0.append(offset..<offset + bytes.count) }
+            }
+        }
+        #expect(name == expected)
+        let pieces = seen.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound }
+        #expect(pieces.first?.lowerBound == 0 && pieces.last?.upperBound == size)
+        #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "gaps or overlaps")
+        #expect(pieces.allSatisfy { $0.count <= ChunkTree.pieceSize })
+        #expect(pieces.allSatisfy { ($0.lowerBound < cut) == ($0.upperBound <= cut) }, "a piece crosses parts")
+        #expect(pieces.allSatisfy { $0.lowerBound / BlobName.chunkSize == ($0.upperBound - 1) / BlobName.chunkSize },
+                "a piece crosses chunks")
+    }
+
+    @Test("an I/O failure on one hashing thread stops the naming and is what it throws")
+    func ioFailure() {
+        struct Full: Error {}
+        let b = Self.bytes(4 * BlobName.chunkSize)
+        let calls = Mutex(0)
+        _ = b.withUnsafeBytes { all in
+            #expect(throws: Full.self) {
+                try ChunkTree.name(of: [all], size: all.count) { _, offset in
+                    calls.withLock { $0 += 1 }
+                    if offset >= BlobName.chunkSize { throw Full() }
+                }
+            }
+        }
+        // The other threads stop taking chunks: far fewer calls than the blob's 32 pieces.
+        #expect(calls.withLock { $0 } < 4 * BlobName.chunkSize / ChunkTree.pieceSize)
     }
 
     @Test("a large blob matches its tree name or its plain SHA-256, and a flipped byte matches neither")
