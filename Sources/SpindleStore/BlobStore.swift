@@ -158,6 +158,7 @@ public struct FileBlobStore: BlobStore {
         guard got == head.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
         guard let layout = head.withUnsafeBytes({ ArtifactCodec.numericLayout($0, totalSize: size) }) else { return nil }
         let array = try ArtifactCodec.numericArray(layout) { storage in
+            HugePages.advise(storage)
             // The elements already read with the header, then the rest straight from the file.
             let early = head.count - layout.headerSize
             head.withUnsafeBytes { h in
