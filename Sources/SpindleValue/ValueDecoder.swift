@@ -92,20 +92,22 @@ struct TreeDecoder: Decoder {
     func decodeFloat() throws -> Float { Float(try decodeDouble()) }
 
     func decodeInteger<T: FixedWidthInteger>(_: T.Type) throws -> T {
-        let name = String(describing: T.self)
+        // The type's name only for errors: String(describing:) of a type asks
+        // the runtime to demangle it, which was 5 % of a foreach's CPU.
+        func name() -> String { String(describing: T.self) }
         switch value {
         case .int(let i):
             guard let v = T(exactly: i) else {
-                throw ValueDecodingError(path: pathText, reason: .outOfRange(expected: name, value: String(i)))
+                throw ValueDecodingError(path: pathText, reason: .outOfRange(expected: name(), value: String(i)))
             }
             return v
         case .double(let d):
             guard d.rounded() == d, let v = T(exactly: d) else {
-                throw ValueDecodingError(path: pathText, reason: .typeMismatch(expected: name, found: "Double \(d)"))
+                throw ValueDecodingError(path: pathText, reason: .typeMismatch(expected: name(), found: "Double \(d)"))
             }
             return v
         default:
-            throw mismatch(name)
+            throw mismatch(name())
         }
     }
 
@@ -280,9 +282,11 @@ struct UnkeyedDecoding: UnkeyedDecodingContainer {
     }
     var isAtEnd: Bool { currentIndex >= count! }
 
-    mutating func next(_ expected: String) throws -> TreeDecoder {
+    /// The next element's decoder; `expected` names it in the error at the
+    /// end of the array, and is only worked out then.
+    mutating func next(_ expected: @autoclosure () -> String) throws -> TreeDecoder {
         guard !isAtEnd else {
-            throw ValueDecodingError(path: decoder.pathText, reason: .endOfArray(expected: expected, count: count!))
+            throw ValueDecodingError(path: decoder.pathText, reason: .endOfArray(expected: expected(), count: count!))
         }
         let v: Value
         switch elements {
