@@ -45,11 +45,11 @@ public final class Store: Sendable {
     /// whose runtime has just opened (and checked) the same store.
     public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true,
                             checkSchema: Bool = true) throws -> Store {
-        let fm = FileManager.default
         let dbPath = root.appendingPathComponent("meta.sqlite").path
-        if !fm.fileExists(atPath: dbPath) {
+        // access(2), not FileManager: its first use costs a task process ~0.2 ms.
+        if access(dbPath, F_OK) != 0 {
             guard create else { throw StoreError.notFound(searchedFrom: root.deletingLastPathComponent().path) }
-            try fm.createDirectory(at: root, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
         var config = Configuration()
