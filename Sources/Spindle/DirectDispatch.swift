@@ -21,15 +21,21 @@ enum DirectDispatch {
     static func main<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) -> Never {
         if var command = parsedLeaf(root, arguments) {
             Trace.mark("parsed \(arguments[0]) directly")
-            do {
-                try command.run()
-                Root.exit()
-            } catch {
-                Root.exit(withError: error)
-            }
+            run(root) { try command.run() }
         }
         Root.main(arguments)
         Root.exit()
+    }
+
+    /// Runs `body` as `Root` runs a command: exits 0 when it returns, and
+    /// reports a thrown error (and exits with its status) as `Root.main` would.
+    static func run<Root: ParsableCommand>(_ root: Root.Type, _ body: () throws -> Void) -> Never {
+        do {
+            try body()
+            Root.exit()
+        } catch {
+            Root.exit(withError: error)
+        }
     }
 
     /// The subcommand that `arguments` names, parsed, or nil when the root's

@@ -44,6 +44,12 @@ public enum Spindle {
             }
         }
         current.withLock { $0 = graph }
+        // A plain spin, the command people iterate with, skips ArgumentParser.
+        if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
+           let spin = SpinArguments(fastParsing: Array(arguments.dropFirst())) {
+            Trace.mark("parsed spin by hand")
+            DirectDispatch.run(FlowCommand.self) { try spin.run() }
+        }
         DirectDispatch.main(FlowCommand.self, arguments)
     }
 
@@ -55,8 +61,11 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The store directory (default: .spindle here or above; or $SPINDLE_STORE).")
     var store: String?
 
-    func open(creating: Bool) throws -> Store {
-        let root = try StoreLocation.resolve(explicit: store, creating: creating)
+    func open(creating: Bool) throws -> Store { try Self.open(store, creating: creating) }
+
+    /// The store at `explicit`, or found from here or $SPINDLE_STORE.
+    static func open(_ explicit: String?, creating: Bool) throws -> Store {
+        let root = try StoreLocation.resolve(explicit: explicit, creating: creating)
         return try Store.open(at: root, create: creating)
     }
 }

@@ -177,6 +177,42 @@ struct SpinCommand: ParsableCommand {
     @Option(help: .hidden) var report: String?
     @OptionGroup var storeOptions: StoreOptions
 
+    /// The parsed options as plain values.
+    var arguments: SpinArguments {
+        SpinArguments(step: step, at: at, sourceRun: sourceRun, task: task, index: index, allSplits: allSplits,
+                      sets: sets, setFiles: setFiles, withDecorators: withDecorators, after: after, atol: atol,
+                      rtol: rtol, json: json, failOnDiff: failOnDiff, noRebuild: noRebuild, quiet: quiet,
+                      maxWorkers: maxWorkers, overridesFile: overridesFile, report: report, store: storeOptions.store)
+    }
+
+    func run() throws { try arguments.run() }
+}
+
+/// What `spin` was asked to do, as plain values: `SpinCommand` fills it
+/// from ArgumentParser, and `init?(fastParsing:)` from a plain command line
+/// without ArgumentParser's reflection (see `DirectDispatch`).
+struct SpinArguments: Equatable {
+    var step: String?
+    var at: String?
+    var sourceRun: String?
+    var task: String?
+    var index = 0
+    var allSplits = false
+    var sets: [String] = []
+    var setFiles: [String] = []
+    var withDecorators = false
+    var after: String?
+    var atol: Double = 0
+    var rtol: Double = 0
+    var json = false
+    var failOnDiff = false
+    var noRebuild = false
+    var quiet = false
+    var maxWorkers: Int?
+    var overridesFile: String?
+    var report: String?
+    var store: String?
+
     func run() throws {
         Trace.mark("spin: arguments parsed")
         let graph = Spindle.graph
@@ -200,7 +236,7 @@ struct SpinCommand: ParsableCommand {
             request.after = id
         }
         if !noRebuild { try rebuildIfStale(graph: graph) }
-        let store = try storeOptions.open(creating: false)
+        let store = try StoreOptions.open(store, creating: false)
         let console = Console(echoTaskOutput: !quiet && !json)
         let engine = SpinEngine(graph: graph, store: store, console: console)
         Trace.mark("spin: store open")
@@ -242,8 +278,7 @@ struct SpinCommand: ParsableCommand {
         print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console))
         if !outcome.succeeded { throw ExitCode.failure }
         if failOnDiff && outcome.changed { throw ExitCode(3) }
-    }
-}
+    }}
 
 /// The options of a diff: tolerances, JSON, and the exit status for a difference.
 struct DiffOptions: ParsableArguments {

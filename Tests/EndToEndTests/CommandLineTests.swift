@@ -34,6 +34,20 @@ struct CommandLineTests {
         #expect(!out.stderr.contains("directly"), "\(out.stderr)")
     }
 
+    @Test("a plain spin is parsed by hand and runs; one with a mistake reads as ArgumentParser's")
+    func spin() throws {
+        let box = try ratingsSandbox()
+        let out = try box.run("RatingsFlow", ["spin", "train", "--index", "1", "--set", "input=0.2", "--no-rebuild"],
+                              environment: ["SPINDLE_TRACE": "1"])
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stderr.contains("parsed spin by hand"), "\(out.stderr)")
+        #expect(out.stdout.contains("~ rate: 0.01 → 0.2"), "\(out.stdout)")
+        let bad = try box.run("RatingsFlow", ["spin", "train", "--index", "one", "--no-rebuild"], environment: ["SPINDLE_TRACE": "1"])
+        #expect(bad.status == 64)
+        #expect(!bad.stderr.contains("by hand"))
+        #expect(bad.stderr.contains("Error: The value 'one' is invalid for '--index <index>'"), "\(bad.stderr)")
+    }
+
     @Test("an error the command throws while running reads as the root's")
     func runtimeError() throws {
         let box = try Sandbox()
