@@ -242,6 +242,9 @@ struct SpinArguments: Equatable {
         Trace.mark("spin: store open")
         let plan = try engine.plan(request)
         Trace.mark("spin: planned")
+        for warning in try unknownOverrides(request, plan: plan, store: store, graph: graph) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         if !json {
             let what = plan.tasks.count == 1 ? (plan.tasks[0].splits.last.map { "split \($0.index) of \($0.count)" } ?? "")
                 : "\(plan.tasks.count) splits"
@@ -279,6 +282,21 @@ struct SpinArguments: Equatable {
         if !outcome.succeeded { throw ExitCode.failure }
         if failOnDiff && outcome.changed { throw ExitCode(3) }
     }}
+
+/// A warning for each `--set` name that no parent has as an artifact and
+/// the flow has not as a parameter: the step gets it as a new input, which is
+/// most often a misspelt name, so say so (and suggest the nearest).
+func unknownOverrides(_ request: SpinRequest, plan: SpinPlan, store: Store, graph: FlowGraph) throws -> [String] {
+    guard !request.overrides.isEmpty else { return [] }
+    var known = graph.flow.parameters.map(\.name)
+    // A step inside a foreach also reads its split's item as `input`.
+    if let task = plan.tasks.first, !task.splits.isEmpty { known.append("input") }
+    for parent in plan.tasks.first?.parents ?? [] { known += try store.artifacts(of: parent).map(\.name) }
+    return request.overrides.keys.sorted().filter { !known.contains($0) }.map { name in
+        let hint = Store.nearest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+        return "'\(name)' is not an artifact of the step's inputs nor a parameter; the step gets it as a new input\(hint)"
+    }
+}
 
 /// The options of a diff: tolerances, JSON, and the exit status for a difference.
 struct DiffOptions: ParsableArguments {

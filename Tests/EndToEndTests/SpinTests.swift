@@ -97,6 +97,17 @@ struct SpinTests {
         #expect(again.stdout.contains("failed after") && again.stdout.contains("boom: left always throws"), "\(again.stdout)")
     }
 
+    @Test("an override that names no input or parameter is run, with a warning that suggests the nearest name")
+    func unknownOverride() throws {
+        let box = try ratingsSandbox()
+        let out = try box.run("RatingsFlow", ["spin", "train", "--set", "inptu=0.2", "--no-rebuild"])
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stderr.contains("warning: 'inptu' is not an artifact of the step's inputs nor a parameter; the step gets it as a new input (did you mean 'input'?)"), "\(out.stderr)")
+        let known = try box.run("RatingsFlow", ["spin", "train", "--set", "input=0.2", "--set", "epochs=2", "--no-rebuild"])
+        #expect(known.status == 0, "\(known.output)")
+        #expect(!known.stderr.contains("warning"), "\(known.stderr)")
+    }
+
     @Test("retry and catch are off in a spin unless asked for")
     func decorators() throws {
         let box = try Sandbox()
