@@ -62,7 +62,10 @@ public struct FileBlobStore: BlobStore {
             let hash = BlobName.of(parts)
             if reuse(hash) { return hash }
             let (fd, tmp) = try createTemporary(String(hash.prefix(16)))
-            let failed = Self.writeAll(fd, parts)
+            var failed: Int32 = 0
+            BlobName.forEachSegment(of: parts, in: 0..<size) { bytes, offset in
+                if failed == 0 { failed = Self.writeAll(fd, bytes, at: offset) }
+            }
             close(fd)
             return try place(tmp, as: hash, failed: failed)
         }
@@ -116,19 +119,6 @@ public struct FileBlobStore: BlobStore {
         return 0
     }
 
-    /// Writes the bytes of `parts` to `fd`; returns 0, or the errno of a failed write.
-    private static func writeAll(_ fd: Int32, _ parts: [UnsafeRawBufferPointer]) -> Int32 {
-        for raw in parts {
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                off += n
-            }
-        }
-        return 0
-    }
-
     /// Renames the written temporary file `tmp` to the blob's place, or removes it
     /// and throws when writing it failed (`failed` is an errno) or the rename does.
     private func place(_ tmp: String, as hash: String, failed: Int32) throws -> String {
@@ -154,7 +144,7 @@ public struct FileBlobStore: BlobStore {
         defer { close(fd) }
         // The header is a few bytes; 256 holds any shape a real array has.
         var head = [UInt8](repeating: 0, count: Swift.min(size, 256))
-        let got = try head.withUnsafeMutableBytes { try readFully(fd, $0, hash: hash) }
+        let got = try head.withUnsafeMutableBytes { try Self.readFully(fd, $0, at: 0, hash: hash) }
         guard got == head.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
         guard let layout = head.withUnsafeBytes({ ArtifactCodec.numericLayout($0, totalSize: size) }) else { return nil }
         let array = try ArtifactCodec.numericArray(layout) { storage in
@@ -168,7 +158,10 @@ public struct FileBlobStore: BlobStore {
                 // The blob is the header, then the elements: check them against its name.
                 let blob = [UnsafeRawBufferPointer(rebasing: h[..<layout.headerSize]), UnsafeRawBufferPointer(storage)]
                 guard size >= BlobName.treeThreshold else {
-                    try readRest(fd, into: storage, from: early, to: storage.count, hash: hash)
+                    let rest = UnsafeMutableRawBufferPointer(rebasing: storage[early...])
+                    guard try Self.readFully(fd, rest, at: layout.headerSize + early, hash: hash) == rest.count else {
+                        throw StoreError.corruptBlob(hash: hash, artifact: nil)
+                    }
                     guard BlobName.matches(blob, hash) else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
                     return
                 }
@@ -190,12 +183,6 @@ public struct FileBlobStore: BlobStore {
         return array
     }
 
-    /// Fills `storage[from..<to]` from `fd`; a file that ends sooner is a corrupt blob.
-    private func readRest(_ fd: Int32, into storage: UnsafeMutableRawBufferPointer, from: Int, to: Int, hash: String) throws {
-        let part = UnsafeMutableRawBufferPointer(rebasing: storage[from..<to])
-        guard try readFully(fd, part, hash: hash) == part.count else { throw StoreError.corruptBlob(hash: hash, artifact: nil) }
-    }
-
     /// Reads from `offset` until `buffer` is full or the file ends; returns the bytes read.
     private static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int,
                                   hash: String) throws(StoreError) -> Int {
@@ -210,21 +197,6 @@ public struct FileBlobStore: BlobStore {
             done += n
         }
         return done
-    }
-
-    /// Reads until `buffer` is full or the file ends; returns the bytes read.
-    private func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, hash: String) throws(StoreError) -> Int {
-        var off = 0
-        while off < buffer.count {
-            let n = read(fd, buffer.baseAddress! + off, buffer.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            off += n
-        }
-        return off
     }
 
     /// The open blob named `hash` (the caller closes it) and its size.
@@ -246,18 +218,9 @@ public struct FileBlobStore: BlobStore {
     public func get(_ hash: String) throws -> [UInt8] {
         let (fd, size) = try openBlob(hash)
         defer { close(fd) }
-        var readError: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
-            var off = 0
-            while off < size {
-                let n = read(fd, buf.baseAddress! + off, size - off)
-                if n < 0 { if errno == EINTR { continue }; readError = errno; break }
-                if n == 0 { break }
-                off += n
-            }
-            count = off
+        let bytes = try [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+            count = try Self.readFully(fd, UnsafeMutableRawBufferPointer(buf), at: 0, hash: hash)
         }
-        if readError != 0 { throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(readError)))") }
         guard bytes.count == size, bytes.withUnsafeBytes({ BlobName.matches([$0], hash) }) else {
             throw StoreError.corruptBlob(hash: hash, artifact: nil)
         }
