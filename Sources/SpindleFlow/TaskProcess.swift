@@ -1,7 +1,7 @@
 import Foundation
 import SpindleStore
-import Synchronization
 import SpindleValue
+import Synchronization
 
 /// Runs one task inside the task process: reads its inputs from the store,
 /// runs the step's body, and records its outputs (or its failure) in one

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import SpindleFlow
+import SpindleStore
+import SpindleValue
+
+/// What `spin` was asked to do, as plain values: `SpinCommand` fills it
+/// from ArgumentParser, and `init?(fastParsing:)` from a plain command line
+/// without ArgumentParser's reflection (see `DirectDispatch`).
+struct SpinArguments: Equatable {
+    var step: String?
+    var at: String?
+    var sourceRun: String?
+    var task: String?
+    var index = 0
+    var allSplits = false
+    var sets: [String] = []
+    var setFiles: [String] = []
+    var withDecorators = false
+    var after: String?
+    var atol: Double = 0
+    var rtol: Double = 0
+    var json = false
+    var failOnDiff = false
+    var noRebuild = false
+    var quiet = false
+    var maxWorkers: Int?
+    var overridesFile: String?
+    var report: String?
+    var store: String?
+
+    func run() throws {
+        Trace.mark("spin: arguments parsed")
+        let graph = Spindle.graph
+        let step = try resolveStep(self.step, at: at, graph: graph)
+        var overrides = OverrideParser()
+        for s in sets { try overrides.add(s, fromFile: false) }
+        for s in setFiles { try overrides.add(s, fromFile: true) }
+        if let overridesFile { try overrides.add(contentsOf: overridesFile) }
+        var request = SpinRequest(step: step, index: index, allSplits: allSplits, overrides: overrides.all,
+                                  parentOverrides: overrides.byParent, withDecorators: withDecorators,
+                                  tolerance: Tolerance(absolute: atol, relative: rtol),
+                                  maxWorkers: maxWorkers ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let sourceRun {
+            guard let id = RunID(sourceRun), !id.isSpin else { throw ValidationError("--run '\(sourceRun)' is not a run id (use --after for spins)") }
+            request.run = id
+        }
+        if let task { request.task = try flowPathspec(task, flow: graph.flow.name) }
+        if let after {
+            let text = after.hasPrefix("spin-") ? after : (after.split(separator: "/").first { $0.hasPrefix("spin-") }.map(String.init) ?? after)
+            guard let id = RunID(text), id.isSpin else { throw ValidationError("--after '\(after)' is not a spin id (like spin-3)") }
+            request.after = id
+        }
+        if !noRebuild { try rebuildIfStale(graph: graph) }
+        let store = try StoreOptions.open(store, creating: false)
+        let console = Console(echoTaskOutput: !quiet && !json)
+        let engine = SpinEngine(graph: graph, store: store, console: console)
+        Trace.mark("spin: store open")
+        let plan = try engine.plan(request)
+        Trace.mark("spin: planned")
+        for warning in try unknownOverrides(request, plan: plan, store: store, graph: graph) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
+        if !json {
+            let what = plan.tasks.count == 1 ? (plan.tasks[0].splits.last.map { "split \($0.index) of \($0.count)" } ?? "")
+                : "\(plan.tasks.count) splits"
+            var line = "spinning \(step)\(what.isEmpty ? "" : " (\(what))") on \(plan.source.pathspec)"
+            if let a = request.after { line += " after \(graph.flow.name)/\(a)" }
+            let changes = overrides.all.map { "\($0.key)=\($0.value.summary(width: 30))" }.sorted()
+                + overrides.byParent.flatMap { i, o in o.map { "inputs[\(i)].\($0.key)=\($0.value.summary(width: 30))" } }.sorted()
+            if !changes.isEmpty { line += " with " + changes.joined(separator: ", ") }
+            console.line(line)
+        }
+        let finalRequest = request
+        // Ctrl-C ends the step's process; the spin is recorded as failed and we exit 130.
+        let registry = ChildRegistry()
+        let interrupted = InterruptFlag()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            interrupted.set()
+            registry.killAll(SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
+        }
+        source.resume()
+        let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
+        Trace.mark("spin: ran, recorded and diffed")
+        source.cancel()
+        if let report {
+            try Data(outcomeJSON(outcome).jsonText().utf8).write(to: URL(fileURLWithPath: report))
+        }
+        if interrupted.isSet {
+            try store.finishRun(flow: outcome.run.flow, id: outcome.run.id, status: .cancelled, error: "cancelled (Ctrl-C)")
+            console.line("spin \(outcome.run.pathspec) cancelled")
+            throw ExitCode(130)
+        }
+        print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console))
+        if !outcome.succeeded { throw ExitCode.failure }
+        if failOnDiff && outcome.changed { throw ExitCode(3) }
+    }
+}
+
+/// A warning for each `--set` name that no parent has as an artifact and
+/// the flow has not as a parameter: the step gets it as a new input, which is
+/// most often a misspelt name, so say so (and suggest the nearest).
+func unknownOverrides(_ request: SpinRequest, plan: SpinPlan, store: Store, graph: FlowGraph) throws -> [String] {
+    guard !request.overrides.isEmpty else { return [] }
+    var known = graph.flow.parameters.map(\.name)
+    // A step inside a foreach also reads its split's item as `input`.
+    if let task = plan.tasks.first, !task.splits.isEmpty { known.append("input") }
+    for parent in plan.tasks.first?.parents ?? [] { known += try store.artifacts(of: parent).map(\.name) }
+    return request.overrides.keys.sorted().filter { !known.contains($0) }.map { name in
+        let hint = Store.nearest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+        return "'\(name)' is not an artifact of the step's inputs nor a parameter; the step gets it as a new input\(hint)"
+    }
+}
