@@ -229,6 +229,10 @@ struct RunsCommand: ParsableCommand {
     var json = false
     @OptionGroup var storeOptions: StoreOptions
 
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
+    }
+
     func run() throws {
         let store = try storeOptions.open(creating: false)
         let runs = try store.runs(flow: Spindle.graph.flow.name, spins: spins, status: status, tag: tag, limit: limit)

@@ -45,6 +45,10 @@ struct RunsTool: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var storeOptions: StoreOptions
 
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
+    }
+
     func run() throws {
         if let flow, !Pathspec.isIdentifier(flow) { throw ValidationError("'\(flow)' is not a flow name") }
         let store = try storeOptions.open(creating: false)

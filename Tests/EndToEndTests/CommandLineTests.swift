@@ -25,6 +25,7 @@ struct CommandLineTests {
         (["runs", "--help"], 0, "USAGE: HelloFlow runs ["),
         (["help", "runs"], 0, "USAGE: HelloFlow runs ["),
         (["nothing"], 64, "Error: Unexpected argument 'nothing'"),
+        (["runs", "--limit", "0"], 64, "Error: --limit must be at least 1, not 0"),
     ])
     func root(arguments: [String], status: Int32, message: String) throws {
         let box = try Sandbox()
