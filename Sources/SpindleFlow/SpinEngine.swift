@@ -74,7 +74,10 @@ public struct SpinEngine: Sendable {
         // artifact of that name too when a parent has one; the other names replace inputs.
         let parameterNames = Set(graph.flow.parameters.map(\.name))
         var parentArtifacts = Set<String>()
-        for p in plan.tasks.first?.parents ?? [] { parentArtifacts.formUnion(try store.artifacts(of: p).map(\.name)) }
+        // Only an override named like a parameter needs the parents' artifact names.
+        if req.overrides.keys.contains(where: parameterNames.contains) {
+            for p in plan.tasks.first?.parents ?? [] { parentArtifacts.formUnion(try store.artifacts(of: p).map(\.name)) }
+        }
         let inputOverrides = req.overrides.filter { !parameterNames.contains($0.key) || parentArtifacts.contains($0.key) }
         if !inputOverrides.isEmpty {
             overridesValue.append(("*", .object(.init(inputOverrides.sorted { $0.key < $1.key }, uniquingKeysWith: { a, _ in a }))))
