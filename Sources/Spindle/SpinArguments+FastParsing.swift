@@ -32,16 +32,9 @@ extension SpinArguments {
                 attached = String(name[name.index(after: eq)...])
                 name = String(name[..<eq])
             }
-            if Self.isFlag(name) {
+            if let flag = Self.flag(name) {
                 guard attached == nil, Self.first(name, &seen) else { return nil }
-                switch name {
-                case "all-splits": allSplits = true
-                case "with-decorators": withDecorators = true
-                case "json": json = true
-                case "fail-on-diff": failOnDiff = true
-                case "no-rebuild": noRebuild = true
-                default: quiet = true
-                }
+                self[keyPath: flag] = true
                 continue
             }
             // Every other option takes a value, attached or the next word.
@@ -82,11 +75,16 @@ extension SpinArguments {
         }
     }
 
-    /// The flags `spin` takes, by their long names.
-    private static func isFlag(_ name: String) -> Bool {
+    /// The flag `spin` takes by the long name `name`, if it is one.
+    private static func flag(_ name: String) -> WritableKeyPath<SpinArguments, Bool>? {
         switch name {
-        case "all-splits", "with-decorators", "json", "fail-on-diff", "no-rebuild", "quiet": true
-        default: false
+        case "all-splits": \.allSplits
+        case "with-decorators": \.withDecorators
+        case "json": \.json
+        case "fail-on-diff": \.failOnDiff
+        case "no-rebuild": \.noRebuild
+        case "quiet": \.quiet
+        default: nil
         }
     }
 
