@@ -1,6 +1,17 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// A harness target in `Benchmarks/NAME`, linked with the Spindle products it measures.
+func benchmark(_ name: String, using products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: "Spindle") },
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 /// Spindle's benchmarks, kept in their own package so that the main build and
 /// its tests (what CI runs) never compile the benchmark harness.
 ///
@@ -13,52 +24,11 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "ValueCodec",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "SpindleValue", package: "Spindle"),
-            ],
-            path: "Benchmarks/ValueCodec",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "BlobNaming",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "SpindleStore", package: "Spindle"),
-            ],
-            path: "Benchmarks/BlobNaming",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "StoreListing",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "SpindleStore", package: "Spindle"),
-            ],
-            path: "Benchmarks/StoreListing",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "StoreArtifacts",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "SpindleStore", package: "Spindle"),
-                .product(name: "SpindleValue", package: "Spindle"),
-            ],
-            path: "Benchmarks/StoreArtifacts",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Language",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "SpindleLanguage", package: "Spindle"),
-            ],
-            path: "Benchmarks/Language",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("ValueCodec", using: ["SpindleValue"]),
+        benchmark("BlobNaming", using: ["SpindleStore"]),
+        benchmark("StoreListing", using: ["SpindleStore"]),
+        benchmark("StoreArtifacts", using: ["SpindleStore", "SpindleValue"]),
+        benchmark("Language", using: ["SpindleLanguage"]),
         // Flows timed whole by bench/compare-metaflow against their Metaflow twins.
         .executableTarget(name: "BenchLinear", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchLinear"),
         .executableTarget(name: "BenchShell", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchShell"),
