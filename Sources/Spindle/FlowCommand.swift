@@ -29,6 +29,9 @@ public enum Spindle {
         Trace.mark("graph checked")
         // A task process: skip argument parsing's work, it runs once per task.
         if arguments.first == TaskInvocation.command {
+            // Line by line, so that what a step printed before a timeout's kill
+            // (or a crash) reaches its log, and a watcher sees progress as it comes.
+            lineBufferStandardOutput()
             do {
                 let inv = try TaskInvocation(arguments: Array(arguments.dropFirst()))
                 let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }

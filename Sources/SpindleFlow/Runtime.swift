@@ -124,15 +124,14 @@ final class Flag: Sendable {
 /// The scheduling state of one run; used only from the run's own task.
 final class Scheduler {
     enum Event: Sendable {
-        case exited(id: Int, result: AttemptResult)
-        case retryDue(id: Int)
+        /// A task's attempts are over: its final record, or the store error that stopped them.
+        case finished(id: Int, result: Result<TaskRecord, any Error>)
         case interrupted
     }
 
     struct Running {
         var planned: PlannedTask
         var pathspec: Pathspec
-        var attempt: Int
         var started: Date
     }
 
@@ -150,8 +149,14 @@ final class Scheduler {
     var clonedCount = 0
     var failedCount = 0
     var joinBuckets: [String: [(Int, Pathspec)]] = [:]
-    var failure: String?
-    var cancelled = false
+    var failure: String? {
+        didSet { if failure != nil { stopping.set() } }
+    }
+    var cancelled = false {
+        didSet { if cancelled { stopping.set() } }
+    }
+    /// Set once the run fails or is cancelled: no task starts another attempt.
+    let stopping = Flag()
     var endDone = false
     let registry = ChildRegistry()
     let events: AsyncStream<Event>
@@ -159,6 +164,8 @@ final class Scheduler {
     /// Completed tasks of the origin run by step and split position, for resume.
     var originTasks: [String: TaskRecord] = [:]
     var rerun: Set<String> = []
+    /// Why each step re-ran instead of being cloned, said once per step.
+    var rerunReasons: [String: String] = [:]
 
     init(runtime: Runtime, run: RunRecord, origin: RunRecord?) {
         self.runtime = runtime
@@ -251,28 +258,57 @@ final class Scheduler {
         nextID += 1
         let pathspec = Pathspec(flow: run.flow, run: run.id, step: planned.step, task: id)
         let fingerprint = try self.fingerprint(planned)
-        if origin != nil, !rerun.contains(planned.step),
-           let source = originTasks[Scheduler.positionKey(planned.step, planned.splits)],
-           source.inputFingerprint == fingerprint {
-            try store.cloneTask(source, into: run.id, id: id, parents: planned.parents)
-            completedCount += 1
-            clonedCount += 1
-            console.line("  cloned \(pathspec.step!)/\(id) from \(source.pathspec)")
-            try advance(try store.task(pathspec))
-            return
+        if let origin {
+            switch cloneDecision(planned, fingerprint: fingerprint, origin: origin) {
+            case .clone(let source):
+                try store.cloneTask(source, into: run.id, id: id, parents: planned.parents)
+                completedCount += 1
+                clonedCount += 1
+                console.line("  cloned \(pathspec.step!)/\(id) from \(source.pathspec)")
+                try advance(try store.task(pathspec))
+                return
+            case .rerun(let reason):
+                if rerunReasons[planned.step] == nil {
+                    rerunReasons[planned.step] = reason
+                    console.line("  re-running \(planned.step): \(reason)")
+                }
+            }
         }
         try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: planned.step, id: id, attempt: 0,
                                        parents: planned.parents, splits: planned.splits, inputFingerprint: fingerprint))
-        running[id] = Running(planned: planned, pathspec: pathspec, attempt: 0, started: Date())
+        running[id] = Running(planned: planned, pathspec: pathspec, started: Date())
         Trace.mark("recorded \(planned.step)/\(id)")
         spawn(id)
     }
 
-    /// What the task's result depends on: its step, its place, its parents'
-    /// artifacts (by content) and, for start, the parameters.
+    enum CloneDecision {
+        case clone(TaskRecord)
+        case rerun(String)
+    }
+
+    /// Whether a resumed run can take the origin's task at this place as it
+    /// is: same step and place, parents with the same artifacts (the
+    /// fingerprint), and the same values of every parameter the task read
+    /// (all of them when the store does not know what it read).
+    func cloneDecision(_ planned: PlannedTask, fingerprint: String, origin: RunRecord) -> CloneDecision {
+        if rerun.contains(planned.step) { return .rerun("resuming from '\(runtime.options.resume?.fromStep ?? planned.step)'") }
+        guard let source = originTasks[Scheduler.positionKey(planned.step, planned.splits)] else {
+            let ran = (try? store.tasks(flow: origin.flow, run: origin.id, step: planned.step)) ?? []
+            return .rerun(ran.isEmpty ? "it did not run in \(origin.pathspec)" : "it failed in \(origin.pathspec)")
+        }
+        guard source.inputFingerprint == fingerprint else { return .rerun("its inputs changed") }
+        let names = source.parametersRead ?? graph.flow.parameters.map(\.name)
+        let changed = names.filter { origin.parameters[$0] != run.parameters[$0] }
+        if !changed.isEmpty {
+            return .rerun("parameter\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) changed")
+        }
+        return .clone(source)
+    }
+
+    /// What the task's result depends on besides the parameters it reads:
+    /// its step, its place, and its parents' artifacts (by content).
     func fingerprint(_ p: PlannedTask) throws -> String {
-        var text = p.step + "\n" + p.splits.map { "\($0.step):\($0.index):\($0.count)" }.joined(separator: ",") + "\n"
-        if p.parents.isEmpty { text += run.parameters.jsonText() + "\n" }
+        var text = "v2\n" + p.step + "\n" + p.splits.map { "\($0.step):\($0.index):\($0.count)" }.joined(separator: ",") + "\n"
         for parent in p.parents {
             let arts = try store.artifacts(of: parent).sorted { $0.name < $1.name }
             text += arts.map { "\($0.name)=\($0.hash)" }.joined(separator: " ") + "\n"
@@ -282,18 +318,20 @@ final class Scheduler {
 
     func spawn(_ id: Int) {
         guard let r = running[id], let step = graph.step(r.planned.step) else { return }
-        let last = r.attempt >= step.retry.count
         let inv = TaskInvocation(store: store.root.path, flow: run.flow, run: run.id, step: step.name, task: id,
-                                 attempt: r.attempt, parents: r.planned.parents, splits: r.planned.splits,
-                                 catchArtifact: last ? step.catchArtifact : nil)
-        let executor = runtime.options.executor ?? SubprocessExecutor(binary: runtime.options.binary)
-        let limit = runtime.options.logLimit
-        let console = self.console
-        let registry = self.registry
+                                 attempt: 0, parents: r.planned.parents, splits: r.planned.splits)
+        let attempts = TaskAttempts(store: store,
+                                    executor: runtime.options.executor ?? SubprocessExecutor(binary: runtime.options.binary),
+                                    console: console, logLimit: runtime.options.logLimit, registry: registry)
+        let stopping = self.stopping
         let sink = self.sink
         Task.detached {
-            let r = await executor.execute(inv, step: step, logLimit: limit, console: console, registry: registry)
-            sink.yield(.exited(id: id, result: r))
+            do {
+                let record = try await attempts.run(inv, step: step, policy: .of(step), stop: { stopping.isSet })
+                sink.yield(.finished(id: id, result: .success(record)))
+            } catch {
+                sink.yield(.finished(id: id, result: .failure(error)))
+            }
         }
     }
 
@@ -311,17 +349,11 @@ final class Scheduler {
                 try? await Task.sleep(for: .seconds(2))
                 registry.killAll(SIGKILL)
             }
-        case .retryDue(let id):
-            if cancelled || failure != nil { running[id] = nil; return }
-            spawn(id)
-        case .exited(let id, let result):
-            guard var r = running[id] else { return }
-            Trace.mark("handling exit of \(id)")
-            try? store.saveLog(task: r.pathspec, attempt: r.attempt, stdout: result.stdout, stderr: result.stderr,
-                               truncated: result.truncated)
-            let record = try? store.task(r.pathspec)
-            if result.status.succeeded, let record, record.status == .completed {
-                running[id] = nil
+        case .finished(let id, let result):
+            guard let r = running.removeValue(forKey: id) else { return }
+            Trace.mark("handling end of \(id)")
+            let record = try result.get()
+            if record.status == .completed {
                 completedCount += 1
                 if !console.isTerminal {
                     console.line("  done \(r.planned.step)/\(id) in \(String(format: "%.2f", Date().timeIntervalSince(r.started))) s")
@@ -329,55 +361,12 @@ final class Scheduler {
                 try advance(record)
                 return
             }
-            let step = graph.step(r.planned.step)!
-            let reason = TaskLauncher.failureReason(result, record: record, timeout: step.timeout)
-            try store.failTask(r.pathspec, error: reason)
-            if cancelled {
-                running[id] = nil
-                return
-            }
-            if r.attempt < step.retry.count {
-                r.attempt += 1
-                running[id] = r
-                console.line(console.paint("  \(r.planned.step)/\(id) failed (\(reason)); retrying, attempt \(r.attempt + 1) of \(step.retry.count + 1)", "33"))
-                try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: step.name, id: id, attempt: r.attempt,
-                                               parents: r.planned.parents, splits: r.planned.splits,
-                                               inputFingerprint: try fingerprint(r.planned)))
-                let sink = self.sink
-                let delay = step.retry.delay
-                Task.detached {
-                    if delay > .zero { try? await Task.sleep(for: delay) }
-                    sink.yield(.retryDue(id: id))
-                }
-                return
-            }
-            running[id] = nil
-            if let name = step.catchArtifact, result.status.code != TaskProcess.failedExitCode {
-                // The process died before it could catch its own failure: catch it here.
-                try catchCrash(r, artifact: name, reason: reason)
-                console.line(console.paint("  \(step.name)/\(id) failed (\(reason)); caught as artifact '\(name)'", "33"))
-                completedCount += 1
-                try advance(try store.task(r.pathspec))
-                return
-            }
+            if cancelled { return }
             failedCount += 1
-            console.line(console.paint("  \(step.name)/\(id) failed: \(reason)", "31"))
-            failure = "task \(r.pathspec) failed: \(reason)"
+            let reason = record.error ?? "unknown error"
+            console.line(console.paint("  \(r.planned.step)/\(id) failed: \(reason)", "31"))
+            if failure == nil { failure = "task \(r.pathspec) failed: \(reason)" }
         }
-    }
-
-    /// Completes a crashed task whose step catches failures: its parent's
-    /// artifacts carried over, and the reason as the catch artifact.
-    func catchCrash(_ r: Running, artifact: String, reason: String) throws {
-        var records = [try store.saveArtifact(artifact, .string(reason), task: r.pathspec)]
-        if graph.step(r.planned.step)?.isJoin == false, let parent = r.planned.parents.first {
-            for var a in try store.artifacts(of: parent) where a.name != artifact {
-                a.isOwn = false
-                a.task = r.pathspec
-                records.append(a)
-            }
-        }
-        try store.completeTask(r.pathspec, artifacts: records)
     }
 
     /// Plans what follows a completed task.

@@ -5,10 +5,13 @@ extension Store {
     /// The difference between two tasks' artifacts (any two tasks or spins):
     /// added, removed, changed, with the value diff of each changed one.
     /// Artifacts with the same content hash are equal without being read.
-    public func diffTasks(old: Pathspec, new: Pathspec, tolerance: Tolerance = .exact, limit: Int = 200) throws -> ValueDiff {
+    /// Artifacts named in `excluding` are left out (a spin's overridden inputs).
+    public func diffTasks(old: Pathspec, new: Pathspec, tolerance: Tolerance = .exact, limit: Int = 200,
+                          excluding: Set<String> = []) throws -> ValueDiff {
         _ = try task(old)
         _ = try task(new)
-        let a = try artifacts(of: old), b = try artifacts(of: new)
+        let a = try artifacts(of: old).filter { !excluding.contains($0.name) }
+        let b = try artifacts(of: new).filter { !excluding.contains($0.name) }
         let oldByName = Dictionary(a.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })
         let newByName = Dictionary(b.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })
         var oldNamed: [(String, Value)] = [], newNamed: [(String, Value)] = []

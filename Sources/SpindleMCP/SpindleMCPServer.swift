@@ -142,7 +142,7 @@ public enum SpindleMCPServer {
         let run = try store.run(flow: flow, id: runID)
         let shape = try FlowShape(json: try store.graph(flow: run.flow, run: run.id))
         let index = try int(args, "index", default: 0)
-        let plan = try SpinPlanner(shape: shape, store: store).plan(SpinRequest(step: step, run: run.id, index: index))
+        let plan = try SpinPlanner(shape: shape, store: store).plan(SpinRequest(step: step, run: run.id, index: SplitAddress([index])))
         return (run, shape, step, plan.tasks[0], index)
     }
 

@@ -24,15 +24,16 @@ extension ShellSession {
         ShellCommand(name: "graph", usage: "graph", summary: "draw the loaded flow's graph") { s, _ in
             s.output.line(try s.requireRun().1.drawn())
         },
-        ShellCommand(name: "focus", usage: "focus STEP [SPLIT]", summary: "make a step's inputs the variables (its parent's artifacts, input, inputs)") { s, a in
+        ShellCommand(name: "focus", usage: "focus STEP [SPLIT ...]", summary: "make a step's inputs the variables (its parent's artifacts, input, inputs); in nested foreaches give each split, outermost first: focus shop 2 1") { s, a in
             let parts = a.split(separator: " ").map(String.init)
-            guard let step = parts.first else { throw ShellError("focus which step? focus STEP [SPLIT]") }
-            var index = 0
-            if parts.count > 1 {
-                guard let i = Int(parts[1]), i >= 0 else { throw ShellError("the split must be a number, not '\(parts[1])'") }
-                index = i
+            guard let step = parts.first else { throw ShellError("focus which step? focus STEP [SPLIT ...]") }
+            var indices: [Int] = []
+            for part in parts.dropFirst() {
+                do { indices += try SplitAddress(parsing: part).indices } catch {
+                    throw ShellError("the split must be a number from 0 (one per foreach, outermost first: focus shop 2 1), not '\(part)'")
+                }
             }
-            try s.focusStep(step, index: index)
+            try s.focusStep(step, index: SplitAddress(indices))
         },
         ShellCommand(name: "vars", usage: "vars", summary: "list the variables: type, size, and * on the changed ones") { s, _ in s.listVariables() },
         ShellCommand(name: "show", usage: "show EXPRESSION", summary: "print a value in full (up to 200 lines)") { s, a in
@@ -167,7 +168,7 @@ extension ShellSession {
         let dir = store.root.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let stem = dir.appendingPathComponent("shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        var args = ["spin", focus.step, "--run", run.id.description, "--index", String(focus.index),
+        var args = ["spin", focus.step, "--run", run.id.description, "--index", focus.index.description,
                     "--report", stem + ".json", "--store", store.root.path]
         if let after = focus.after { args += ["--after", after.description] }
         let changes = try overrides()

@@ -27,7 +27,8 @@ public final class ShellSession {
     public private(set) var run: RunRecord?
     public private(set) var shape: FlowShape?
     /// The focused step, its split, and where its inputs come from.
-    public private(set) var focus: (step: String, index: Int, planned: PlannedSpin, after: RunID?)?
+    /// (`index` is the task's full split address, outermost first.)
+    public private(set) var focus: (step: String, index: SplitAddress, planned: PlannedSpin, after: RunID?)?
     var variables: OrderedDictionary<String, ShellVariable> = [:]
     /// The last spin's task and the task it re-ran.
     var lastSpin: (task: Pathspec, original: Pathspec?)?
@@ -48,7 +49,7 @@ public final class ShellSession {
     /// The prompt: `RatingsFlow/3 train[1]> `.
     public var prompt: String {
         var p = run.map { $0.pathspec.description } ?? "spindle"
-        if let f = focus { p += " " + f.step + (f.planned.splits.last.map { _ in "[\(f.index)]" } ?? "") }
+        if let f = focus { p += " " + f.step + (f.index.indices.isEmpty ? "" : "[\(f.index)]") }
         return p + "> "
     }
 
@@ -91,10 +92,10 @@ public final class ShellSession {
         lastSpin = nil
         output.line("loaded \(record.pathspec) (\(record.status.rawValue), started \(Browse.time(record.started)))")
         if let step = spec.step {
-            var index = 0
+            var index = SplitAddress.first
             if let task = spec.task {
                 let t = try store.task(Pathspec(flow: record.flow, run: record.id, step: step, task: task))
-                index = t.splits.last?.index ?? 0
+                index = SplitAddress(loadedShape.address(of: t.splits))
             }
             try focusStep(step, index: index)
         }
@@ -109,7 +110,7 @@ public final class ShellSession {
 
     /// Makes `step`'s inputs the variables: its parent's artifacts, the
     /// parameters, `input` in a foreach, `inputs` in a join.
-    public func focusStep(_ step: String, index: Int) throws {
+    public func focusStep(_ step: String, index: SplitAddress) throws {
         let (run, shape) = try requireRun()
         guard let s = shape.step(step) else {
             throw ShellError("\(run.flow) has no step '\(step)'" + (Store.nearest(step, in: shape.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
@@ -143,9 +144,10 @@ public final class ShellSession {
                 }
             }
         }
-        focus = (step, index, planned, after)
+        focus = (step, SplitAddress(shape.address(of: planned.splits)), planned, after)
         lastSpin = nil
-        let split = planned.splits.last.map { " (split \($0.index) of \($0.count))" } ?? ""
+        let place = shape.describe(planned.splits)
+        let split = place.isEmpty ? "" : " " + place
         let chained = after.map { ", after \(run.flow)/\($0)" } ?? ""
         let inputs = variables.filter { if case .parameter = $0.value.source { false } else { $0.value.isInput } }.keys
         output.line("focused \(step)\(split) of \(run.pathspec)\(chained): inputs \(inputs.isEmpty ? "none" : inputs.joined(separator: ", "))")

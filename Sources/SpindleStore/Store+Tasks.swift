@@ -19,8 +19,10 @@ extension Store {
     }
 
     /// Records a task as completed with its artifacts (own and carried over),
-    /// in one transaction: a reader sees all of them or none.
-    public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil) throws {
+    /// in one transaction: a reader sees all of them or none. `parametersRead`
+    /// names the run parameters its body read (what resume compares).
+    public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil,
+                             parametersRead: [String]? = nil) throws {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", arguments: [flow, run, id])
@@ -30,8 +32,9 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [flow, run, id, a.name, a.hash, a.type, a.size, a.summary, a.isOwn])
             }
-            try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ? WHERE flow = ? AND run = ? AND id = ?",
-                           arguments: [Date().timeIntervalSince1970, foreachCount, flow, run, id])
+            try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
+                           arguments: [Date().timeIntervalSince1970, foreachCount,
+                                       parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id])
         }
     }
 
@@ -51,11 +54,12 @@ extension Store {
             let now = Date().timeIntervalSince1970
             try db.execute(sql: """
                 INSERT INTO tasks (flow, run, id, step, status, attempt, parents, splits, fingerprint, origin,
-                                   foreach_count, started, ended)
-                VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?)
+                                   foreach_count, started, ended, reads)
+                VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [source.flow, run.description, id, source.step, source.attempt,
                                  parents.map(\.description).joined(separator: " "), SplitFrame.render(source.splits),
-                                 source.inputFingerprint, source.pathspec.description, source.foreachCount, now, now])
+                                 source.inputFingerprint, source.pathspec.description, source.foreachCount, now, now,
+                                 source.parametersRead.map { $0.joined(separator: " ") }])
             try db.execute(sql: """
                 INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own)
                 SELECT flow, ?, ?, name, hash, type, size, summary, own FROM artifacts
@@ -102,6 +106,7 @@ extension Store {
         let origin: String? = row["origin"]
         let ended: Double? = row["ended"]
         let run: String = row["run"]
+        let reads: String? = row["reads"]
         return TaskRecord(
             flow: row["flow"], run: RunID(run) ?? .number(0), step: row["step"], id: row["id"],
             status: TaskStatus(rawValue: row["status"]) ?? .failed, attempt: row["attempt"],
@@ -109,7 +114,7 @@ extension Store {
             splits: SplitFrame.parse(splits), inputFingerprint: row["fingerprint"],
             origin: origin.flatMap { try? Pathspec(parsing: $0) }, foreachCount: row["foreach_count"],
             started: Date(timeIntervalSince1970: row["started"]), ended: ended.map { Date(timeIntervalSince1970: $0) },
-            error: row["error"])
+            error: row["error"], parametersRead: reads.map { $0.split(separator: " ").map(String.init) })
     }
 
     /// Saves the captured output of one attempt, cut to the last `limit` bytes of each stream.
