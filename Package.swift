@@ -80,6 +80,8 @@ let package = Package(
 
         // A flow that fails on purpose, for the end-to-end tests.
         .executableTarget(name: "FaultFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/FaultFlow"),
+        // A flow with every shape spin must address: nested foreach in a branch arm, merging joins.
+        .executableTarget(name: "ShapesFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/ShapesFlow"),
 
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),

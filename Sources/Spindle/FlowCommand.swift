@@ -47,6 +47,9 @@ public enum Spindle {
             }
         }
         current.withLock { $0 = graph }
+        // `Flow resume … | head`: a closed output pipe must not kill the runtime
+        // by SIGPIPE mid-run; Console stops writing and the run finishes.
+        signal(SIGPIPE, SIG_IGN)
         // A plain spin, the command people iterate with, skips ArgumentParser.
         if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
            let spin = SpinArguments(fastParsing: Array(arguments.dropFirst())) {
@@ -171,7 +174,7 @@ struct ResumeCommand: ParsableCommand {
             commandName: "resume",
             abstract: "Start a new run that clones the successful tasks of an earlier one and runs the rest.",
             usage: "resume [STEP] [--origin RUN] [--max-workers N] [--tag T] [--store PATH] [--PARAM value ...]",
-            discussion: "Without STEP, re-runs what failed or never ran; with STEP, re-runs that step and everything after it. A task whose inputs changed (new parameters, a re-run parent with other outputs) is re-run, not cloned.\n\n" + parametersHelp())
+            discussion: "Without STEP, re-runs what failed or never ran; with STEP, re-runs that step and everything after it. A task is re-run, not cloned, when its parents' outputs changed or a parameter it read changed (each task records the parameters it read); resume says why for each step it re-runs. What else a step may read (files, the environment, the clock, its own code) resume cannot compare: re-run such a step with resume STEP.\n\n" + parametersHelp())
     }
 
     @Option(name: .long, help: "The run to resume (default: the latest failed, cancelled or unfinished run).")

@@ -94,7 +94,7 @@ struct SpinArguments: Equatable {
             console.line("spin \(outcome.run.pathspec) cancelled")
             throw ExitCode(130)
         }
-        print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console))
+        print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console, shape: graph.shape))
         if !outcome.succeeded { throw ExitCode.failure }
         if failOnDiff && outcome.changed { throw ExitCode(3) }
     }

@@ -187,6 +187,12 @@ final class Scheduler {
         }
         let verb = origin == nil ? "Running" : "Resuming \(origin!.pathspec) as"
         console.line("\(verb) \(run.pathspec) (\(runtime.options.maxWorkers) worker\(runtime.options.maxWorkers == 1 ? "" : "s"))")
+        if let origin, runtime.options.executor == nil,
+           let built = (try? FileManager.default.attributesOfItem(atPath: runtime.options.binary))?[.modificationDate] as? Date,
+           built > origin.started {
+            // Code is the one input resume cannot compare: say what cloning means then.
+            console.line(console.paint("  note: the flow binary was built after \(origin.pathspec) started; cloned tasks keep the outputs of the code that made them (resume STEP re-runs a step whose code changed)", "33"))
+        }
         // Ctrl-C: end the children and mark the run cancelled.
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -296,13 +302,14 @@ final class Scheduler {
             let ran = (try? store.tasks(flow: origin.flow, run: origin.id, step: planned.step)) ?? []
             return .rerun(ran.isEmpty ? "it did not run in \(origin.pathspec)" : "it failed in \(origin.pathspec)")
         }
-        guard source.inputFingerprint == fingerprint else { return .rerun("its inputs changed") }
+        var reasons: [String] = []
+        if source.inputFingerprint != fingerprint { reasons.append("its inputs changed") }
         let names = source.parametersRead ?? graph.flow.parameters.map(\.name)
         let changed = names.filter { origin.parameters[$0] != run.parameters[$0] }
         if !changed.isEmpty {
-            return .rerun("parameter\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) changed")
+            reasons.append("parameter\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) changed")
         }
-        return .clone(source)
+        return reasons.isEmpty ? .clone(source) : .rerun(reasons.joined(separator: "; "))
     }
 
     /// What the task's result depends on besides the parameters it reads:
