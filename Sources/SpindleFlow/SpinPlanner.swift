@@ -180,6 +180,7 @@ public struct SpinPlanner: Sendable {
             var parts = shape.foreachFrames(sample).map { "\(shape.label(of: $0)) 0…\($0.count - 1)" }
             if let (label, count) = extra { parts.append("\(label) 0…\(count - 1)") }
             guard !parts.isEmpty else { return "" }
+            if parts.count == 1 { return String(parts[0].split(separator: " ")[1]) }
             let names = parts.map { String($0.split(separator: " ")[0]) }
             return names.joined(separator: ".") + " (" + parts.joined(separator: ", ") + ")"
         }

@@ -45,9 +45,14 @@ public struct SplitAddress: Sendable, Hashable, CustomStringConvertible, Express
     /// `2.1`.
     public var description: String { indices.isEmpty ? "0" : indices.map(String.init).joined(separator: ".") }
 
-    /// The address padded on the outside with zeros to `depth` indices; nil when it has more.
+    /// The address padded on the outside with zeros to `depth` indices, or
+    /// with outer zeros dropped (`--index 0` names the one task of a step in
+    /// no foreach); nil when it names a deeper split that is not 0.
     public func padded(to depth: Int) -> [Int]? {
-        guard indices.count <= depth else { return nil }
+        guard indices.count <= depth else {
+            let extra = indices.count - depth
+            return indices.prefix(extra).allSatisfy { $0 == 0 } ? Array(indices.suffix(depth)) : nil
+        }
         return Array(repeating: 0, count: depth - indices.count) + indices
     }
 }

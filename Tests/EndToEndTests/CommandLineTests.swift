@@ -46,7 +46,7 @@ struct CommandLineTests {
         let bad = try box.run("RatingsFlow", ["spin", "train", "--index", "one", "--no-rebuild"], environment: ["SPINDLE_TRACE": "1"])
         #expect(bad.status == 64)
         #expect(!bad.stderr.contains("by hand"))
-        #expect(bad.stderr.contains("Error: The value 'one' is invalid for '--index <index>'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("Error: The value 'one' is invalid for '--index <N[.N…]>'"), "\(bad.stderr)")
     }
 
     @Test("an error the command throws while running reads as the root's")

@@ -16,12 +16,31 @@ struct ShellEndToEndTests {
         """
         let out = try box.runWithInput("RatingsFlow", ["shell"], input: script)
         #expect(out.status == 0, "\(out.output)")
-        #expect(out.stdout.contains("focused train (split 1 of 3) of RatingsFlow/1"))
-        #expect(out.stdout.contains("spinning train (split 1 of 3) on RatingsFlow/1 with input=0.3"))
+        #expect(out.stdout.contains("focused train [train 1 of 3] of RatingsFlow/1"))
+        #expect(out.stdout.contains("spinning train [train 1 of 3] on RatingsFlow/1 with input=0.3"))
         #expect(out.stdout.contains("✓ RatingsFlow/spin-1/train/1 completed"))
         #expect(out.stdout.contains("\n0.3\n"))
         #expect(out.stdout.contains("RatingsFlow/1/train/3 → RatingsFlow/spin-1/train/1"))
         #expect(try box.store().runs(flow: "RatingsFlow", spins: true).count == 1)
+    }
+
+    @Test("focus names a split in nested foreaches in full, and spin runs that split")
+    func nestedFocus() throws {
+        let box = try shapesSandbox()
+        let script = """
+        focus shop 2 1
+        input
+        region
+        spin
+        """
+        let out = try box.runWithInput("ShapesFlow", ["shell"], input: script)
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stdout.contains("focused shop [region 2 of 3, shop 1 of 2] of ShapesFlow/1"), "\(out.stdout)")
+        #expect(out.stdout.contains("\n2\n\"west\"\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("spinning shop [region 2 of 3, shop 1 of 2] on ShapesFlow/1"), "\(out.stdout)")
+        #expect(try box.store().tasks(flow: "ShapesFlow", run: .spin(1)).first?.origin?.description == "ShapesFlow/1/shop/12")
+        let bad = try box.runWithInput("ShapesFlow", ["shell"], input: "focus shop 2 x\n")
+        #expect(bad.stderr.contains("the split must be a number from 0 (one per foreach, outermost first: focus shop 2 1), not 'x'"), "\(bad.stderr)")
     }
 
     @Test("without a terminal the first failing line ends the shell with status 1, unless --keep-going")

@@ -58,6 +58,7 @@ struct FlowBuildTests {
         // Judged by the binary's time alone, every later spin rebuilt again.
         let package = root.appendingPathComponent("Package.swift").path
         let binaryTime = try #require(try FileManager.default.attributesOfItem(atPath: built.binary)[.modificationDate] as? Date)
+        try FileManager.default.setAttributes([.modificationDate: binaryTime.addingTimeInterval(-10)], ofItemAtPath: main)
         try FileManager.default.setAttributes([.modificationDate: binaryTime.addingTimeInterval(0.001)], ofItemAtPath: package)
         #expect(built.isStale())
         try built.rebuild()
