@@ -48,7 +48,7 @@ public final class Store: Sendable {
         let dbPath = root.appendingPathComponent("meta.sqlite").path
         // access(2), not FileManager: its first use costs a task process ~0.2 ms.
         if access(dbPath, F_OK) != 0 {
-            guard create else { throw StoreError.notFound(searchedFrom: root.deletingLastPathComponent().path) }
+            guard create else { throw StoreError.notAStore(path: root.path) }
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))

@@ -2,6 +2,8 @@
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No `.spindle` store here or above, and none given.
     case notFound(searchedFrom: String)
+    /// The folder named as the store (`--store`, `SPINDLE_STORE`) holds no store.
+    case notAStore(path: String)
     /// The store's database could not be opened or is damaged.
     case unreadable(path: String, reason: String)
     /// The store was written by a newer Spindle.
@@ -21,6 +23,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notFound(let from):
             return "no Spindle store (.spindle) in \(from) or above it; run a flow here first, or pass --store PATH or set SPINDLE_STORE"
+        case .notAStore(let path):
+            return "no Spindle store at \(path) (it has no meta.sqlite); a flow's first run makes one there: FLOW run --store \(path)"
         case .unreadable(let path, let reason):
             return "cannot open the store database \(path): \(reason)"
         case .newerSchema(let found, let supported):

@@ -38,7 +38,9 @@ struct ShellEndToEndTests {
         #expect(out.stdout.contains("focused shop [region 2 of 3, shop 1 of 2] of ShapesFlow/1"), "\(out.stdout)")
         #expect(out.stdout.contains("\n2\n\"west\"\n"), "\(out.stdout)")
         #expect(out.stdout.contains("spinning shop [region 2 of 3, shop 1 of 2] on ShapesFlow/1"), "\(out.stdout)")
-        #expect(try box.store().tasks(flow: "ShapesFlow", run: .spin(1)).first?.origin?.description == "ShapesFlow/1/shop/12")
+        let store = try box.store()
+        let origin = try #require(try store.tasks(flow: "ShapesFlow", run: .spin(1)).first?.origin)
+        #expect(try store.task(origin).splits.dropFirst().map(\.index) == [2, 1])
         let bad = try box.runWithInput("ShapesFlow", ["shell"], input: "focus shop 2 x\n")
         #expect(bad.stderr.contains("the split must be a number from 0 (one per foreach, outermost first: focus shop 2 1), not 'x'"), "\(bad.stderr)")
     }
