@@ -57,7 +57,8 @@ extension ShellSession {
         },
         ShellCommand(name: "stop", usage: "stop", summary: "stop recording the transcript") { s, _ in
             guard let path = s.recording else { throw ShellError("not recording; record FILE starts") }
-            s.recording = nil
+            s.recorder = nil
+            s.output.setPlain(false)
             s.output.line("stopped recording \(path)")
         },
         ShellCommand(name: "functions", usage: "functions", summary: "list the built-in functions") { s, _ in
@@ -290,15 +291,15 @@ extension ShellSession {
     func startRecording(_ file: String) throws {
         guard !file.isEmpty else { throw ShellError("record which file? record FILE") }
         guard recording == nil else { throw ShellError("already recording \(recording!); stop first") }
-        var header = ""
-        if let run { header += "#! flow: \(run.flow)\n" }
-        header += "# Recorded with spindle shell; replay with: spindle replay \(file) --check\n"
-        if let run { header += "> load \(run.flow)/\(run.id)\n" + "loaded \(run.pathspec) ({{*}})\n" }
+        var recorder = TranscriptRecorder(path: file, flow: run?.flow)
+        let header = try recorder.header(for: self)
         do { try Data(header.utf8).write(to: URL(fileURLWithPath: file)) } catch {
             throw ShellError("cannot write \(file): \(error.localizedDescription)")
         }
-        recording = file
-        output.line("recording to \(file); stop ends")
+        self.recorder = recorder
+        // What is recorded is what replay will see: no colour, 100 columns.
+        output.setPlain(true)
+        output.line("recording to \(file) (output as off a terminal until stop); stop ends")
     }
 }
 

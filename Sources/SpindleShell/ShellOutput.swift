@@ -5,16 +5,22 @@ import Synchronization
 /// only on a terminal and never with `NO_COLOR`; everything written can
 /// also be captured (for transcripts and tests).
 public final class ShellOutput: Sendable {
-    public let useColor: Bool
-    /// The width to fit values to.
-    public let width: Int
+    /// Whether to colour (a terminal without `NO_COLOR`, and not while recording).
+    public var useColor: Bool { colorAllowed && !plain.load(ordering: .relaxed) }
+    /// The width to fit values to (100 while recording, as off a terminal).
+    public var width: Int { plain.load(ordering: .relaxed) ? ShellOutput.plainWidth : terminalWidth }
+    private let colorAllowed: Bool
+    private let terminalWidth: Int
+    private let plain = Atomic<Bool>(false)
+    /// The width of output off a terminal, and in transcripts.
+    public static let plainWidth = 100
     private let captured = Mutex<String?>(nil)
     private let recorded = Mutex<String?>(nil)
     private let writeToStreams: Bool
 
-    public init(useColor: Bool, width: Int = 100, writeToStreams: Bool = true) {
-        self.useColor = useColor
-        self.width = width
+    public init(useColor: Bool, width: Int = ShellOutput.plainWidth, writeToStreams: Bool = true) {
+        self.colorAllowed = useColor
+        self.terminalWidth = width
         self.writeToStreams = writeToStreams
     }
 
@@ -45,6 +51,10 @@ public final class ShellOutput: Sendable {
             }
         }
     }
+
+    /// Renders as off a terminal (no colour, 100 columns) while `on`: what a
+    /// transcript records must be what replay produces.
+    public func setPlain(_ on: Bool) { plain.store(on, ordering: .relaxed) }
 
     /// Starts a second copy, independent of capture (for `record`).
     public func startRecording() { recorded.withLock { $0 = "" } }

@@ -37,7 +37,9 @@ public final class ShellSession {
     /// Runs the flow binary for a spin; replaceable so tests can intercept.
     var spinner: (([String]) throws -> Int32)?
     /// The transcript being recorded, if any.
-    var recording: String?
+    var recorder: TranscriptRecorder?
+    /// The file being recorded to, if any.
+    var recording: String? { recorder?.path }
     /// Set by `quit`.
     public internal(set) var quitRequested = false
 

@@ -10,7 +10,7 @@ final class PseudoTerminal: @unchecked Sendable {
     let pid: pid_t
     private let screen = Mutex("")
 
-    init(_ binary: String, _ arguments: [String], directory: URL) throws {
+    init(_ binary: String, _ arguments: [String], directory: URL, colour: Bool = false) throws {
         var m: Int32 = 0, s: Int32 = 0
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&m, &s, nil, nil, &size) == 0 else { throw SupportError("openpty failed") }
@@ -30,7 +30,7 @@ final class PseudoTerminal: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "xterm"
         env["HOME"] = directory.path  // no user ~/.editrc
-        env["NO_COLOR"] = "1"
+        if colour { env.removeValue(forKey: "NO_COLOR") } else { env["NO_COLOR"] = "1" }
         env["SPINDLE_NO_REBUILD"] = "1"
         env.removeValue(forKey: "SPINDLE_STORE")
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
@@ -116,5 +116,30 @@ struct TerminalTests {
         #expect(lines.contains { $0.hasPrefix("answer") && $0.hasSuffix("+ 1") }, "\(lines)")
         #expect(lines.contains("1 + 1"))
         #expect(!history.contains("dropped"))
+    }
+
+    @Test("a transcript recorded at a colour terminal, with spins and variables made before, replays clean on a fresh store")
+    func recordReplays() throws {
+        let box = try ratingsSandbox()
+        // A spin before the session: the recorded spin is spin-2 here, spin-1 on replay.
+        #expect(try box.run("RatingsFlow", ["spin", "train", "--quiet", "--no-rebuild"]).status == 0)
+        let file = box.dir.appendingPathComponent("recorded.txt").path
+        let term = try PseudoTerminal(try product("spindle"), ["shell", "--store", box.storeRoot.path], directory: box.dir, colour: true)
+        #expect(term.waitFor("RatingsFlow/1> "), "no prompt: \(term.text)")
+        for line in ["x = 41", "focus train 1", "input = 0.05", "record \(file)", "spin", "vars", "out.rate", "x + 1", "stop"] {
+            let mark = term.length
+            term.type(line + "\r")
+            #expect(term.waitFor("> ", after: mark + line.count + 2), "\(line): \(term.text)")
+        }
+        term.type("\u{04}")
+        #expect(term.waitForExit() == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(!text.contains("\u{1B}"), "colour codes in \(text)")
+        #expect(text.contains("{{spin1}}"), "\(text)")
+        #expect(!text.contains("spin-2"), "\(text)")
+        #expect(text.contains("> x = 41\n"), "\(text)")
+        #expect(text.contains("> input = 0.05\n"), "\(text)")
+        let replay = try box.run("spindle", ["replay", file, "--check"])
+        #expect(replay.status == 0, "\(replay.output)\n\(text)")
     }
 }
