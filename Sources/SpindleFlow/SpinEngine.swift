@@ -163,13 +163,8 @@ public struct SpinEngine: Sendable {
         Trace.mark("spin: \(pathspec) recorded")
         var diff: ValueDiff?
         if final.status == .completed, let original = planned.original {
-            // Overridden inputs are the spin's inputs, not its outputs: carried over
-            // (so a chain sees them), but left out of the diff. What the step set is diffed.
-            var overridden = Set(req.overrides.keys)
-            for o in req.parentOverrides.values { overridden.formUnion(o.keys) }
-            let carried = overridden.isEmpty ? [] : Set(try store.artifacts(of: pathspec).filter { !$0.isOwn }.map(\.name))
-            diff = try store.diffTasks(old: original.pathspec, new: pathspec, tolerance: req.tolerance,
-                                       excluding: overridden.intersection(carried))
+            // Overridden inputs are left out (see Store.diffTasks): what the step set is diffed.
+            diff = try store.diffTasks(old: original.pathspec, new: pathspec, tolerance: req.tolerance)
             Trace.mark("spin: diffed")
         }
         return SpunTask(task: final, original: planned.original?.pathspec, diff: diff)

@@ -42,6 +42,18 @@ extension ShellSession {
             s.output.line(v.rendered(width: s.output.width, lines: 200))
         },
         ShellCommand(name: "reset", usage: "reset [NAME ...]", summary: "undo changes to the named inputs (all without names)") { s, a in try s.reset(a) },
+        ShellCommand(name: "del", usage: "del NAME ...", summary: "drop variables you made (inputs are undone with reset)") { s, a in
+            let names = a.split(separator: " ").map(String.init)
+            guard !names.isEmpty else { throw ShellError("del which variable? del NAME ...") }
+            for name in names {
+                guard let v = s.variables[name] else {
+                    throw ShellError("no variable '\(name)'" + (Store.nearest(name, in: Array(s.variables.keys)).map { " (did you mean '\($0)'?)" } ?? ""))
+                }
+                guard case .user = v.source else { throw ShellError("'\(name)' is an input of the focused step, not yours: reset \(name) undoes a change") }
+            }
+            for name in names { s.variables[name] = nil }
+            s.output.line("dropped \(names.joined(separator: ", "))")
+        },
         ShellCommand(name: "spin", usage: "spin", summary: "run the focused step with the current variables as its inputs, and diff") { s, _ in try s.spin() },
         ShellCommand(name: "diff", usage: "diff [A B]", summary: "the last spin against the task it re-ran, or any two tasks (run/step/task)") { s, a in try s.diff(a) },
         ShellCommand(name: "outputs", usage: "outputs", summary: "list the last spin's outputs (the variable out)") { s, _ in try s.listOutputs() },
@@ -97,7 +109,7 @@ extension ShellSession {
         for r in runs {
             let mark = r.id == run.id ? "*" : " "
             let params = (r.parameters.keys.map { "\($0)=\(r.parameters[$0]!.summary(width: 20))" }).joined(separator: " ")
-            output.line("\(mark) \(r.id.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Browse.time(r.started))  \(params)")
+            output.line("\(mark) \(r.id.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.statusText.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Browse.time(r.started))  \(params)")
         }
     }
 
@@ -187,7 +199,7 @@ extension ShellSession {
         if let spinner {
             status = ExitStatus(code: try spinner([binary] + args), signal: nil)
         } else {
-            status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.line(text) },
+            status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.longLine(text) },
                                       interrupted: { EditLineReader.takeInterrupt() })
         }
         if let text = try? String(contentsOfFile: stem + ".json", encoding: .utf8),
@@ -216,7 +228,8 @@ extension ShellSession {
         }
         let d = try store.diffTasks(old: a, new: b)
         output.line("\(a) → \(b)")
-        output.line(d.isEmpty ? "  outputs unchanged" : d.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        if d.isEmpty { output.line("  outputs unchanged") }
+        for change in d.isEmpty ? [] : d.description.split(separator: "\n") { output.longLine("  " + change) }
     }
 
     /// A task pathspec, with the loaded flow's name when left out.

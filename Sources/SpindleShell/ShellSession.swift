@@ -64,7 +64,15 @@ public final class ShellSession {
         if let text, text.contains("/") || flows.contains(text) {
             spec = try Pathspec(parsing: text)
         } else {
-            let flow = run?.flow ?? (flows.count == 1 ? flows[0] : nil)
+            var flow = run?.flow ?? (flows.count == 1 ? flows[0] : nil)
+            if flow == nil, text == nil || text == "latest", flows.count > 1 {
+                // No flow named among several: the most recent run of any of them.
+                let latest = try flows.compactMap { f in
+                    try store.runs(flow: f, limit: 50).first(where: { $0.status == .completed }) ?? store.runs(flow: f, limit: 1).first
+                }.max { $0.started < $1.started }
+                flow = latest?.flow
+                output.line("this store has the flows \(flows.joined(separator: ", ")); loading the most recent run (load Flow/latest for another)")
+            }
             guard let flow else {
                 throw ShellError(flows.isEmpty ? "the store has no runs yet: run a flow first"
                                  : "which flow? load Flow/run — this store has \(flows.joined(separator: ", "))")
@@ -87,6 +95,13 @@ public final class ShellSession {
             record = try store.run(flow: spec.flow, id: spec.run!)
         }
         let loadedShape = try FlowShape(json: try store.graph(flow: record.flow, run: record.id))
+        if let previous = run, previous.flow != record.flow {
+            // Values the user made stay (a notebook keeps its variables), but say so: they came from another flow.
+            let mine = variables.filter { if case .user = $0.value.source { true } else { false } }.keys
+            if !mine.isEmpty {
+                output.line("kept your variables \(mine.joined(separator: ", ")) from \(previous.flow) (del NAME drops one)")
+            }
+        }
         run = record
         shape = loadedShape
         focus = nil

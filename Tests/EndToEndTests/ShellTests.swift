@@ -24,6 +24,37 @@ struct ShellEndToEndTests {
         #expect(try box.store().runs(flow: "RatingsFlow", spins: true).count == 1)
     }
 
+    @Test("the shell's runs --spins says unfinished for a spin whose process died, as spindle runs does")
+    func deadSpin() throws {
+        let box = try Sandbox()
+        #expect(try box.run("FaultFlow", ["run"]).status == 0)
+        let spin = try box.start("FaultFlow", ["spin", "left", "--no-timeout", "--no-rebuild"],
+                                 environment: ["FAULT_MODE": "timeout", "FAULT_SLEEP": "3"])
+        let store = try box.store()
+        var waited = 0
+        while try store.runs(flow: "FaultFlow", spins: true).isEmpty, waited < 500 { usleep(20_000); waited += 1 }
+        kill(spin.process.processIdentifier, SIGKILL)
+        _ = spin.finish()
+        let tool = try box.run("spindle", ["runs", "--spins"])
+        #expect(tool.stdout.contains("unfinished"), "\(tool.stdout)")
+        let shell = try box.runWithInput("FaultFlow", ["shell"], input: "runs --spins\n")
+        #expect(shell.stdout.contains("spin-1   unfinished"), "\(shell.stdout)")
+    }
+
+    @Test("spindle shell on a store of several flows loads the most recent run of any and names the flows")
+    func severalFlows() throws {
+        let box = try Sandbox()
+        #expect(try box.run("FaultFlow", ["run"]).status == 0)
+        #expect(try box.run("HelloFlow", ["run"]).status == 0)
+        let out = try box.runWithInput("spindle", ["shell"], input: "x = 1\nload FaultFlow/latest\nload latest\n")
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stdout.contains("this store has the flows FaultFlow, HelloFlow; loading the most recent run (load Flow/latest for another)"), "\(out.stdout)")
+        #expect(out.stdout.contains("loaded HelloFlow/1"), "\(out.stdout)")
+        #expect(out.stdout.contains("kept your variables x from HelloFlow (del NAME drops one)"), "\(out.stdout)")
+        #expect(out.stdout.contains("loaded FaultFlow/1"), "\(out.stdout)")
+        #expect(!out.output.contains("which flow?"))
+    }
+
     @Test("focus names a split in nested foreaches in full, and spin runs that split")
     func nestedFocus() throws {
         let box = try shapesSandbox()

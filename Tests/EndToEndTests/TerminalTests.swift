@@ -142,4 +142,44 @@ struct TerminalTests {
         let replay = try box.run("spindle", ["replay", file, "--check"])
         #expect(replay.status == 0, "\(replay.output)\n\(text)")
     }
+
+    @Test("Tab leaves no space after a folder or a member; spin ids complete; Right ends a Ctrl-R search; UTF-8 is typed")
+    func completionAndSearch() throws {
+        let box = try ratingsSandbox()
+        #expect(try box.run("RatingsFlow", ["spin", "train", "--quiet", "--no-rebuild"]).status == 0)
+        let term = try PseudoTerminal(try product("spindle"), ["shell", "--store", box.storeRoot.path], directory: box.dir)
+        #expect(term.waitFor("RatingsFlow/1> "), "no prompt: \(term.text)")
+        var mark = term.length
+        term.type("load Rat\t")
+        term.type("1\r")
+        #expect(term.waitFor("loaded RatingsFlow/1 ", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("focus train 1\r")
+        #expect(term.waitFor("focused train", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("len(ratings.val\t")
+        term.type(")\r")
+        #expect(term.waitFor("\r\n600\r\n", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("logs RatingsFlow/spin-\t")
+        term.type("\u{15}")           // Ctrl-U: drop the line, the completion is checked in the history below
+        term.type("word = \"héllo wörld\"\r")
+        #expect(term.waitFor("héllo wörld", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("\u{12}len(rat")    // Ctrl-R: search back
+        term.type("\u{1B}[C")         // Right: ends the search, moves
+        term.type("\r")
+        #expect(term.waitFor("\r\n600\r\n", after: mark), "\(term.text)")
+        term.type("\u{04}")
+        #expect(term.waitForExit() == 0)
+        let history = try String(contentsOf: box.storeRoot.appendingPathComponent("history"), encoding: .utf8)
+        let lines = history.split(separator: "\n").map(String.init)
+        #expect(lines.contains("load RatingsFlow/1"), "\(lines)")
+        #expect(lines.filter { $0 == "len(ratings.values)" }.count == 2, "\(lines)")
+        #expect(!history.contains("[C"), "\(lines)")
+        #expect(history.contains("h\\303\\251llo") || history.contains("héllo"), "\(lines)")
+        // Tab completed the spin id: the screen, less the bell and cursor moves, shows it.
+        let screen = term.text.replacing(try Regex("\u{1B}\\[[0-9;]*[A-Za-z]|\u{07}|\r"), with: "")
+        #expect(screen.contains("logs RatingsFlow/spin-1/"), "\(screen)")
+    }
 }
