@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
-        .testTarget(name: "SpindleTests", dependencies: ["Spindle"]),
+        .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "SpindleStore", "SpindleValue", "SpindleLanguage",
