@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuch(String, suggestion: String?)
     /// An artifact's bytes do not decode.
     case undecodable(artifact: String, reason: String)
+    /// A row whose column holds what it cannot (NULL, an unknown status, bytes that do not decode).
+    case corruptRow(table: String, row: String, column: String, reason: String)
     /// Any other I/O or database failure.
     case io(String)
 
@@ -37,6 +39,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no \(what)" + (suggestion.map { "; did you mean \($0)?" } ?? "")
         case .undecodable(let artifact, let reason):
             return "cannot decode artifact \(artifact): \(reason)"
+        case .corruptRow(let table, let row, let column, let reason):
+            return "the store's \(table) row \(row) is damaged: its column \(column) \(reason); the database was changed by something other than Spindle"
         case .io(let what):
             return what
         }
