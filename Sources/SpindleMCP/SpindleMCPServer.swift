@@ -121,7 +121,7 @@ public enum SpindleMCPServer {
         ToolSpec(name: "spin",
                  description: "Run one step again on the real artifacts of a run, with inputs or parameters overridden, store it as a new spin (spin-N), and answer the diff of its outputs against the task it re-ran. Use it to try a change; answers isError when the step fails, with its error. To go on down the graph, spin the next step with after set to the spin this one made.",
                  arguments: [flowArgument, stepArgument, runArgument, indexArgument, afterArgument,
-                             ToolArgument(name: "overrides", kind: .object, description: "Inputs (parents' artifacts, or input in a foreach split) and parameters to replace, by name; each value is JSON, or a string of shell-language literal text. E.g. {\"input\": 0.05, \"epochs\": 40} or {\"weights\": \"[1, 2, 3]\"}. Default: none, the same inputs.")]),
+                             ToolArgument(name: "overrides", kind: .object, description: "Inputs (parents' artifacts, or input in a foreach split) and parameters to replace, by name; each value is JSON, or a string of shell-language literal text, e.g. {\"input\": 0.05, \"epochs\": 40} or {\"weights\": \"[1, 2, 3]\"}. Default: none, the same inputs.")]),
         ToolSpec(name: "diff",
                  description: "Compare two tasks' outputs: the artifacts added, removed and changed, with how numbers moved. Use it to compare a spin with the task it re-ran, or any two tasks.",
                  arguments: [
@@ -137,7 +137,7 @@ public enum SpindleMCPServer {
         guard let spec = specs.first(where: { $0.name == name }) else {
             let names = specs.map(\.name)
             let hint = Store.nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-            throw ToolError("no tool \(quoted(name))\(hint); tools: \(names.joined(separator: ", "))")
+            throw ToolError("no tool \(named(name))\(hint); tools: \(names.joined(separator: ", "))")
         }
         let args = try spec.validate(given)
         switch name {
@@ -360,7 +360,7 @@ public enum SpindleMCPServer {
         if case .object(let o)? = args.values["overrides"] {
             for (k, v) in o.sorted(by: { $0.key < $1.key }) {
                 guard Pathspec.isIdentifier(k) || k.hasPrefix("inputs[") else {
-                    throw ToolError("argument 'overrides': \(quoted(k)) is not an input or parameter name")
+                    throw ToolError("argument 'overrides': \(named(k)) is not an input or parameter name")
                 }
                 if let s = v.stringValue {
                     do { overrides.append((k, try Literal.parse(s))) } catch { overrides.append((k, .string(s))) }

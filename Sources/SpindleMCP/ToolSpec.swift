@@ -156,7 +156,7 @@ struct ToolSpec: Sendable {
         for key in given.keys.sorted() where !names.contains(key) {
             let hint = Store.nearest(key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
             let list = names.isEmpty ? "it takes none" : "it takes " + names.joined(separator: ", ")
-            throw ToolError("\(name) has no argument \(quoted(key))\(hint); \(list)")
+            throw ToolError("\(name) has no argument \(named(key))\(hint); \(list)")
         }
         var values: [String: MCP.Value] = [:]
         for a in arguments {
@@ -209,6 +209,11 @@ struct Arguments: Sendable {
 struct ToolError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
+}
+
+/// A name as messages show it: in single quotes, shortened when long.
+func named(_ s: String) -> String {
+    s.count > 80 ? "'\(s.prefix(40))…' (\(s.count) characters)" : "'\(s)'"
 }
 
 /// `s` in double quotes, shortened to its first and last characters when long,
