@@ -137,4 +137,22 @@ struct MCPArgumentTests {
         #expect(failed.text.contains("✗ RatingsFlow/spin-3/train/1 failed"), "\(failed.text)")
         #expect(await mcp.close() == 0)
     }
+
+    @Test("index takes a full split address, outermost first, as spin --index 2.1 does")
+    func splitAddress() async throws {
+        let box = try Sandbox()
+        let out = try box.run("ShapesFlow", ["run"])
+        try #require(out.status == 0, "\(out.output)")
+        let mcp = try await MCPSession(store: box.storeRoot)
+        // ShapesFlow: regions [north, south, west] × shops [1, 2]; sales = shop * 100 + len(region).
+        #expect(try await mcp.call("evaluate", #"{"flow":"ShapesFlow","step":"shop","index":[2,1],"expression":"input * 10 + len(region)"}"#).text == "24")
+        // A shorter address names the innermost split (region 0 here).
+        #expect(try await mcp.call("evaluate", #"{"flow":"ShapesFlow","step":"shop","index":1,"expression":"input * 10 + len(region)"}"#).text == "25")
+        let spin = try await mcp.call("spin", #"{"flow":"ShapesFlow","step":"shop","index":[2,1],"overrides":{"input":5}}"#)
+        #expect(!spin.isError, "\(spin.text)")
+        #expect(spin.text.contains("~ sales: 204 → 504"), "\(spin.text)")
+        let wrong = try await mcp.call("spin", #"{"flow":"ShapesFlow","step":"shop","index":[3,0]}"#)
+        #expect(wrong.isError && wrong.text.contains("has no split 3.0") && !wrong.text.contains("--index"), "\(wrong.text)")
+        #expect(await mcp.close() == 0)
+    }
 }
