@@ -73,6 +73,19 @@ struct MCPSpinStopTests {
         #expect(overridesFiles(box).isEmpty, "\(overridesFiles(box))")
     }
 
+    @Test("SIGTERM to the server ends its spins before it exits")
+    func serverTerminated() async throws {
+        let (box, env) = try sleepingSpinSandbox()
+        let mcp = try await MCPSession(store: box.storeRoot, environment: env)
+        _ = try await startSleepingSpin(mcp, box)
+        kill(mcp.process.processIdentifier, SIGTERM)
+        mcp.process.waitUntilExit()
+        #expect(mcp.process.terminationReason == .exit && mcp.process.terminationStatus == 0)
+        #expect(try box.store().runs(flow: "FaultFlow", spins: true).first?.status == .cancelled)
+        try await expectStopped(box)
+        #expect(overridesFiles(box).isEmpty, "\(overridesFiles(box))")
+    }
+
     @Test("a server killed outright takes its spins with it; the next one removes the overrides file it left")
     func serverKilled() async throws {
         let (box, env) = try sleepingSpinSandbox()
