@@ -88,6 +88,7 @@ let package = Package(
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
+        .testTarget(name: "SpindleMCPTests", dependencies: ["SpindleMCP"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "SpindleStore", "SpindleValue", "SpindleLanguage",

@@ -72,25 +72,30 @@ struct SpinArguments: Equatable {
             console.line(line)
         }
         let finalRequest = request
-        // Ctrl-C ends the step's process; the spin is recorded as failed and we exit 130.
+        // Ctrl-C or SIGTERM (the MCP server stopping it, or its own parent gone)
+        // ends the step's process; the spin is recorded as cancelled and we exit 130.
         let registry = ChildRegistry()
         let interrupted = InterruptFlag()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            interrupted.set()
-            registry.killAll(SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
+        let sources = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                interrupted.set()
+                registry.killAll(SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
+            }
+            source.resume()
+            return source
         }
-        source.resume()
+        endWithParent()
         let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
         Trace.mark("spin: ran, recorded and diffed")
-        source.cancel()
+        for source in sources { source.cancel() }
         if let report {
             try Data(outcomeJSON(outcome).jsonText().utf8).write(to: URL(fileURLWithPath: report))
         }
         if interrupted.isSet {
-            try store.finishRun(flow: outcome.run.flow, id: outcome.run.id, status: .cancelled, error: "cancelled (Ctrl-C)")
+            try store.finishRun(flow: outcome.run.flow, id: outcome.run.id, status: .cancelled, error: "cancelled (Ctrl-C or SIGTERM)")
             console.line("spin \(outcome.run.pathspec) cancelled")
             throw ExitCode(130)
         }

@@ -108,11 +108,24 @@ struct PlannedTask {
 /// The running task processes, so that Ctrl-C can end them all.
 public final class ChildRegistry: Sendable {
     public init() {}
-    let children = Mutex<[Int: ChildProcess]>([:])
-    func add(_ id: Int, _ c: ChildProcess) { children.withLock { $0[id] = c } }
-    func remove(_ id: Int) { _ = children.withLock { $0.removeValue(forKey: id) } }
-    /// Sends `signal` to every running task's process group.
-    public func killAll(_ signal: Int32) { children.withLock { for c in $0.values { c.kill(signal) } } }
+    /// The running children, and the last signal `killAll` sent, if any.
+    let children = Mutex<(running: [Int: ChildProcess], ended: Int32?)>(([:], nil))
+    /// Registers a child; one started after `killAll` (a stop that came while
+    /// it was being started) gets that signal at once instead of running on.
+    func add(_ id: Int, _ c: ChildProcess) {
+        children.withLock {
+            $0.running[id] = c
+            if let signal = $0.ended { c.kill(signal) }
+        }
+    }
+    func remove(_ id: Int) { _ = children.withLock { $0.running.removeValue(forKey: id) } }
+    /// Sends `signal` to every running task's process group, and to any registered from now on.
+    public func killAll(_ signal: Int32) {
+        children.withLock {
+            $0.ended = signal
+            for c in $0.running.values { c.kill(signal) }
+        }
+    }
 }
 
 final class Flag: Sendable {
