@@ -76,21 +76,15 @@ struct SpinArguments: Equatable {
         // ends the step's process; the spin is recorded as cancelled and we exit 130.
         let registry = ChildRegistry()
         let interrupted = InterruptFlag()
-        let sources = [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                interrupted.set()
-                registry.killAll(SIGTERM)
-                DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
-            }
-            source.resume()
-            return source
+        let watch = SignalWatch([SIGINT, SIGTERM]) { _ in
+            interrupted.set()
+            registry.killAll(SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
         }
         endWithParent()
         let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
         Trace.mark("spin: ran, recorded and diffed")
-        for source in sources { source.cancel() }
+        watch.stop()
         if let report {
             try Data(outcomeJSON(outcome).jsonText().utf8).write(to: URL(fileURLWithPath: report))
         }

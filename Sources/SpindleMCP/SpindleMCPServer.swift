@@ -50,23 +50,16 @@ public enum SpindleMCPServer {
             return .init(content: [.text(text: cut(text), annotations: nil, _meta: nil)], isError: isError)
         }
         // Asked to end (a host closing, Ctrl-C): end the spins first, then go.
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGTERM, SIGINT, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                Task {
-                    await spins.stopAll(within: stopWait)
-                    exit(0)
-                }
+        let watch = SignalWatch([SIGTERM, SIGINT, SIGHUP]) { _ in
+            Task {
+                await spins.stopAll(within: stopWait)
+                exit(0)
             }
-            source.resume()
-            sources.append(source)
         }
         try await server.start(transport: LineTransport())
         await server.waitUntilCompleted()
         await spins.stopAll(within: stopWait)
-        for source in sources { source.cancel() }
+        watch.stop()
     }
 
     static func cut(_ s: String) -> String {
