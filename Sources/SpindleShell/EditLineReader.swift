@@ -61,6 +61,10 @@ public final class EditLineReader: LineReader {
 
     public func remember(_ line: String) { add_history(line) }
 
+    /// Whether Ctrl-C was pressed since the line was read; unlike ``takeInterrupt()`` it leaves the flag set,
+    /// so that every check of a line's evaluation sees it.
+    public static var interruptPending: Bool { interruptedFlag != 0 }
+
     /// Whether Ctrl-C was pressed since the last check (while a command ran).
     public static func takeInterrupt() -> Bool {
         defer { interruptedFlag = 0 }
