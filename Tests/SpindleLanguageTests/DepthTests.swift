@@ -175,3 +175,19 @@ struct DepthTests {
         #expect(EvalError("no", column: 2).pointing(at: "a + b") == "a + b\n  ^ no")
     }
 }
+
+@Suite("Value literals nested deeply")
+struct LiteralDepthTests {
+    @Test("the deepest literal allowed parses, prints, compares and is freed on a 512 KiB stack; one deeper is an error")
+    func deepestLiteral() {
+        let depth = 64
+        let text = String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)
+        let outcome = onSmallStack { () -> String in
+            guard let v = try? Literal.parse(text) else { return "no parse" }
+            let again = try? Literal.parse(text)
+            return v.summary() + (v == again ? "" : " unequal") + String(v.jsonText().count)
+        }
+        #expect(outcome.hasSuffix(String(text.count)), "\(outcome.prefix(200))")
+        #expect(throws: SyntaxError.self) { try Literal.parse("[" + text + "]") }
+    }
+}
