@@ -42,6 +42,12 @@ public final class EditLineReader: LineReader {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A parent that started us from a thread with SIGINT blocked (a libdispatch worker does) passes the mask
+        // on: Ctrl-C would then never reach the handler while a line is evaluated.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 
     public func read(prompt: String) -> LineInput {
