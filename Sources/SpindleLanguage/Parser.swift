@@ -131,7 +131,7 @@ public struct Parser {
             var path: [PathStep] = []
             var ok = true
             // A path is as deep as the same chain read as an expression; a longer one is left to the expression parse to report.
-            while ok, path.count < Parser.maxDepth {
+            while ok, path.count < Parser.maxDepth - 1 {
                 if isSymbol(".") {
                     _ = advance()
                     guard case .identifier(let m) = peek.kind else { ok = false; break }

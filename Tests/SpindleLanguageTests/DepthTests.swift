@@ -142,6 +142,30 @@ struct DepthTests {
         }
     }
 
+    @Test("a path assigned into is as deep as the same chain read: 63 steps are a path, 64 the nesting error")
+    func assignmentPaths() throws {
+        for step in [".a", "[0]"] {
+            let deepest = try Parser.statement("x" + String(repeating: step, count: Parser.maxDepth - 1) + " = 1")
+            guard case .assign(_, let path, _, _) = deepest else { Issue.record("not an assignment: \(deepest)"); continue }
+            #expect(path.count == Parser.maxDepth - 1)
+            let line = "x" + String(repeating: step, count: Parser.maxDepth) + " = 1"
+            #expect(parseError(line)?.message == DepthTests.tooDeep, "\(step)")
+            #expect(parseError(line)?.column == 1 + (Parser.maxDepth - 1) * step.count, "\(step)")
+        }
+        // Assigning into the deepest path works, on a 512 KiB stack.
+        var v = Value.int(0)
+        for _ in 0..<(Parser.maxDepth - 1) { v = .object(["a": v]) }
+        let x = v
+        let assigned = onSmallStack { () -> Value? in
+            guard case .assign(let name, let path, let e, _)? = try? Parser.statement("x" + String(repeating: ".a", count: Parser.maxDepth - 1) + " = 7")
+            else { return nil }
+            let evaluator = Evaluator(environment: Variables(["x": x]))
+            guard let seven = try? evaluator.evaluate(e) else { return nil }
+            return try? evaluator.assign(into: x, path: path, value: seven, name: name)
+        }
+        #expect(assigned != nil && assigned != x)
+    }
+
     @Test("a long flat line is no trouble: a list as long as a line can be evaluates")
     func longFlatLine() throws {
         let count = (Parser.maxLineLength - 2) / 3
