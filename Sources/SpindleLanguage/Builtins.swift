@@ -77,6 +77,9 @@ enum Builtins {
         return out
     }
 
+    /// The longest string `json` escapes, in UTF-8 bytes.
+    static let jsonLimit = 10_000_000
+
     static let table: [String: Function] = [
         "len": Function(arity: 1...1, help: "len(x): the number of elements, members or characters") { (a: [Value], c: Int, stop: Interruption) throws(EvalError) -> Value in
             if case .numeric(let n) = a[0] { return .int(Int64(n.indices.count)) }
@@ -170,8 +173,16 @@ enum Builtins {
                 return .numeric(NumericArray(Array(Set(n.doubles().filter { !$0.isNaN })).sorted()))
             }
             guard case .array(let xs) = a[0] else { throw EvalError("unique needs an array, found \(a[0].typeName)", column: c) }
+            // Strings (the usual case: names, labels) by hashing; anything else by comparing with those kept,
+            // which is quadratic, so it answers an interruption.
+            if xs.allSatisfy({ if case .string = $0 { true } else { false } }) {
+                var kept = Set<String>()
+                return .array(xs.filter { if case .string(let s) = $0 { kept.insert(s).inserted } else { false } })
+            }
             var seen: [Value] = []
-            for x in xs where !seen.contains(x) { seen.append(x) }
+            try stop.chunks(xs.count, column: c) { (r: Range<Int>) throws(EvalError) in
+                for k in r where !seen.contains(xs[k]) { seen.append(xs[k]) }
+            }
             return .array(seen)
         },
         "reverse": Function(arity: 1...1, help: "reverse(x): the elements in reverse order") { (a: [Value], c: Int, stop: Interruption) throws(EvalError) -> Value in
@@ -259,8 +270,13 @@ enum Builtins {
             if case .string = a[0] { return a[0] }
             return .string(a[0].summary(width: 10_000))
         },
-        "json": Function(arity: 1...1, help: "json(x): x as JSON text") { (a: [Value], _: Int, _: Interruption) throws(EvalError) -> Value in
-            .string(a[0].jsonText())
+        "json": Function(arity: 1...1, help: "json(x): x as JSON text") { (a: [Value], c: Int, _: Interruption) throws(EvalError) -> Value in
+            // Each json(…) of a string escapes its quotes and backslashes, so nested ones double the text at each
+            // level: json(json(…(json("a")…))) 63 deep would be 2^63 characters. Past the limit it is an error.
+            if case .string(let s) = a[0], s.utf8.count > jsonLimit {
+                throw EvalError("json is limited to strings of \(NumberFormatting.count(jsonLimit)) bytes, given \(NumberFormatting.count(s.utf8.count))", column: c)
+            }
+            return .string(a[0].jsonText())
         },
     ]
 }

@@ -215,3 +215,35 @@ struct LiteralDepthTests {
         #expect(throws: SyntaxError.self) { try Literal.parse("[" + text + "]") }
     }
 }
+
+@Suite("Lines that would take exponential time or space")
+struct CostTests {
+    @Test("json nested as deep as allowed doubles its text each level until the limit, then is an error")
+    func nestedJSON() throws {
+        let line = String(repeating: "json(", count: Parser.maxDepth - 1) + "'a'" + String(repeating: ")", count: Parser.maxDepth - 1)
+        let started = Date()
+        let error = #expect(throws: EvalError.self) { try Evaluator(environment: Variables()).evaluate(try Parser.expression(line)) }
+        #expect(error?.message.hasPrefix("json is limited to strings of 10 000 000 bytes") == true, "\(error?.message ?? "")")
+        #expect(Date().timeIntervalSince(started) < 30)
+        // Below the limit it is plain JSON.
+        #expect(try Evaluator(environment: Variables()).evaluate(try Parser.expression("json(json('a'))")) == .string(#""\"a\"""#))
+    }
+
+    @Test("unique over 100 000 strings is quick, keeps the first of each in order, and answers an interruption otherwise")
+    func uniqueStrings() throws {
+        let items = (0..<100_000).map { "'\($0 % 75_000)'" }.joined(separator: ",")
+        let started = Date()
+        let v = try Evaluator(environment: Variables()).evaluate(try Parser.expression("len(unique([" + items + "]))"))
+        #expect(v == .int(75_000))
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(try Evaluator(environment: Variables()).evaluate(try Parser.expression("unique(['b', 'a', 'b', 'c', 'a'])"))
+            == .array(["b", "a", "c"]))
+        #expect(try Evaluator(environment: Variables()).evaluate(try Parser.expression("unique([{a: 1}, null, {a: 1}, null])"))
+            == .array([["a": 1], .null]))
+        let mixed = Value.array((0..<100_000).map { .object(["k": .int(Int64($0))]) })
+        let error = #expect(throws: EvalError.self) {
+            try Evaluator(environment: Variables(["m": mixed]), interruption: Interruption { true }).evaluate(.call("unique", [.variable("m", column: 7)], column: 0))
+        }
+        #expect(error?.isInterruption == true)
+    }
+}
