@@ -18,6 +18,9 @@ import SpindleValue
 /// primary    := number | string | true | false | null | nan | inf
 ///             | name | name '(' args ')' | '[' list ']' | '{' members '}' | '(' expr ')'
 /// ```
+///
+/// The binary operators are read by precedence climbing (``operators(_:)``),
+/// which reads the same language with fewer nested calls a parenthesis.
 public struct Parser {
     let tokens: [Token]
     var i = 0
@@ -26,11 +29,12 @@ public struct Parser {
 
     /// How deeply an expression may nest, counted as the height of its tree:
     /// each operator, member, index, call, array or object is a level over its
-    /// parts, so `1 + 1 + 1` is as deep as `-(-(-1))` and `[[[1]]]`, and a
-    /// parenthesis is a level of the parser's own. Every walk over an
-    /// expression (evaluating, comparing, freeing it) recurses once a level:
-    /// bounded here, none can overflow a stack, even a secondary thread's
-    /// 512 KiB (`ParserDepthTests` checks that on such a thread).
+    /// parts, so `a + b + c` is as deep as `f(g(x))` and `[[x]]`; a
+    /// parenthesis, `!` and `-` are levels of the parser's own. Every walk
+    /// over an expression (parsing, evaluating, comparing, freeing it)
+    /// recurses once a level: bounded here, none can overflow a stack, even a
+    /// secondary thread's 512 KiB in a debug build (`DepthTests` checks that
+    /// on such a thread).
     public static let maxDepth = 64
 
     /// The longest line, in characters, that the parser reads. A million
@@ -191,7 +195,7 @@ public struct Parser {
     mutating func operators(_ minimum: Int) throws(SyntaxError) -> Node {
         var e: Node
         // How loosely what `e` is now was joined: a comparison may only compare an operand tighter than one,
-        // so `a < b < c` and `!a < b` are mistakes, reported where the second comparison starts.
+        // so `a < b < c` and `!a < b < c` are mistakes, reported where the second comparison starts.
         var loosest = Int.max
         if isSymbol("!") {
             // `!` takes a comparison; where only something tighter may stand (`a + !b`), it is no value.
