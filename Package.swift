@@ -80,12 +80,15 @@ let package = Package(
 
         // A flow that fails on purpose, for the end-to-end tests.
         .executableTarget(name: "FaultFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/FaultFlow"),
+        // A flow with every shape spin must address: nested foreach in a branch arm, merging joins.
+        .executableTarget(name: "ShapesFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/ShapesFlow"),
 
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
-        .testTarget(name: "SpindleTests", dependencies: ["Spindle"]),
+        .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
+        .testTarget(name: "SpindleMCPTests", dependencies: ["SpindleMCP"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "SpindleStore", "SpindleValue", "SpindleLanguage",

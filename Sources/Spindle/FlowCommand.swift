@@ -29,6 +29,9 @@ public enum Spindle {
         Trace.mark("graph checked")
         // A task process: skip argument parsing's work, it runs once per task.
         if arguments.first == TaskInvocation.command {
+            // Line by line, so that what a step printed before a timeout's kill
+            // (or a crash) reaches its log, and a watcher sees progress as it comes.
+            lineBufferStandardOutput()
             do {
                 let inv = try TaskInvocation(arguments: Array(arguments.dropFirst()))
                 let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }
@@ -44,6 +47,9 @@ public enum Spindle {
             }
         }
         current.withLock { $0 = graph }
+        // `Flow resume … | head`: a closed output pipe must not kill the runtime
+        // by SIGPIPE mid-run; Console stops writing and the run finishes.
+        signal(SIGPIPE, SIG_IGN)
         // A plain spin, the command people iterate with, skips ArgumentParser.
         if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
            let spin = SpinArguments(fastParsing: Array(arguments.dropFirst())) {
@@ -168,7 +174,7 @@ struct ResumeCommand: ParsableCommand {
             commandName: "resume",
             abstract: "Start a new run that clones the successful tasks of an earlier one and runs the rest.",
             usage: "resume [STEP] [--origin RUN] [--max-workers N] [--tag T] [--store PATH] [--PARAM value ...]",
-            discussion: "Without STEP, re-runs what failed or never ran; with STEP, re-runs that step and everything after it. A task whose inputs changed (new parameters, a re-run parent with other outputs) is re-run, not cloned.\n\n" + parametersHelp())
+            discussion: "Without STEP, re-runs what failed or never ran; with STEP, re-runs that step and everything after it. A task is re-run, not cloned, when its parents' outputs changed or a parameter it read changed (each task records the parameters it read); resume says why for each step it re-runs. What else a step may read (files, the environment, the clock, its own code) resume cannot compare: re-run such a step with resume STEP.\n\n" + parametersHelp())
     }
 
     @Option(name: .long, help: "The run to resume (default: the latest failed, cancelled or unfinished run).")

@@ -60,8 +60,8 @@ extension SpinArguments {
                 case "report": report = value
                 case "store": store = value
                 case "index":
-                    guard let n = Int(value) else { return nil }
-                    index = n
+                    guard let address = try? SplitAddress(parsing: value) else { return nil }
+                    index = address
                 case "max-workers":
                     guard let n = Int(value) else { return nil }
                     maxWorkers = n
@@ -80,6 +80,7 @@ extension SpinArguments {
         switch name {
         case "all-splits": \.allSplits
         case "with-decorators": \.withDecorators
+        case "no-timeout": \.noTimeout
         case "json": \.json
         case "fail-on-diff": \.failOnDiff
         case "no-rebuild": \.noRebuild

@@ -12,11 +12,12 @@ struct SpinArguments: Equatable {
     var at: String?
     var sourceRun: String?
     var task: String?
-    var index = 0
+    var index = SplitAddress.first
     var allSplits = false
     var sets: [String] = []
     var setFiles: [String] = []
     var withDecorators = false
+    var noTimeout = false
     var after: String?
     var atol: Double = 0
     var rtol: Double = 0
@@ -38,7 +39,7 @@ struct SpinArguments: Equatable {
         for s in setFiles { try overrides.add(s, fromFile: true) }
         if let overridesFile { try overrides.add(contentsOf: overridesFile) }
         var request = SpinRequest(step: step, index: index, allSplits: allSplits, overrides: overrides.all,
-                                  parentOverrides: overrides.byParent, withDecorators: withDecorators,
+                                  parentOverrides: overrides.byParent, withDecorators: withDecorators, noTimeout: noTimeout,
                                   tolerance: Tolerance(absolute: atol, relative: rtol),
                                   maxWorkers: maxWorkers ?? ProcessInfo.processInfo.activeProcessorCount)
         if let sourceRun {
@@ -58,13 +59,12 @@ struct SpinArguments: Equatable {
         Trace.mark("spin: store open")
         let plan = try engine.plan(request)
         Trace.mark("spin: planned")
-        for warning in try unknownOverrides(request, plan: plan, store: store, graph: graph) {
+        for warning in plan.warnings {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
         if !json {
-            let what = plan.tasks.count == 1 ? (plan.tasks[0].splits.last.map { "split \($0.index) of \($0.count)" } ?? "")
-                : "\(plan.tasks.count) splits"
-            var line = "spinning \(step)\(what.isEmpty ? "" : " (\(what))") on \(plan.source.pathspec)"
+            let what = plan.tasks.count == 1 ? graph.shape.describe(plan.tasks[0].splits) : "(\(plan.tasks.count) splits)"
+            var line = "spinning \(step)\(what.isEmpty ? "" : " " + what) on \(plan.source.pathspec)"
             if let a = request.after { line += " after \(graph.flow.name)/\(a)" }
             let changes = overrides.all.map { "\($0.key)=\($0.value.summary(width: 30))" }.sorted()
                 + overrides.byParent.flatMap { i, o in o.map { "inputs[\(i)].\($0.key)=\($0.value.summary(width: 30))" } }.sorted()
@@ -72,45 +72,35 @@ struct SpinArguments: Equatable {
             console.line(line)
         }
         let finalRequest = request
-        // Ctrl-C ends the step's process; the spin is recorded as failed and we exit 130.
+        // Ctrl-C or SIGTERM (the MCP server stopping it, or its own parent gone)
+        // ends the step's process; the spin is recorded as cancelled and we exit 130.
         let registry = ChildRegistry()
         let interrupted = InterruptFlag()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            interrupted.set()
-            registry.killAll(SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
+        let sources = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                interrupted.set()
+                registry.killAll(SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
+            }
+            source.resume()
+            return source
         }
-        source.resume()
+        endWithParent()
         let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
         Trace.mark("spin: ran, recorded and diffed")
-        source.cancel()
+        for source in sources { source.cancel() }
         if let report {
             try Data(outcomeJSON(outcome).jsonText().utf8).write(to: URL(fileURLWithPath: report))
         }
         if interrupted.isSet {
-            try store.finishRun(flow: outcome.run.flow, id: outcome.run.id, status: .cancelled, error: "cancelled (Ctrl-C)")
+            try store.finishRun(flow: outcome.run.flow, id: outcome.run.id, status: .cancelled, error: "cancelled (Ctrl-C or SIGTERM)")
             console.line("spin \(outcome.run.pathspec) cancelled")
             throw ExitCode(130)
         }
-        print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console))
+        print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console, shape: graph.shape))
         if !outcome.succeeded { throw ExitCode.failure }
         if failOnDiff && outcome.changed { throw ExitCode(3) }
-    }
-}
-
-/// A warning for each `--set` name that no parent has as an artifact and
-/// the flow has not as a parameter: the step gets it as a new input, which is
-/// most often a misspelt name, so say so (and suggest the nearest).
-func unknownOverrides(_ request: SpinRequest, plan: SpinPlan, store: Store, graph: FlowGraph) throws -> [String] {
-    guard !request.overrides.isEmpty else { return [] }
-    var known = graph.flow.parameters.map(\.name)
-    // A step inside a foreach also reads its split's item as `input`.
-    if let task = plan.tasks.first, !task.splits.isEmpty { known.append("input") }
-    for parent in plan.tasks.first?.parents ?? [] { known += try store.artifacts(of: parent).map(\.name) }
-    return request.overrides.keys.sorted().filter { !known.contains($0) }.map { name in
-        let hint = Store.nearest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
-        return "'\(name)' is not an artifact of the step's inputs nor a parameter; the step gets it as a new input\(hint)"
     }
 }

@@ -75,12 +75,15 @@ final class InterruptFlag: @unchecked Sendable {
 }
 
 /// Prints a spin's outcome for people.
-func describe(_ outcome: SpinOutcome, console: Console) -> String {
+func describe(_ outcome: SpinOutcome, console: Console, shape: FlowShape) -> String {
     var lines: [String] = []
     for t in outcome.tasks {
         let seconds = String(format: "%.2f s", t.task.duration ?? 0)
+        // With several splits, each line says which one it is.
+        let place = outcome.tasks.count > 1 ? shape.describe(t.task.splits) : ""
+        let name = place.isEmpty ? t.task.pathspec.description : "\(t.task.pathspec) \(place)"
         if t.succeeded {
-            var head = console.paint("✓ \(t.task.pathspec) completed in \(seconds)", "32")
+            var head = console.paint("✓ \(name) completed in \(seconds)", "32")
             if let o = t.original {
                 head += ", against \(o):"
                 lines.append(head)
@@ -89,7 +92,7 @@ func describe(_ outcome: SpinOutcome, console: Console) -> String {
                 lines.append(head + " (the step did not run in \(outcome.source.pathspec), so there is nothing to compare)")
             }
         } else {
-            lines.append(console.paint("✗ \(t.task.pathspec) failed after \(seconds): \(t.task.error ?? "unknown error")", "31"))
+            lines.append(console.paint("✗ \(name) failed after \(seconds): \(t.task.error ?? "unknown error")", "31"))
         }
     }
     return lines.joined(separator: "\n")
@@ -98,6 +101,8 @@ func describe(_ outcome: SpinOutcome, console: Console) -> String {
 func outcomeJSON(_ outcome: SpinOutcome) -> Value {
     .object(["spin": .string(outcome.run.pathspec.description), "source": .string(outcome.source.pathspec.description),
              "succeeded": .bool(outcome.succeeded), "changed": .bool(outcome.changed),
+             "overrides": .object(.init(outcome.overrides.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })),
+             "warnings": .array(outcome.warnings.map { .string($0) }),
              "tasks": .array(outcome.tasks.map { t in
                  ["task": .string(t.task.pathspec.description), "status": .string(t.task.status.rawValue),
                   "original": t.original.map { .string($0.description) } ?? .null,
@@ -119,6 +124,10 @@ func resolveStep(_ step: String?, at: String?, graph: FlowGraph) throws -> Strin
     }
     guard let step else { throw ValidationError("which step? give its name, or --at FILE:LINE") }
     return step
+}
+
+extension SplitAddress: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(parsing: argument) }
 }
 
 /// Rebuilds the flow binary when its sources changed, then runs the new one
@@ -147,7 +156,7 @@ struct SpinCommand: ParsableCommand {
         earlier task's inputs, --after to take an earlier spin's outputs). Overrides replace inputs: \
         --set rate=0.05, --set 'layers=[64, 32]', --set-file ratings=small.json; in a join, \
         --set 'inputs[1].rmse=0.5' changes one parent. Parameters are overridden the same way. \
-        Retry and catch are off unless --with-decorators; timeout stays. The result is stored as a \
+        Retry and catch are off unless --with-decorators; the timeout stays unless --no-timeout. The result is stored as a \
         spin (Flow/spin-N), and its outputs are diffed against the task it re-ran.
 
         Exit status: 0 when the step succeeded; 1 when it failed; 3 with --fail-on-diff when its outputs changed.
@@ -158,13 +167,16 @@ struct SpinCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run to take parents from (default: the latest completed run that has them).")
     var sourceRun: String?
     @Option(help: "An earlier task of this step whose inputs to reuse (run/step/task).") var task: String?
-    @Option(help: "Which split of a foreach or branch (default 0).") var index: Int = 0
+    @Option(help: ArgumentHelp("Which split, outermost foreach first: 2, or 2.1 for split 1 inside split 2 (default 0; a branch's arm is named by its step).",
+                               valueName: "N[.N…]"))
+    var index: SplitAddress = .first
     @Flag(help: "Spin every split.") var allSplits = false
     @Option(name: .customLong("set"), help: ArgumentHelp("Replace an input: name=value (a literal or JSON).", valueName: "name=value"))
     var sets: [String] = []
     @Option(name: .customLong("set-file"), help: ArgumentHelp("Replace an input with a JSON file's value.", valueName: "name=FILE"))
     var setFiles: [String] = []
     @Flag(help: "Keep the step's retry and catch.") var withDecorators = false
+    @Flag(help: "Turn the step's timeout off (for slow debugging by hand).") var noTimeout = false
     @Option(help: "Take this earlier spin's outputs as the parent they replace (e.g. spin-3).") var after: String?
     @Option(help: "Absolute tolerance for numbers in the diff.") var atol: Double = 0
     @Option(help: "Relative tolerance for numbers in the diff.") var rtol: Double = 0
@@ -180,7 +192,7 @@ struct SpinCommand: ParsableCommand {
     /// The parsed options as plain values.
     var arguments: SpinArguments {
         SpinArguments(step: step, at: at, sourceRun: sourceRun, task: task, index: index, allSplits: allSplits,
-                      sets: sets, setFiles: setFiles, withDecorators: withDecorators, after: after, atol: atol,
+                      sets: sets, setFiles: setFiles, withDecorators: withDecorators, noTimeout: noTimeout, after: after, atol: atol,
                       rtol: rtol, json: json, failOnDiff: failOnDiff, noRebuild: noRebuild, quiet: quiet,
                       maxWorkers: maxWorkers, overridesFile: overridesFile, report: report, store: storeOptions.store)
     }

@@ -20,6 +20,8 @@ public struct SpindleTool: ParsableCommand {
     /// Runs the tool with `mcpServer` serving `spindle mcp`.
     public static func main(mcpServer: @escaping @Sendable (Store) async throws -> Void) {
         self.mcpServer = mcpServer
+        // `spindle runs | head`: a closed pipe ends the output, not the process by a signal.
+        signal(SIGPIPE, SIG_IGN)
         DirectDispatch.main(SpindleTool.self, Array(CommandLine.arguments.dropFirst()))
     }
 }

@@ -68,14 +68,28 @@ public enum Browse {
          "error": r.error.map { .string($0) } ?? .null]
     }
 
-    public static func taskJSON(_ t: TaskRecord) -> Value {
-        ["pathspec": .string(t.pathspec.description), "step": .string(t.step), "task": .int(Int64(t.id)),
+    /// A task as data; with the flow's `shape`, its split address in full
+    /// (`index`, as `spin --index` takes it) beside the raw split stack.
+    public static func taskJSON(_ t: TaskRecord, shape: FlowShape? = nil) -> Value {
+        var o: Value = ["pathspec": .string(t.pathspec.description), "step": .string(t.step), "task": .int(Int64(t.id)),
          "status": .string(t.status.rawValue), "attempt": .int(Int64(t.attempt)),
+         "splits": .array(t.splits.map { ["step": .string($0.step), "index": .int(Int64($0.index)), "count": .int(Int64($0.count))] }),
          "parents": .array(t.parents.map { .string($0.description) }),
          "started": .double(t.started.timeIntervalSince1970),
          "ended": t.ended.map { .double($0.timeIntervalSince1970) } ?? .null,
          "origin": t.origin.map { .string($0.description) } ?? .null,
          "error": t.error.map { .string($0) } ?? .null]
+        if let shape, case .object(var d) = o {
+            d["index"] = .array(shape.address(of: t.splits).map { .int(Int64($0)) })
+            d["place"] = .string(shape.describe(t.splits))
+            o = .object(d)
+        }
+        return o
+    }
+
+    /// The shape a run stored, when it can be read (listings show less without it).
+    static func shape(of run: RunRecord, store: Store) -> FlowShape? {
+        (try? store.graph(flow: run.flow, run: run.id)).flatMap { try? FlowShape(json: $0) }
     }
 
     public static func artifactJSON(_ a: ArtifactRecord) -> Value {
@@ -94,11 +108,12 @@ public enum Browse {
             return json ? Value.array(runs.map(runJSON)).jsonText(pretty: true) : runsText(runs, showFlow: false)
         }
         let run = try store.run(flow: spec.flow, id: runID)
+        let shape = shape(of: run, store: store)
         guard let step = spec.step else {
             let tasks = try store.tasks(flow: run.flow, run: run.id)
             if json {
                 var o = runJSON(run)
-                if case .object(var d) = o { d["tasks"] = .array(tasks.map(taskJSON)); o = .object(d) }
+                if case .object(var d) = o { d["tasks"] = .array(tasks.map { taskJSON($0, shape: shape) }); o = .object(d) }
                 return o.jsonText(pretty: true)
             }
             var lines = ["\(run.pathspec)  \(run.statusText)  started \(time(run.started))  \(seconds(run.duration))"]
@@ -109,7 +124,7 @@ public enum Browse {
             }
             if let e = run.error { lines.append("error: \(e)") }
             lines.append("")
-            lines.append(tasksText(tasks))
+            lines.append(tasksText(tasks, shape: shape))
             return lines.joined(separator: "\n")
         }
         guard let taskID = spec.task else {
@@ -118,7 +133,7 @@ public enum Browse {
                 let steps = Array(Set(try store.tasks(flow: run.flow, run: run.id).map(\.step))).sorted()
                 throw StoreError.noSuch("step '\(step)' in \(run.pathspec)", suggestion: Store.nearest(step, in: steps))
             }
-            return json ? Value.array(tasks.map(taskJSON)).jsonText(pretty: true) : tasksText(tasks)
+            return json ? Value.array(tasks.map { taskJSON($0, shape: shape) }).jsonText(pretty: true) : tasksText(tasks, shape: shape)
         }
         let task = try store.task(Pathspec(flow: run.flow, run: run.id, step: step, task: taskID))
         let artifacts = try store.artifacts(of: task.pathspec)
@@ -130,11 +145,14 @@ public enum Browse {
             return json ? v.jsonText(pretty: true) : v.rendered(width: width, lines: 60)
         }
         if json {
-            var o = taskJSON(task)
+            var o = taskJSON(task, shape: shape)
             if case .object(var d) = o { d["artifacts"] = .array(artifacts.map(artifactJSON)); o = .object(d) }
             return o.jsonText(pretty: true)
         }
         var lines = ["\(task.pathspec)  \(task.status.rawValue)  attempt \(task.attempt + 1)  \(seconds(task.duration))"]
+        if let place = shape?.describe(task.splits), !place.isEmpty {
+            lines.append("split: \(place), --index \(SplitAddress(shape!.address(of: task.splits)))")
+        }
         if !task.parents.isEmpty { lines.append("parents: \(task.parents.map(\.description).joined(separator: " "))") }
         if let o = task.origin { lines.append("origin: \(o)") }
         if let e = task.error { lines.append("error: \(e)") }
@@ -143,12 +161,18 @@ public enum Browse {
         return lines.joined(separator: "\n")
     }
 
-    static func tasksText(_ tasks: [TaskRecord]) -> String {
+    static func tasksText(_ tasks: [TaskRecord], shape: FlowShape?) -> String {
         if tasks.isEmpty { return "no tasks" }
         return plainTable(tasks.map { t in
             var o: [(String, Value)] = [("task", .string("\(t.step)/\(t.id)")), ("status", .string(t.status.rawValue)),
                                         ("attempts", .int(Int64(t.attempt + 1))), ("duration", .string(seconds(t.duration)))]
-            if let f = t.splits.last { o.append(("split", .string("\(f.index + 1)/\(f.count)"))) }
+            // The split address in full, as --index takes it (outermost first, from 0).
+            if let shape {
+                let address = shape.address(of: t.splits)
+                if !address.isEmpty { o.append(("index", .string(SplitAddress(address).description))) }
+            } else if let f = t.splits.last {
+                o.append(("index", .string("\(f.index)")))
+            }
             if let origin = t.origin { o.append(("origin", .string(origin.description))) }
             if let e = t.error { o.append(("error", .string(String(e.prefix(60))))) }
             return .object(.init(o, uniquingKeysWith: { a, _ in a }))

@@ -21,13 +21,22 @@ public final class Console: Sendable {
     /// A plain console that writes nowhere but the task logs (for library use and tests).
     public static let silent = Console(isTerminal: false, echoTaskOutput: false)
 
+    /// Set once stdout's reader has gone (EPIPE): nothing more is written,
+    /// and the work (a run, a spin) goes on to its end.
+    private static let outputClosed = Atomic<Bool>(false)
+
     private static func emit(_ s: String) {
+        if outputClosed.load(ordering: .relaxed) { return }
         var s = s
         s.withUTF8 { buf in
             var off = 0
             while off < buf.count {
                 let n = write(STDOUT_FILENO, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 { if errno == EINTR { continue }; break }
+                if n <= 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { outputClosed.store(true, ordering: .relaxed) }
+                    break
+                }
                 off += n
             }
         }

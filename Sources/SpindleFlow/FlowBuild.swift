@@ -63,9 +63,24 @@ public struct FlowBuild: Sendable {
         return newest
     }
 
+    /// Marks the moment the binary was last known to match its sources. A
+    /// `swift build` with nothing to relink (a touched `Package.swift`, a
+    /// comment) leaves the binary's own time alone, so that time alone would
+    /// call it stale on every later spin; this file's time says when a build
+    /// last checked it.
+    public var stampPath: String { binary + ".spindle-built" }
+
+    /// When the binary was last built or checked against its sources.
+    public func builtAt() -> Date? {
+        let fm = FileManager.default
+        let times = [binary, stampPath].compactMap { (try? fm.attributesOfItem(atPath: $0))?[.modificationDate] as? Date }
+        guard fm.fileExists(atPath: binary) else { return nil }
+        return times.max()
+    }
+
     /// Whether a source changed after the binary was built.
     public func isStale() -> Bool {
-        guard let built = (try? FileManager.default.attributesOfItem(atPath: binary))?[.modificationDate] as? Date else { return true }
+        guard let built = builtAt() else { return true }
         return (newestSource() ?? .distantPast) > built
     }
 
@@ -78,6 +93,8 @@ public struct FlowBuild: Sendable {
 
     /// Runs `swift build --product NAME` for the binary's configuration and build folder.
     public func rebuild(swift: String = "swift") throws {
+        // A source saved while the build runs must still count as newer.
+        let started = Date()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [swift, "build", "--product", product, "-c", configuration, "--scratch-path", scratchPath.path]
@@ -91,6 +108,10 @@ public struct FlowBuild: Sendable {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             throw Failure(output: String(decoding: output, as: UTF8.self), status: p.terminationStatus)
+        }
+        // The build succeeded: the binary matches the sources as they were when it started.
+        if FileManager.default.createFile(atPath: stampPath, contents: nil) {
+            try? FileManager.default.setAttributes([.modificationDate: started], ofItemAtPath: stampPath)
         }
     }
 }

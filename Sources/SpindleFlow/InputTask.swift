@@ -51,4 +51,10 @@ public final class InputTask: Sendable {
 
     /// The metadata of artifact `name` (nil for overrides and missing ones).
     func record(_ name: String) -> ArtifactRecord? { overrides[name] == nil ? records[name] : nil }
+
+    /// Whether the parent task itself has artifact `name` (an override may replace it).
+    func stores(_ name: String) -> Bool { records[name] != nil }
+
+    /// Whether a spin's override replaces or adds artifact `name`.
+    func isOverridden(_ name: String) -> Bool { overrides[name] != nil }
 }

@@ -108,11 +108,24 @@ struct PlannedTask {
 /// The running task processes, so that Ctrl-C can end them all.
 public final class ChildRegistry: Sendable {
     public init() {}
-    let children = Mutex<[Int: ChildProcess]>([:])
-    func add(_ id: Int, _ c: ChildProcess) { children.withLock { $0[id] = c } }
-    func remove(_ id: Int) { _ = children.withLock { $0.removeValue(forKey: id) } }
-    /// Sends `signal` to every running task's process group.
-    public func killAll(_ signal: Int32) { children.withLock { for c in $0.values { c.kill(signal) } } }
+    /// The running children, and the last signal `killAll` sent, if any.
+    let children = Mutex<(running: [Int: ChildProcess], ended: Int32?)>(([:], nil))
+    /// Registers a child; one started after `killAll` (a stop that came while
+    /// it was being started) gets that signal at once instead of running on.
+    func add(_ id: Int, _ c: ChildProcess) {
+        children.withLock {
+            $0.running[id] = c
+            if let signal = $0.ended { c.kill(signal) }
+        }
+    }
+    func remove(_ id: Int) { _ = children.withLock { $0.running.removeValue(forKey: id) } }
+    /// Sends `signal` to every running task's process group, and to any registered from now on.
+    public func killAll(_ signal: Int32) {
+        children.withLock {
+            $0.ended = signal
+            for c in $0.running.values { c.kill(signal) }
+        }
+    }
 }
 
 final class Flag: Sendable {
@@ -124,15 +137,14 @@ final class Flag: Sendable {
 /// The scheduling state of one run; used only from the run's own task.
 final class Scheduler {
     enum Event: Sendable {
-        case exited(id: Int, result: AttemptResult)
-        case retryDue(id: Int)
+        /// A task's attempts are over: its final record, or the store error that stopped them.
+        case finished(id: Int, result: Result<TaskRecord, any Error>)
         case interrupted
     }
 
     struct Running {
         var planned: PlannedTask
         var pathspec: Pathspec
-        var attempt: Int
         var started: Date
     }
 
@@ -150,8 +162,14 @@ final class Scheduler {
     var clonedCount = 0
     var failedCount = 0
     var joinBuckets: [String: [(Int, Pathspec)]] = [:]
-    var failure: String?
-    var cancelled = false
+    var failure: String? {
+        didSet { if failure != nil { stopping.set() } }
+    }
+    var cancelled = false {
+        didSet { if cancelled { stopping.set() } }
+    }
+    /// Set once the run fails or is cancelled: no task starts another attempt.
+    let stopping = Flag()
     var endDone = false
     let registry = ChildRegistry()
     let events: AsyncStream<Event>
@@ -159,6 +177,8 @@ final class Scheduler {
     /// Completed tasks of the origin run by step and split position, for resume.
     var originTasks: [String: TaskRecord] = [:]
     var rerun: Set<String> = []
+    /// Why each step re-ran instead of being cloned, said once per step.
+    var rerunReasons: [String: String] = [:]
 
     init(runtime: Runtime, run: RunRecord, origin: RunRecord?) {
         self.runtime = runtime
@@ -180,6 +200,12 @@ final class Scheduler {
         }
         let verb = origin == nil ? "Running" : "Resuming \(origin!.pathspec) as"
         console.line("\(verb) \(run.pathspec) (\(runtime.options.maxWorkers) worker\(runtime.options.maxWorkers == 1 ? "" : "s"))")
+        if let origin, runtime.options.executor == nil,
+           let built = (try? FileManager.default.attributesOfItem(atPath: runtime.options.binary))?[.modificationDate] as? Date,
+           built > origin.started {
+            // Code is the one input resume cannot compare: say what cloning means then.
+            console.line(console.paint("  note: the flow binary was built after \(origin.pathspec) started; cloned tasks keep the outputs of the code that made them (resume STEP re-runs a step whose code changed)", "33"))
+        }
         // Ctrl-C: end the children and mark the run cancelled.
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -251,28 +277,58 @@ final class Scheduler {
         nextID += 1
         let pathspec = Pathspec(flow: run.flow, run: run.id, step: planned.step, task: id)
         let fingerprint = try self.fingerprint(planned)
-        if origin != nil, !rerun.contains(planned.step),
-           let source = originTasks[Scheduler.positionKey(planned.step, planned.splits)],
-           source.inputFingerprint == fingerprint {
-            try store.cloneTask(source, into: run.id, id: id, parents: planned.parents)
-            completedCount += 1
-            clonedCount += 1
-            console.line("  cloned \(pathspec.step!)/\(id) from \(source.pathspec)")
-            try advance(try store.task(pathspec))
-            return
+        if let origin {
+            switch cloneDecision(planned, fingerprint: fingerprint, origin: origin) {
+            case .clone(let source):
+                try store.cloneTask(source, into: run.id, id: id, parents: planned.parents)
+                completedCount += 1
+                clonedCount += 1
+                console.line("  cloned \(pathspec.step!)/\(id) from \(source.pathspec)")
+                try advance(try store.task(pathspec))
+                return
+            case .rerun(let reason):
+                if rerunReasons[planned.step] == nil {
+                    rerunReasons[planned.step] = reason
+                    console.line("  re-running \(planned.step): \(reason)")
+                }
+            }
         }
         try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: planned.step, id: id, attempt: 0,
                                        parents: planned.parents, splits: planned.splits, inputFingerprint: fingerprint))
-        running[id] = Running(planned: planned, pathspec: pathspec, attempt: 0, started: Date())
+        running[id] = Running(planned: planned, pathspec: pathspec, started: Date())
         Trace.mark("recorded \(planned.step)/\(id)")
         spawn(id)
     }
 
-    /// What the task's result depends on: its step, its place, its parents'
-    /// artifacts (by content) and, for start, the parameters.
+    enum CloneDecision {
+        case clone(TaskRecord)
+        case rerun(String)
+    }
+
+    /// Whether a resumed run can take the origin's task at this place as it
+    /// is: same step and place, parents with the same artifacts (the
+    /// fingerprint), and the same values of every parameter the task read
+    /// (all of them when the store does not know what it read).
+    func cloneDecision(_ planned: PlannedTask, fingerprint: String, origin: RunRecord) -> CloneDecision {
+        if rerun.contains(planned.step) { return .rerun("resuming from '\(runtime.options.resume?.fromStep ?? planned.step)'") }
+        guard let source = originTasks[Scheduler.positionKey(planned.step, planned.splits)] else {
+            let ran = (try? store.tasks(flow: origin.flow, run: origin.id, step: planned.step)) ?? []
+            return .rerun(ran.isEmpty ? "it did not run in \(origin.pathspec)" : "it failed in \(origin.pathspec)")
+        }
+        var reasons: [String] = []
+        if source.inputFingerprint != fingerprint { reasons.append("its inputs changed") }
+        let names = source.parametersRead ?? graph.flow.parameters.map(\.name)
+        let changed = names.filter { origin.parameters[$0] != run.parameters[$0] }
+        if !changed.isEmpty {
+            reasons.append("parameter\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) changed")
+        }
+        return reasons.isEmpty ? .clone(source) : .rerun(reasons.joined(separator: "; "))
+    }
+
+    /// What the task's result depends on besides the parameters it reads:
+    /// its step, its place, and its parents' artifacts (by content).
     func fingerprint(_ p: PlannedTask) throws -> String {
-        var text = p.step + "\n" + p.splits.map { "\($0.step):\($0.index):\($0.count)" }.joined(separator: ",") + "\n"
-        if p.parents.isEmpty { text += run.parameters.jsonText() + "\n" }
+        var text = "v2\n" + p.step + "\n" + p.splits.map { "\($0.step):\($0.index):\($0.count)" }.joined(separator: ",") + "\n"
         for parent in p.parents {
             let arts = try store.artifacts(of: parent).sorted { $0.name < $1.name }
             text += arts.map { "\($0.name)=\($0.hash)" }.joined(separator: " ") + "\n"
@@ -282,18 +338,20 @@ final class Scheduler {
 
     func spawn(_ id: Int) {
         guard let r = running[id], let step = graph.step(r.planned.step) else { return }
-        let last = r.attempt >= step.retry.count
         let inv = TaskInvocation(store: store.root.path, flow: run.flow, run: run.id, step: step.name, task: id,
-                                 attempt: r.attempt, parents: r.planned.parents, splits: r.planned.splits,
-                                 catchArtifact: last ? step.catchArtifact : nil)
-        let executor = runtime.options.executor ?? SubprocessExecutor(binary: runtime.options.binary)
-        let limit = runtime.options.logLimit
-        let console = self.console
-        let registry = self.registry
+                                 attempt: 0, parents: r.planned.parents, splits: r.planned.splits)
+        let attempts = TaskAttempts(store: store,
+                                    executor: runtime.options.executor ?? SubprocessExecutor(binary: runtime.options.binary),
+                                    console: console, logLimit: runtime.options.logLimit, registry: registry)
+        let stopping = self.stopping
         let sink = self.sink
         Task.detached {
-            let r = await executor.execute(inv, step: step, logLimit: limit, console: console, registry: registry)
-            sink.yield(.exited(id: id, result: r))
+            do {
+                let record = try await attempts.run(inv, step: step, policy: .of(step), stop: { stopping.isSet })
+                sink.yield(.finished(id: id, result: .success(record)))
+            } catch {
+                sink.yield(.finished(id: id, result: .failure(error)))
+            }
         }
     }
 
@@ -311,17 +369,11 @@ final class Scheduler {
                 try? await Task.sleep(for: .seconds(2))
                 registry.killAll(SIGKILL)
             }
-        case .retryDue(let id):
-            if cancelled || failure != nil { running[id] = nil; return }
-            spawn(id)
-        case .exited(let id, let result):
-            guard var r = running[id] else { return }
-            Trace.mark("handling exit of \(id)")
-            try? store.saveLog(task: r.pathspec, attempt: r.attempt, stdout: result.stdout, stderr: result.stderr,
-                               truncated: result.truncated)
-            let record = try? store.task(r.pathspec)
-            if result.status.succeeded, let record, record.status == .completed {
-                running[id] = nil
+        case .finished(let id, let result):
+            guard let r = running.removeValue(forKey: id) else { return }
+            Trace.mark("handling end of \(id)")
+            let record = try result.get()
+            if record.status == .completed {
                 completedCount += 1
                 if !console.isTerminal {
                     console.line("  done \(r.planned.step)/\(id) in \(String(format: "%.2f", Date().timeIntervalSince(r.started))) s")
@@ -329,55 +381,12 @@ final class Scheduler {
                 try advance(record)
                 return
             }
-            let step = graph.step(r.planned.step)!
-            let reason = TaskLauncher.failureReason(result, record: record, timeout: step.timeout)
-            try store.failTask(r.pathspec, error: reason)
-            if cancelled {
-                running[id] = nil
-                return
-            }
-            if r.attempt < step.retry.count {
-                r.attempt += 1
-                running[id] = r
-                console.line(console.paint("  \(r.planned.step)/\(id) failed (\(reason)); retrying, attempt \(r.attempt + 1) of \(step.retry.count + 1)", "33"))
-                try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: step.name, id: id, attempt: r.attempt,
-                                               parents: r.planned.parents, splits: r.planned.splits,
-                                               inputFingerprint: try fingerprint(r.planned)))
-                let sink = self.sink
-                let delay = step.retry.delay
-                Task.detached {
-                    if delay > .zero { try? await Task.sleep(for: delay) }
-                    sink.yield(.retryDue(id: id))
-                }
-                return
-            }
-            running[id] = nil
-            if let name = step.catchArtifact, result.status.code != TaskProcess.failedExitCode {
-                // The process died before it could catch its own failure: catch it here.
-                try catchCrash(r, artifact: name, reason: reason)
-                console.line(console.paint("  \(step.name)/\(id) failed (\(reason)); caught as artifact '\(name)'", "33"))
-                completedCount += 1
-                try advance(try store.task(r.pathspec))
-                return
-            }
+            if cancelled { return }
             failedCount += 1
-            console.line(console.paint("  \(step.name)/\(id) failed: \(reason)", "31"))
-            failure = "task \(r.pathspec) failed: \(reason)"
+            let reason = record.error ?? "unknown error"
+            console.line(console.paint("  \(r.planned.step)/\(id) failed: \(reason)", "31"))
+            if failure == nil { failure = "task \(r.pathspec) failed: \(reason)" }
         }
-    }
-
-    /// Completes a crashed task whose step catches failures: its parent's
-    /// artifacts carried over, and the reason as the catch artifact.
-    func catchCrash(_ r: Running, artifact: String, reason: String) throws {
-        var records = [try store.saveArtifact(artifact, .string(reason), task: r.pathspec)]
-        if graph.step(r.planned.step)?.isJoin == false, let parent = r.planned.parents.first {
-            for var a in try store.artifacts(of: parent) where a.name != artifact {
-                a.isOwn = false
-                a.task = r.pathspec
-                records.append(a)
-            }
-        }
-        try store.completeTask(r.pathspec, artifacts: records)
     }
 
     /// Plans what follows a completed task.

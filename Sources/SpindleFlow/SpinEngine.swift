@@ -7,7 +7,9 @@ public struct SpunTask: Sendable {
     public var task: TaskRecord
     /// The task of the source run this one re-ran, if the step ran there.
     public var original: Pathspec?
-    /// Its outputs against the original's (nil without an original, or when the spin failed).
+    /// Its outputs against the original's — also when the original failed, whose
+    /// outputs are none (nil without an original, or when the spin failed).
+    /// Overridden inputs are not outputs: they are left out (see ``SpinOutcome/overrides``).
     public var diff: ValueDiff?
     public var succeeded: Bool { task.status == .completed }
 }
@@ -18,6 +20,13 @@ public struct SpinOutcome: Sendable {
     public var run: RunRecord
     public var tasks: [SpunTask]
     public var source: RunRecord
+    /// The inputs the spin replaced, by name (`inputs[N].name` for one parent of a join).
+    public var overrides: [(name: String, value: Value)] {
+        guard case .object(let o)? = run.overrides else { return [] }
+        return o.map { ($0.key, $0.value) }
+    }
+    /// What the overrides did that the caller may not expect (from the plan).
+    public var warnings: [String] = []
     public var succeeded: Bool { tasks.allSatisfy(\.succeeded) }
     public var changed: Bool { tasks.contains { !($0.diff?.isEmpty ?? true) } }
 }
@@ -32,8 +41,9 @@ public struct SpinOutcome: Sendable {
 /// print(outcome.tasks[0].diff!)
 /// ```
 ///
-/// Each spun task runs in its own process of the flow binary, as in a run;
-/// retry and catch are off unless `withDecorators`; timeout stays.
+/// Each spun task runs in its own process of the flow binary, as in a run,
+/// through the same attempt loop (``TaskAttempts``); retry and catch are off
+/// unless `withDecorators`; the timeout stays unless `noTimeout`.
 public struct SpinEngine: Sendable {
     public let graph: FlowGraph
     public let store: Store
@@ -135,37 +145,25 @@ public struct SpinEngine: Sendable {
         let ok = spun.allSatisfy(\.succeeded)
         try store.finishRun(flow: spin.flow, id: spin.id, status: ok ? .completed : .failed,
                             error: ok ? nil : spun.first { !$0.succeeded }?.task.error)
-        return SpinOutcome(run: try store.run(flow: spin.flow, id: spin.id), tasks: spun, source: plan.source)
+        return SpinOutcome(run: try store.run(flow: spin.flow, id: spin.id), tasks: spun, source: plan.source,
+                           warnings: plan.warnings)
     }
 
     func runTask(_ planned: PlannedSpin, id: Int, step: Step, spin: RunRecord, req: SpinRequest,
                  overridesFile: String?, registry: ChildRegistry) async throws -> SpunTask {
         let pathspec = Pathspec(flow: spin.flow, run: spin.id, step: step.name, task: id)
-        let attempts = req.withDecorators ? step.retry.count + 1 : 1
-        var record: TaskRecord?
-        for attempt in 0..<attempts {
-            try store.startTask(TaskRecord(flow: spin.flow, run: spin.id, step: step.name, id: id, attempt: attempt,
-                                           parents: planned.parents, splits: planned.splits,
-                                           origin: planned.original?.pathspec))
-            let last = attempt == attempts - 1
-            let inv = TaskInvocation(store: store.root.path, flow: spin.flow, run: spin.id, step: step.name, task: id,
-                                     attempt: attempt, parents: planned.parents, splits: planned.splits,
-                                     catchArtifact: req.withDecorators && last ? step.catchArtifact : nil,
-                                     overridesFile: overridesFile)
-            let result = await executor.execute(inv, step: step, logLimit: logLimit, console: console, registry: registry)
-            try? store.saveLog(task: pathspec, attempt: attempt, stdout: result.stdout, stderr: result.stderr,
-                               truncated: result.truncated)
-            record = try? store.task(pathspec)
-            if result.status.succeeded, record?.status == .completed { break }
-            let reason = TaskLauncher.failureReason(result, record: record, timeout: step.timeout)
-            try store.failTask(pathspec, error: reason)
-            record = try store.task(pathspec)
-            if attempt < attempts - 1, step.retry.delay > .zero { try await Task.sleep(for: step.retry.delay) }
-        }
-        let final = try record ?? store.task(pathspec)
+        try store.startTask(TaskRecord(flow: spin.flow, run: spin.id, step: step.name, id: id, attempt: 0,
+                                       parents: planned.parents, splits: planned.splits,
+                                       origin: planned.original?.pathspec))
+        let inv = TaskInvocation(store: store.root.path, flow: spin.flow, run: spin.id, step: step.name, task: id,
+                                 parents: planned.parents, splits: planned.splits, overridesFile: overridesFile)
+        let attempts = TaskAttempts(store: store, executor: executor, console: console, logLimit: logLimit, registry: registry)
+        let final = try await attempts.run(inv, step: step,
+                                           policy: .of(step, decorators: req.withDecorators, timeout: !req.noTimeout))
         Trace.mark("spin: \(pathspec) recorded")
         var diff: ValueDiff?
-        if final.status == .completed, let original = planned.original, original.status == .completed {
+        if final.status == .completed, let original = planned.original {
+            // Overridden inputs are left out (see Store.diffTasks): what the step set is diffed.
             diff = try store.diffTasks(old: original.pathspec, new: pathspec, tolerance: req.tolerance)
             Trace.mark("spin: diffed")
         }

@@ -14,8 +14,12 @@ public struct SpinPlan: Sendable {
     /// The run whose tasks are the parents.
     public var source: RunRecord
     public var tasks: [PlannedSpin]
-    /// The parameters the spun step sees: the source run's, with overrides.
+    /// The parameters the spun step sees: the source run's (or, after an
+    /// earlier spin, that spin's), with overrides.
     public var parameters: Value
+    /// What the overrides will do that the caller may not expect (a name
+    /// that is neither an input nor a parameter); each a sentence.
+    public var warnings: [String] = []
 }
 
 /// Finds where a spin's inputs come from, from the flow's shape and the
@@ -104,13 +108,38 @@ public struct SpinPlanner: Sendable {
             }
             plan = p
         }
-        plan.parameters = try effectiveParameters(plan.source.parameters, overrides: req.overrides)
+        // A chain keeps what the earlier spin ran with: its parameters, overrides included.
+        let base = try req.after.map { try store.run(flow: shape.name, id: $0).parameters } ?? plan.source.parameters
+        plan.parameters = try effectiveParameters(base, overrides: req.overrides)
+        plan.warnings = try warnings(req, plan: plan)
         for t in plan.tasks { try checkInputs(t, step: step.name) }
         for (i, _) in req.parentOverrides {
             let count = plan.tasks.first?.parents.count ?? 0
             guard i >= 0, i < count else { throw SpinError.parentIndexOutOfRange(index: i, count: count, step: step.name) }
         }
         return plan
+    }
+
+    /// A warning for each override that names no input artifact and no
+    /// parameter: most often a misspelt name, so say what will happen to it
+    /// and suggest the nearest name.
+    func warnings(_ req: SpinRequest, plan: SpinPlan) throws -> [String] {
+        var names = Set(req.overrides.keys)
+        for o in req.parentOverrides.values { names.formUnion(o.keys) }
+        guard !names.isEmpty else { return [] }
+        let parameters = shape.parameters.map(\.name)
+        var known = parameters
+        // A step inside a foreach also reads its split's element as `input`.
+        if let task = plan.tasks.first, !shape.foreachFrames(task.splits).isEmpty { known.append("input") }
+        let parents = plan.tasks.first?.parents ?? []
+        for parent in parents { known += try store.artifacts(of: parent).map(\.name) }
+        return names.sorted().filter { !known.contains($0) }.map { name in
+            let hint = Store.nearest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+            if parents.isEmpty {
+                return "'\(name)' is not a parameter of \(shape.name)\(hint); '\(req.step)' has no input artifacts, so the override is ignored"
+            }
+            return "'\(name)' is not an artifact of the step's inputs nor a parameter\(hint); the step can read it as a new input, and it is not stored with the outputs"
+        }
     }
 
     /// The run's parameters with any overrides of parameter names applied (typed as declared).
@@ -145,24 +174,35 @@ public struct SpinPlanner: Sendable {
         let all = try store.tasks(flow: run.flow, run: run.id)
         func completed(_ s: String) -> [TaskRecord] { all.filter { $0.step == s && $0.status == .completed } }
         func innermost(_ t: TaskRecord) -> Int { t.splits.last?.index ?? 0 }
+        func address(_ t: TaskRecord) -> [Int] { shape.address(of: t.splits) }
+        /// What each foreach level around tasks like `t` holds, for an error: `region 0…2, shop 0…1`.
+        func levels(_ sample: [SplitFrame], extra: (String, Int)? = nil) -> String {
+            var parts = shape.foreachFrames(sample).map { "\(shape.label(of: $0)) 0…\($0.count - 1)" }
+            if let (label, count) = extra { parts.append("\(label) 0…\(count - 1)") }
+            guard !parts.isEmpty else { return "" }
+            if parts.count == 1 { return String(parts[0].split(separator: " ")[1]) }
+            let names = parts.map { String($0.split(separator: " ")[0]) }
+            return names.joined(separator: ".") + " (" + parts.joined(separator: ", ") + ")"
+        }
         let ran = all.filter { $0.step == step.name }
         var tasks: [PlannedSpin] = []
 
         if !ran.isEmpty {
             // The step ran here: re-run its task(s) on the same parents.
             // One task per place among the splits (outer splits included), the latest attempt of each.
-            let byPlace = Dictionary(ran.map { ($0.splits.map(\.index), $0) }, uniquingKeysWith: { _, b in b })
+            let byPlace = Dictionary(ran.map { (address($0), $0) }, uniquingKeysWith: { _, b in b })
             let places = byPlace.keys.sorted { $0.lexicographicallyPrecedes($1) }
             let chosen: [TaskRecord]
             if req.allSplits {
                 chosen = places.map { byPlace[$0]! }
             } else {
-                // --index picks the innermost split; in a nested split, the first outer one.
-                guard let place = places.first(where: { ($0.last ?? 0) == req.index }) else {
-                    let count = Set(places.map { $0.last ?? 0 }).count
-                    throw SpinError.splitOutOfRange(step: step.name, index: req.index, count: count, run: runName)
+                // --index names the split in full (outer.inner); a shorter one takes 0 for the outer levels.
+                let depth = places.first?.count ?? 0
+                guard let want = req.index.padded(to: depth), let t = byPlace[want] else {
+                    throw SpinError.noSuchSplit(step: step.name, address: req.index.description,
+                                                levels: levels(ran[0].splits), run: runName)
                 }
-                chosen = [byPlace[place]!]
+                chosen = [t]
             }
             for t in chosen {
                 for p in t.parents where !(all.first { $0.pathspec == p }.map { $0.status == .completed } ?? true) {
@@ -178,21 +218,38 @@ public struct SpinPlanner: Sendable {
             let ptasks = completed(parentName)
             guard !ptasks.isEmpty else { throw SpinError.parentNotRun(step: step.name, parent: parentName, run: runName) }
             let parentStep = shape.step(parentName)!
+            let parentDepth = address(ptasks[0]).count
+            func noSuchSplit(_ extra: (String, Int)? = nil) -> SpinError {
+                .noSuchSplit(step: step.name, address: req.index.description, levels: levels(ptasks[0].splits, extra: extra), run: runName)
+            }
             switch parentStep.transition {
             case .foreach:
-                let p = ptasks[0]
+                let want = req.index.padded(to: parentDepth + 1) ?? []
+                guard let p = req.allSplits ? ptasks[0] : ptasks.first(where: { address($0) == Array(want.dropLast()) }) else {
+                    throw noSuchSplit((step.name, ptasks[0].foreachCount ?? 0))
+                }
                 let count = p.foreachCount ?? 0
-                let indices = req.allSplits ? Array(0..<count) : [req.index]
+                let indices = req.allSplits ? Array(0..<count) : [want.last ?? 0]
                 for i in indices {
-                    guard i >= 0, i < count else { throw SpinError.splitOutOfRange(step: step.name, index: i, count: count, run: runName) }
+                    guard want.count == parentDepth + 1 || req.allSplits, i >= 0, i < count else { throw noSuchSplit((step.name, count)) }
                     tasks.append(PlannedSpin(parents: [p.pathspec], splits: p.splits + [SplitFrame(step: parentName, index: i, count: count)], original: nil))
                 }
             case .branch(let targets):
-                let p = ptasks[0]
+                guard let want = req.index.padded(to: parentDepth), let p = ptasks.first(where: { address($0) == want }) else {
+                    throw noSuchSplit()
+                }
                 let i = targets.firstIndex(of: step.name) ?? 0
                 tasks = [PlannedSpin(parents: [p.pathspec], splits: p.splits + [SplitFrame(step: parentName, index: i, count: targets.count)], original: nil)]
             default:
-                let chosen = req.allSplits ? ptasks : [ptasks.first { innermost($0) == req.index } ?? ptasks[0]]
+                let chosen: [TaskRecord]
+                if req.allSplits {
+                    chosen = ptasks
+                } else {
+                    guard let want = req.index.padded(to: parentDepth), let p = ptasks.first(where: { address($0) == want }) else {
+                        throw noSuchSplit()
+                    }
+                    chosen = [p]
+                }
                 tasks = chosen.map { PlannedSpin(parents: [$0.pathspec], splits: $0.splits, original: nil) }
             }
         } else {

@@ -9,16 +9,19 @@ public struct SpinRequest: Sendable {
     public var run: RunID?
     /// An earlier task of this step whose inputs to reuse.
     public var task: Pathspec?
-    /// Which split, for a step inside a foreach or branch.
-    public var index: Int
+    /// Which split, for a step inside one or more foreaches (outermost first;
+    /// a branch's arm is named by its step).
+    public var index: SplitAddress
     /// Every split, each as its own task of the spin.
     public var allSplits: Bool
     /// Values replacing or adding inputs (artifacts and parameters), for every parent.
     public var overrides: [String: Value]
     /// Values replacing inputs of one parent of a join, by the parent's position.
     public var parentOverrides: [Int: [String: Value]]
-    /// Keep retry and catch (timeout always stays).
+    /// Keep retry and catch (off by default).
     public var withDecorators: Bool
+    /// Turn the step's timeout off, for slow debugging by hand.
+    public var noTimeout: Bool
     /// An earlier spin whose outputs replace the parent tasks they re-ran.
     public var after: RunID?
     /// How far numbers may move before the diff calls them changed.
@@ -26,9 +29,9 @@ public struct SpinRequest: Sendable {
     /// How many splits may run at once with `allSplits`.
     public var maxWorkers: Int
 
-    public init(step: String, run: RunID? = nil, task: Pathspec? = nil, index: Int = 0, allSplits: Bool = false,
+    public init(step: String, run: RunID? = nil, task: Pathspec? = nil, index: SplitAddress = .first, allSplits: Bool = false,
                 overrides: [String: Value] = [:], parentOverrides: [Int: [String: Value]] = [:],
-                withDecorators: Bool = false, after: RunID? = nil, tolerance: Tolerance = .exact,
+                withDecorators: Bool = false, noTimeout: Bool = false, after: RunID? = nil, tolerance: Tolerance = .exact,
                 maxWorkers: Int = 2) {
         self.step = step
         self.run = run
@@ -38,6 +41,7 @@ public struct SpinRequest: Sendable {
         self.overrides = overrides
         self.parentOverrides = parentOverrides
         self.withDecorators = withDecorators
+        self.noTimeout = noTimeout
         self.after = after
         self.tolerance = tolerance
         self.maxWorkers = max(1, maxWorkers)
@@ -50,7 +54,8 @@ public enum SpinError: Error, Equatable, Sendable, CustomStringConvertible {
     case parentNotRun(step: String, parent: String, run: String)
     case noRunWithParents(step: String, parents: [String])
     case joinIncomplete(step: String, parent: String, have: Int, need: Int, run: String)
-    case splitOutOfRange(step: String, index: Int, count: Int, run: String)
+    /// No task of the step sits at that address; `levels` says what each foreach level has.
+    case noSuchSplit(step: String, address: String, levels: String, run: String)
     case wrongStep(task: String, step: String, wanted: String)
     case missingBlob(artifact: String, parent: String)
     case notAParentSpin(after: String, step: String)
@@ -68,8 +73,10 @@ public enum SpinError: Error, Equatable, Sendable, CustomStringConvertible {
             "no completed run has the inputs of '\(step)' (from \(parents.map { "'\($0)'" }.joined(separator: ", "))): run the flow, or spin \(parents.first ?? "its parent") first"
         case .joinIncomplete(let step, let parent, let have, let need, let run):
             "join '\(step)' needs all \(need) splits of '\(parent)', but \(run) has \(have) completed: run or resume it first"
-        case .splitOutOfRange(let step, let index, let count, let run):
-            "'\(step)' has \(count) split\(count == 1 ? "" : "s") in \(run); --index must be 0…\(count - 1), not \(index)"
+        case .noSuchSplit(let step, let address, let levels, let run):
+            levels.isEmpty
+                ? "'\(step)' is not inside a foreach, so it has one task in \(run) and takes no --index (not \(address))"
+                : "'\(step)' has no split \(address) in \(run); --index takes \(levels)"
         case .wrongStep(let task, let step, let wanted):
             "\(task) is a task of step '\(step)', not '\(wanted)'"
         case .missingBlob(let artifact, let parent):

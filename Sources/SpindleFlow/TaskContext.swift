@@ -35,7 +35,11 @@ public final class TaskContext: Sendable {
     struct State {
         var own: [(String, Value)] = []
         var merged: [ArtifactRecord] = []
+        /// Merged artifacts that a spin's overrides gave every input the same value of.
+        var mergedOverrides: [(String, Value)] = []
         var problems: [FlowError] = []
+        /// The parameters the body read, recorded with the task for resume.
+        var parametersRead: Set<String> = []
     }
     let state = Mutex(State())
 
@@ -95,7 +99,9 @@ public final class TaskContext: Sendable {
     /// The value of artifact `name`: as set by this step, else from its parent
     /// (a join has no single parent: use ``inputs``, or ``mergeArtifacts(except:)`` first).
     public func value(_ name: String) throws -> Value {
-        let own: Value? = state.withLock { s in s.own.last(where: { $0.0 == name })?.1 }
+        let own: Value? = state.withLock { s in
+            s.own.last(where: { $0.0 == name })?.1 ?? s.mergedOverrides.first(where: { $0.0 == name })?.1
+        }
         if let own { return own }
         if let merged = state.withLock({ s in s.merged.first { $0.name == name } }),
            let p = parents.first(where: { $0.pathspec == merged.task }), let v = try p.value(name) {
@@ -118,7 +124,7 @@ public final class TaskContext: Sendable {
 
     /// The names of the artifacts this step can read, own ones included.
     public var availableNames: [String] {
-        var names = state.withLock { s in s.own.map(\.0) + s.merged.map(\.name) }
+        var names = state.withLock { s in s.own.map(\.0) + s.merged.map(\.name) + s.mergedOverrides.map(\.0) }
         if !isJoin, let parent = parents.first { names += parent.artifactNames }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }.sorted()
@@ -127,6 +133,7 @@ public final class TaskContext: Sendable {
     /// Run parameter `name` as a `T`.
     public func parameter<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T {
         guard let v = parameters[name] else { throw FlowError.unknownParameter(name: name, known: parameterNames) }
+        state.withLock { _ = $0.parametersRead.insert(name) }
         do { return try ValueDecoder(rootPath: name).decode(T.self, from: v) } catch let e as ValueDecodingError {
             throw FlowError.mistypedParameter(name: name, step: stepName, reason: e.description)
         }
@@ -165,18 +172,36 @@ public final class TaskContext: Sendable {
     /// Carries over, from a join's parents, every artifact that all parents
     /// have with the same value (by content hash) and this step has not set;
     /// returns their names. Artifacts that differ between parents are left
-    /// out: they are ambiguous.
+    /// out: they are ambiguous. In a spin, an override is the value its input
+    /// has: overridden to the same value on every input, it is merged.
     @discardableResult
     public func mergeArtifacts(except excluded: [String] = []) throws -> [String] {
         guard isJoin else { throw FlowError.notAJoin(step: stepName) }
         guard let first = parents.first else { return [] }
         let own = Set(state.withLock { $0.own.map(\.0) })
         var merged: [ArtifactRecord] = []
+        var mergedOverrides: [(String, Value)] = []
+        var names: [String] = []
         for name in first.artifactNames where !excluded.contains(name) && !own.contains(name) {
-            guard let r = first.record(name) else { continue }
-            if parents.dropFirst().allSatisfy({ $0.record(name)?.hash == r.hash }) { merged.append(r) }
+            if !parents.contains(where: { $0.isOverridden(name) }) {
+                guard let r = first.record(name) else { continue }
+                if parents.dropFirst().allSatisfy({ $0.record(name)?.hash == r.hash }) {
+                    merged.append(r)
+                    names.append(name)
+                }
+                continue
+            }
+            // Some input's value is an override: compare the values themselves.
+            guard let v = try first.value(name) else { continue }
+            if try parents.dropFirst().allSatisfy({ try $0.value(name) == v }) {
+                mergedOverrides.append((name, v))
+                names.append(name)
+            }
         }
-        state.withLock { $0.merged = merged }
-        return merged.map(\.name)
+        state.withLock {
+            $0.merged = merged
+            $0.mergedOverrides = mergedOverrides
+        }
+        return names
     }
 }

@@ -91,7 +91,9 @@ public enum TaskProcess {
     /// ones carried over from its parent (or merged in a join), and a caught error.
     static func finish(_ ctx: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store,
                        caught: (String, String)?) throws {
-        let (own, merged, problems) = ctx.state.withLock { ($0.own, $0.merged, $0.problems) }
+        let (own, merged, mergedOverrides, problems, read) = ctx.state.withLock {
+            ($0.own, $0.merged, $0.mergedOverrides, $0.problems, $0.parametersRead)
+        }
         if caught == nil, let first = problems.first { throw first }
         let me = inv.pathspec
         var records: [ArtifactRecord] = []
@@ -109,14 +111,18 @@ public enum TaskProcess {
         var carried: [ArtifactRecord] = []
         if step.isJoin {
             carried = merged
+            for (name, v) in mergedOverrides where !names.contains(name) {
+                carried.append(try store.saveArtifact(name, v, task: me))
+            }
         } else if let parent = ctx.parents.first {
             for name in parent.artifactNames where !names.contains(name) {
                 if let r = parent.record(name) {
                     carried.append(r)
-                } else if let v = try parent.value(name) {  // an override: stored as the input it was
-                    var r = try store.saveArtifact(name, v, task: me)
-                    r.isOwn = false
-                    carried.append(r)
+                } else if parent.stores(name), let v = try parent.value(name) {
+                    // An override of a parent's artifact is carried over as the input it was, so a
+                    // chain of spins sees it. One that adds a name (a foreach's `input`, say) is an
+                    // input only: it is recorded with the spin, not stored as an output.
+                    carried.append(try store.saveArtifact(name, v, task: me))
                 }
             }
         }
@@ -146,7 +152,7 @@ public enum TaskProcess {
             }
         }
         Trace.mark("artifacts saved")
-        try store.completeTask(me, artifacts: records, foreachCount: foreachCount)
+        try store.completeTask(me, artifacts: records, foreachCount: foreachCount, parametersRead: read.sorted())
         Trace.mark("task completed")
     }
 }

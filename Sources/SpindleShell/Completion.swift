@@ -37,16 +37,22 @@ extension ShellSession {
         return o.keys.filter { $0.hasPrefix(partial) }.map { base + "." + $0 }
     }
 
+    /// The newest runs' and spins' ids of `flow` (`3`, `spin-2`).
+    func runIDs(flow: String) -> [String] {
+        let runs = (try? store.runs(flow: flow, limit: 30)) ?? []
+        let spins = (try? store.runs(flow: flow, spins: true, limit: 30)) ?? []
+        return (runs + spins).map(\.id.description)
+    }
+
     func pathspecCandidates(for word: String) -> [String] {
         let parts = word.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let flows = (try? store.flows()) ?? []
         switch parts.count {
         case 1:
-            let runs = (run.map { (try? store.runs(flow: $0.flow, limit: 30)) ?? [] } ?? []).map { $0.id.description }
+            let runs = (run.map { runIDs(flow: $0.flow) } ?? [])
             return flows.map { $0 + "/" } + runs + ["latest"]
         case 2:
-            let runs = (try? store.runs(flow: parts[0], limit: 30)) ?? []
-            if flows.contains(parts[0]) { return runs.map { "\(parts[0])/\($0.id)/" } + ["\(parts[0])/latest/"] }
+            if flows.contains(parts[0]) { return runIDs(flow: parts[0]).map { "\(parts[0])/\($0)/" } + ["\(parts[0])/latest/"] }
             // run/step
             guard let r = run, let id = RunID(parts[0]) else { return [] }
             let steps = Set(((try? store.tasks(flow: r.flow, run: id)) ?? []).map(\.step))

@@ -20,7 +20,10 @@ public final class EditLineReader: LineReader {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
         rl_readline_name = UnsafePointer(strdup("spindle"))
-        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"'([{,=+-*%<>!&|:"))
+        // No '-' among the breaks: `spin-3` is one word (a pathspec's run), so it completes.
+        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"'([{,=+*%<>!&|:"))
+        // Before using_history, which initialises libedit and reads this once.
+        TerminalKeys.install()
         using_history()
         stifle_history(2000)
         for line in history.suffix(2000) { add_history(line) }
@@ -31,6 +34,12 @@ public final class EditLineReader: LineReader {
             let line = rl_line_buffer.map { String(cString: $0) } ?? ""
             pendingMatches = activeCompleter?(line, word, Int(start)) ?? []
             if pendingMatches.isEmpty { return nil }
+            // A space only after a finished word: not after a pathspec's folder
+            // (`RatingsFlow/1/train/`), a function's `(`, or a member (`ratings.values`),
+            // where the next character belongs to the same word.
+            let unfinished = word.contains(".") || word.contains("/")
+                || pendingMatches.allSatisfy { $0.hasSuffix("/") || $0.hasSuffix("(") || $0.contains(".") || $0.contains("/") }
+            rl_completion_append_character = unfinished ? 0 : 0x20
             return rl_completion_matches(text) { _, state in
                 if state == 0 { pendingMatches = pendingMatches.reversed() }
                 guard let next = pendingMatches.popLast() else { return nil }

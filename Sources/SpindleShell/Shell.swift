@@ -13,8 +13,11 @@ public enum Shell {
     }
 
     /// Runs the shell on `store`, loading `load` (a run id or pathspec; the
-    /// latest completed run when nil). Returns the exit status: 0, or 1 when
-    /// a line failed on non-terminal input (unless `keepGoing`).
+    /// latest completed run when nil). Returns the exit status, by one rule
+    /// however the shell ends (`quit`, Ctrl-D, the end of its input): 1 when a
+    /// line failed and the input is not a terminal (unless `keepGoing`), else 0.
+    /// At a terminal a failed line is shown and the session goes on, so it
+    /// does not decide the status.
     public static func run(store: Store, load: String?, keepGoing: Bool = false,
                            interactive: Bool = isatty(STDIN_FILENO) == 1, output: ShellOutput = .standard()) -> Int32 {
         let session = ShellSession(store: store, output: output)
@@ -44,7 +47,7 @@ public enum Shell {
             switch reader.read(prompt: interactive ? session.prompt : "") {
             case .end:
                 if interactive { output.line("") }
-                return failed && !keepGoing ? 1 : 0
+                return exitStatus(failed: failed, interactive: interactive, keepGoing: keepGoing)
             case .interrupted:
                 continue
             case .line(let line):
@@ -58,6 +61,11 @@ public enum Shell {
                 }
             }
         }
-        return failed && !interactive && !keepGoing ? 1 : 0
+        return exitStatus(failed: failed, interactive: interactive, keepGoing: keepGoing)
+    }
+
+    /// The one rule for the shell's exit status (see ``run(store:load:keepGoing:interactive:output:)``).
+    static func exitStatus(failed: Bool, interactive: Bool, keepGoing: Bool) -> Int32 {
+        failed && !interactive && !keepGoing ? 1 : 0
     }
 }

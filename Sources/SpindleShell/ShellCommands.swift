@@ -24,15 +24,16 @@ extension ShellSession {
         ShellCommand(name: "graph", usage: "graph", summary: "draw the loaded flow's graph") { s, _ in
             s.output.line(try s.requireRun().1.drawn())
         },
-        ShellCommand(name: "focus", usage: "focus STEP [SPLIT]", summary: "make a step's inputs the variables (its parent's artifacts, input, inputs)") { s, a in
+        ShellCommand(name: "focus", usage: "focus STEP [SPLIT ...]", summary: "make a step's inputs the variables (its parent's artifacts, input, inputs); in nested foreaches give each split, outermost first: focus shop 2 1") { s, a in
             let parts = a.split(separator: " ").map(String.init)
-            guard let step = parts.first else { throw ShellError("focus which step? focus STEP [SPLIT]") }
-            var index = 0
-            if parts.count > 1 {
-                guard let i = Int(parts[1]), i >= 0 else { throw ShellError("the split must be a number, not '\(parts[1])'") }
-                index = i
+            guard let step = parts.first else { throw ShellError("focus which step? focus STEP [SPLIT ...]") }
+            var indices: [Int] = []
+            for part in parts.dropFirst() {
+                do { indices += try SplitAddress(parsing: part).indices } catch {
+                    throw ShellError("the split must be a number from 0 (one per foreach, outermost first: focus shop 2 1), not '\(part)'")
+                }
             }
-            try s.focusStep(step, index: index)
+            try s.focusStep(step, index: SplitAddress(indices))
         },
         ShellCommand(name: "vars", usage: "vars", summary: "list the variables: type, size, and * on the changed ones") { s, _ in s.listVariables() },
         ShellCommand(name: "show", usage: "show EXPRESSION", summary: "print a value in full (up to 200 lines)") { s, a in
@@ -41,6 +42,18 @@ extension ShellSession {
             s.output.line(v.rendered(width: s.output.width, lines: 200))
         },
         ShellCommand(name: "reset", usage: "reset [NAME ...]", summary: "undo changes to the named inputs (all without names)") { s, a in try s.reset(a) },
+        ShellCommand(name: "del", usage: "del NAME ...", summary: "drop variables you made (inputs are undone with reset)") { s, a in
+            let names = a.split(separator: " ").map(String.init)
+            guard !names.isEmpty else { throw ShellError("del which variable? del NAME ...") }
+            for name in names {
+                guard let v = s.variables[name] else {
+                    throw ShellError("no variable '\(name)'" + (Store.nearest(name, in: Array(s.variables.keys)).map { " (did you mean '\($0)'?)" } ?? ""))
+                }
+                guard case .user = v.source else { throw ShellError("'\(name)' is an input of the focused step, not yours: reset \(name) undoes a change") }
+            }
+            for name in names { s.variables[name] = nil }
+            s.output.line("dropped \(names.joined(separator: ", "))")
+        },
         ShellCommand(name: "spin", usage: "spin", summary: "run the focused step with the current variables as its inputs, and diff") { s, _ in try s.spin() },
         ShellCommand(name: "diff", usage: "diff [A B]", summary: "the last spin against the task it re-ran, or any two tasks (run/step/task)") { s, a in try s.diff(a) },
         ShellCommand(name: "outputs", usage: "outputs", summary: "list the last spin's outputs (the variable out)") { s, _ in try s.listOutputs() },
@@ -56,7 +69,8 @@ extension ShellSession {
         },
         ShellCommand(name: "stop", usage: "stop", summary: "stop recording the transcript") { s, _ in
             guard let path = s.recording else { throw ShellError("not recording; record FILE starts") }
-            s.recording = nil
+            s.recorder = nil
+            s.output.setPlain(false)
             s.output.line("stopped recording \(path)")
         },
         ShellCommand(name: "functions", usage: "functions", summary: "list the built-in functions") { s, _ in
@@ -95,7 +109,7 @@ extension ShellSession {
         for r in runs {
             let mark = r.id == run.id ? "*" : " "
             let params = (r.parameters.keys.map { "\($0)=\(r.parameters[$0]!.summary(width: 20))" }).joined(separator: " ")
-            output.line("\(mark) \(r.id.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Browse.time(r.started))  \(params)")
+            output.line("\(mark) \(r.id.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.statusText.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Browse.time(r.started))  \(params)")
         }
     }
 
@@ -167,7 +181,7 @@ extension ShellSession {
         let dir = store.root.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let stem = dir.appendingPathComponent("shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        var args = ["spin", focus.step, "--run", run.id.description, "--index", String(focus.index),
+        var args = ["spin", focus.step, "--run", run.id.description, "--index", focus.index.description,
                     "--report", stem + ".json", "--store", store.root.path]
         if let after = focus.after { args += ["--after", after.description] }
         let changes = try overrides()
@@ -185,7 +199,7 @@ extension ShellSession {
         if let spinner {
             status = ExitStatus(code: try spinner([binary] + args), signal: nil)
         } else {
-            status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.line(text) },
+            status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.longLine(text) },
                                       interrupted: { EditLineReader.takeInterrupt() })
         }
         if let text = try? String(contentsOfFile: stem + ".json", encoding: .utf8),
@@ -214,7 +228,8 @@ extension ShellSession {
         }
         let d = try store.diffTasks(old: a, new: b)
         output.line("\(a) → \(b)")
-        output.line(d.isEmpty ? "  outputs unchanged" : d.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        if d.isEmpty { output.line("  outputs unchanged") }
+        for change in d.isEmpty ? [] : d.description.split(separator: "\n") { output.longLine("  " + change) }
     }
 
     /// A task pathspec, with the loaded flow's name when left out.
@@ -289,15 +304,15 @@ extension ShellSession {
     func startRecording(_ file: String) throws {
         guard !file.isEmpty else { throw ShellError("record which file? record FILE") }
         guard recording == nil else { throw ShellError("already recording \(recording!); stop first") }
-        var header = ""
-        if let run { header += "#! flow: \(run.flow)\n" }
-        header += "# Recorded with spindle shell; replay with: spindle replay \(file) --check\n"
-        if let run { header += "> load \(run.flow)/\(run.id)\n" + "loaded \(run.pathspec) ({{*}})\n" }
+        var recorder = TranscriptRecorder(path: file, flow: run?.flow)
+        let header = try recorder.header(for: self)
         do { try Data(header.utf8).write(to: URL(fileURLWithPath: file)) } catch {
             throw ShellError("cannot write \(file): \(error.localizedDescription)")
         }
-        recording = file
-        output.line("recording to \(file); stop ends")
+        self.recorder = recorder
+        // What is recorded is what replay will see: no colour, 100 columns.
+        output.setPlain(true)
+        output.line("recording to \(file) (output as off a terminal until stop); stop ends")
     }
 }
 

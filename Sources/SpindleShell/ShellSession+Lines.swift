@@ -27,13 +27,10 @@ extension ShellSession {
         let recordThis = recording != nil && word != "record" && word != "stop"
         if recordThis { output.startRecording() }
         defer {
-            if recordThis, let path = recording {
-                let text = output.stopRecording()
-                var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                while lines.last?.isEmpty == true { lines.removeLast() }
-                let entry = Transcript.Entry(comments: [], input: line, expected: lines.map(TranscriptMatcher.generalize), line: 0)
-                let body = Transcript(directives: [:], entries: [entry], trailing: []).rendered()
-                if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(Data(body.utf8)); try? h.close() }
+            if recordThis, var recorder {
+                let body = recorder.entry(input: line, output: output.stopRecording())
+                self.recorder = recorder
+                if let h = FileHandle(forWritingAtPath: recorder.path) { h.seekToEndOfFile(); h.write(Data(body.utf8)); try? h.close() }
             }
         }
         do {

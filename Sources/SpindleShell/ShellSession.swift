@@ -27,7 +27,8 @@ public final class ShellSession {
     public private(set) var run: RunRecord?
     public private(set) var shape: FlowShape?
     /// The focused step, its split, and where its inputs come from.
-    public private(set) var focus: (step: String, index: Int, planned: PlannedSpin, after: RunID?)?
+    /// (`index` is the task's full split address, outermost first.)
+    public private(set) var focus: (step: String, index: SplitAddress, planned: PlannedSpin, after: RunID?)?
     var variables: OrderedDictionary<String, ShellVariable> = [:]
     /// The last spin's task and the task it re-ran.
     var lastSpin: (task: Pathspec, original: Pathspec?)?
@@ -36,7 +37,9 @@ public final class ShellSession {
     /// Runs the flow binary for a spin; replaceable so tests can intercept.
     var spinner: (([String]) throws -> Int32)?
     /// The transcript being recorded, if any.
-    var recording: String?
+    var recorder: TranscriptRecorder?
+    /// The file being recorded to, if any.
+    var recording: String? { recorder?.path }
     /// Set by `quit`.
     public internal(set) var quitRequested = false
     /// Asked while a line is evaluated: on a terminal, whether Ctrl-C was
@@ -51,7 +54,7 @@ public final class ShellSession {
     /// The prompt: `RatingsFlow/3 train[1]> `.
     public var prompt: String {
         var p = run.map { $0.pathspec.description } ?? "spindle"
-        if let f = focus { p += " " + f.step + (f.planned.splits.last.map { _ in "[\(f.index)]" } ?? "") }
+        if let f = focus { p += " " + f.step + (f.index.indices.isEmpty ? "" : "[\(f.index)]") }
         return p + "> "
     }
 
@@ -64,7 +67,15 @@ public final class ShellSession {
         if let text, text.contains("/") || flows.contains(text) {
             spec = try Pathspec(parsing: text)
         } else {
-            let flow = run?.flow ?? (flows.count == 1 ? flows[0] : nil)
+            var flow = run?.flow ?? (flows.count == 1 ? flows[0] : nil)
+            if flow == nil, text == nil || text == "latest", flows.count > 1 {
+                // No flow named among several: the most recent run of any of them.
+                let latest = try flows.compactMap { f in
+                    try store.runs(flow: f, limit: 50).first(where: { $0.status == .completed }) ?? store.runs(flow: f, limit: 1).first
+                }.max { $0.started < $1.started }
+                flow = latest?.flow
+                output.line("this store has the flows \(flows.joined(separator: ", ")); loading the most recent run (load Flow/latest for another)")
+            }
             guard let flow else {
                 throw ShellError(flows.isEmpty ? "the store has no runs yet: run a flow first"
                                  : "which flow? load Flow/run — this store has \(flows.joined(separator: ", "))")
@@ -87,6 +98,13 @@ public final class ShellSession {
             record = try store.run(flow: spec.flow, id: spec.run!)
         }
         let loadedShape = try FlowShape(json: try store.graph(flow: record.flow, run: record.id))
+        if let previous = run, previous.flow != record.flow {
+            // Values the user made stay (a notebook keeps its variables), but say so: they came from another flow.
+            let mine = variables.filter { if case .user = $0.value.source { true } else { false } }.keys
+            if !mine.isEmpty {
+                output.line("kept your variables \(mine.joined(separator: ", ")) from \(previous.flow) (del NAME drops one)")
+            }
+        }
         run = record
         shape = loadedShape
         focus = nil
@@ -94,10 +112,10 @@ public final class ShellSession {
         lastSpin = nil
         output.line("loaded \(record.pathspec) (\(record.status.rawValue), started \(Browse.time(record.started)))")
         if let step = spec.step {
-            var index = 0
+            var index = SplitAddress.first
             if let task = spec.task {
                 let t = try store.task(Pathspec(flow: record.flow, run: record.id, step: step, task: task))
-                index = t.splits.last?.index ?? 0
+                index = SplitAddress(loadedShape.address(of: t.splits))
             }
             try focusStep(step, index: index)
         }
@@ -112,7 +130,7 @@ public final class ShellSession {
 
     /// Makes `step`'s inputs the variables: its parent's artifacts, the
     /// parameters, `input` in a foreach, `inputs` in a join.
-    public func focusStep(_ step: String, index: Int) throws {
+    public func focusStep(_ step: String, index: SplitAddress) throws {
         let (run, shape) = try requireRun()
         guard let s = shape.step(step) else {
             throw ShellError("\(run.flow) has no step '\(step)'" + (Store.nearest(step, in: shape.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
@@ -146,9 +164,10 @@ public final class ShellSession {
                 }
             }
         }
-        focus = (step, index, planned, after)
+        focus = (step, SplitAddress(shape.address(of: planned.splits)), planned, after)
         lastSpin = nil
-        let split = planned.splits.last.map { " (split \($0.index) of \($0.count))" } ?? ""
+        let place = shape.describe(planned.splits)
+        let split = place.isEmpty ? "" : " " + place
         let chained = after.map { ", after \(run.flow)/\($0)" } ?? ""
         let inputs = variables.filter { if case .parameter = $0.value.source { false } else { $0.value.isInput } }.keys
         output.line("focused \(step)\(split) of \(run.pathspec)\(chained): inputs \(inputs.isEmpty ? "none" : inputs.joined(separator: ", "))")

@@ -8,7 +8,7 @@ import Foundation
 /// > load latest
 /// loaded RatingsFlow/1 (completed, started {{*}})
 /// > focus train 1
-/// focused train (split 1 of 3) of RatingsFlow/1: inputs rates, ratings, input
+/// focused train [train 1 of 3] of RatingsFlow/1: inputs rates, ratings, input
 /// ```
 ///
 /// - `> ` starts an input line; the lines below it, up to the next input or

@@ -97,11 +97,15 @@ public struct TaskRecord: Sendable, Equatable {
     public var ended: Date?
     /// Why it failed.
     public var error: String?
+    /// The run parameters the step's body read, by name, recorded when it
+    /// completed; `nil` when unknown (a task from an older store, or one not
+    /// completed), which resume takes as "it may have read any of them".
+    public var parametersRead: [String]?
 
     public init(flow: String, run: RunID, step: String, id: Int, status: TaskStatus = .running, attempt: Int = 0,
                 parents: [Pathspec] = [], splits: [SplitFrame] = [], inputFingerprint: String? = nil,
                 origin: Pathspec? = nil, foreachCount: Int? = nil, started: Date = Date(), ended: Date? = nil,
-                error: String? = nil) {
+                error: String? = nil, parametersRead: [String]? = nil) {
         self.flow = flow
         self.run = run
         self.step = step
@@ -116,6 +120,7 @@ public struct TaskRecord: Sendable, Equatable {
         self.started = started
         self.ended = ended
         self.error = error
+        self.parametersRead = parametersRead
     }
 
     public var pathspec: Pathspec { Pathspec(flow: flow, run: run, step: step, task: id) }

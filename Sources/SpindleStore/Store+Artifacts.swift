@@ -30,10 +30,14 @@ extension Store {
         let (flow, run, id) = try Store.taskKey(spec)
         let task = Pathspec(flow: flow, run: spec.run, step: spec.step, task: id)
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM artifacts WHERE flow = ? AND run = ? AND task = ? ORDER BY own DESC, name",
-                             arguments: [flow, run, id]).map {
-                ArtifactRecord(name: $0["name"], hash: $0["hash"], type: $0["type"], size: $0["size"],
-                               summary: $0["summary"], isOwn: $0["own"], task: task)
+            var r = RowReader(table: "artifacts")
+            return try Row.fetchAll(db, sql: "SELECT * FROM artifacts WHERE flow = ? AND run = ? AND task = ? ORDER BY own DESC, name",
+                                    arguments: [flow, run, id]).map { row in
+                let name: String = try r.required(row, "name", key: task.description)
+                let key = "\(task)/\(name)"
+                return ArtifactRecord(name: name, hash: try r.required(row, "hash", key: key), type: try r.required(row, "type", key: key),
+                                      size: try r.required(row, "size", key: key), summary: try r.required(row, "summary", key: key),
+                                      isOwn: try r.required(row, "own", key: key), task: task)
             }
         }
     }

@@ -85,10 +85,11 @@ extension Store {
         return try read { db in
             let tags = try Store.tags(db, flow: flow, all: limit == nil || limit! > 100)
             var out: [RunRecord] = []
-            // A cursor reads rows in place; columns by position (see runColumns) skip name lookups.
+            // A cursor reads rows in place; the reader finds each column's position once.
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            var reader = RowReader(table: "runs")
             while let row = try cursor.next() {
-                var r = Store.runRecord(row)
+                var r = try Store.runRecord(row, &reader)
                 if let tags {
                     r.tags = tags[r.flow + "/" + r.id.description] ?? []
                 } else {
@@ -142,7 +143,8 @@ extension Store {
         let row = try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Store.runColumns) FROM runs r WHERE flow = ? AND id = ?", arguments: [flow, id.description])
                 .map { row in
-                    var r = Store.runRecord(row)
+                    var reader = RowReader(table: "runs")
+                    var r = try Store.runRecord(row, &reader)
                     r.tags = try Store.tags(db, flow: flow, run: id)
                     return r
                 }
@@ -160,23 +162,29 @@ extension Store {
         try runs(flow: flow, status: successful ? .completed : nil, limit: 1).first
     }
 
-    /// A run record from a row of `runColumns`, read by position.
-    static func runRecord(_ row: Row) -> RunRecord {
-        let idText: String = row[1]
-        let params: Data = row[3]
-        let origin: String? = row[4]
-        let overrides: Data? = row[6]
-        let ended: Double? = row[10]
+    /// A run record from a row of `runColumns`, read by name; a damaged column is a typed error.
+    static func runRecord(_ row: Row, _ r: inout RowReader) throws -> RunRecord {
+        let flow: String = try r.required(row, "flow", key: "?")
+        let idText: String = try r.required(row, "id", key: flow)
+        let key = "\(flow)/\(idText)"
         return RunRecord(
-            flow: row[0], id: RunID(idText) ?? .number(0),
-            status: RunStatus(rawValue: row[2]) ?? .failed,
-            parameters: (try? ArtifactCodec.decode(params)) ?? .object([:]),
+            flow: flow,
+            id: try r.parsed(row, "id", key: key, what: "a run id", RunID.init),
+            status: try r.parsed(row, "status", key: key, what: "a run status", RunStatus.init(rawValue:)),
+            parameters: try r.value(row, "parameters", key: key) ?? .object([:]),
             tags: [],
-            started: Date(timeIntervalSince1970: row[9]),
-            ended: ended.map { Date(timeIntervalSince1970: $0) },
-            origin: origin.flatMap(RunID.init), originTask: row[5],
-            overrides: overrides.flatMap { try? ArtifactCodec.decode($0) },
-            binary: row[7], error: row[11], pid: row[8])
+            started: Date(timeIntervalSince1970: try r.required(row, "started", key: key)),
+            ended: try r.optional(row, "ended", key: key).map { Date(timeIntervalSince1970: $0) },
+            origin: try r.optional(row, "origin", key: key).map { (text: String) throws -> RunID in
+                guard let id = RunID(text) else {
+                    throw StoreError.corruptRow(table: "runs", row: key, column: "origin", reason: "holds '\(text)', not a run id")
+                }
+                return id
+            },
+            originTask: try r.optional(row, "origin_task", key: key),
+            overrides: try r.value(row, "overrides", key: key),
+            binary: try r.optional(row, "binary", key: key), error: try r.optional(row, "error", key: key),
+            pid: try r.optional(row, "pid", key: key))
     }
 
     /// The candidate closest to `name`, when close enough to be a likely typo (see ``Suggestion``).

@@ -19,8 +19,10 @@ extension Store {
     }
 
     /// Records a task as completed with its artifacts (own and carried over),
-    /// in one transaction: a reader sees all of them or none.
-    public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil) throws {
+    /// in one transaction: a reader sees all of them or none. `parametersRead`
+    /// names the run parameters its body read (what resume compares).
+    public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil,
+                             parametersRead: [String]? = nil) throws {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", arguments: [flow, run, id])
@@ -30,8 +32,9 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [flow, run, id, a.name, a.hash, a.type, a.size, a.summary, a.isOwn])
             }
-            try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ? WHERE flow = ? AND run = ? AND id = ?",
-                           arguments: [Date().timeIntervalSince1970, foreachCount, flow, run, id])
+            try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
+                           arguments: [Date().timeIntervalSince1970, foreachCount,
+                                       parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id])
         }
     }
 
@@ -51,11 +54,12 @@ extension Store {
             let now = Date().timeIntervalSince1970
             try db.execute(sql: """
                 INSERT INTO tasks (flow, run, id, step, status, attempt, parents, splits, fingerprint, origin,
-                                   foreach_count, started, ended)
-                VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?)
+                                   foreach_count, started, ended, reads)
+                VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [source.flow, run.description, id, source.step, source.attempt,
                                  parents.map(\.description).joined(separator: " "), SplitFrame.render(source.splits),
-                                 source.inputFingerprint, source.pathspec.description, source.foreachCount, now, now])
+                                 source.inputFingerprint, source.pathspec.description, source.foreachCount, now, now,
+                                 source.parametersRead.map { $0.joined(separator: " ") }])
             try db.execute(sql: """
                 INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own)
                 SELECT flow, ?, ?, name, hash, type, size, summary, own FROM artifacts
@@ -71,7 +75,8 @@ extension Store {
             var args: [any DatabaseValueConvertible] = [flow, run.description]
             if let step { sql += " AND step = ?"; args.append(step) }
             sql += " ORDER BY id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Store.taskRecord)
+            var reader = RowReader(table: "tasks")
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try Store.taskRecord($0, &reader) }
         }
     }
 
@@ -82,7 +87,8 @@ extension Store {
             try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", arguments: [flow, run, id])
         }
         guard let row else { throw StoreError.noSuch("task \(spec)", suggestion: nil) }
-        let t = Store.taskRecord(row)
+        var reader = RowReader(table: "tasks")
+        let t = try Store.taskRecord(row, &reader)
         if let step = spec.step, step != t.step {
             throw StoreError.noSuch("task \(spec): task \(id) of that run is a task of step '\(t.step)'", suggestion: nil)
         }
@@ -96,20 +102,37 @@ extension Store {
         return (spec.flow, run.description, id)
     }
 
-    static func taskRecord(_ row: Row) -> TaskRecord {
-        let parents: String = row["parents"]
-        let splits: String = row["splits"]
-        let origin: String? = row["origin"]
-        let ended: Double? = row["ended"]
-        let run: String = row["run"]
+    /// A task record from a row of `tasks`, read by name; a damaged column is a typed error.
+    static func taskRecord(_ row: Row, _ r: inout RowReader) throws -> TaskRecord {
+        let flow: String = try r.required(row, "flow", key: "?")
+        let runText: String = try r.required(row, "run", key: flow)
+        let id: Int = try r.required(row, "id", key: "\(flow)/\(runText)")
+        let key = "\(flow)/\(runText)/\(id)"
+        func pathspec(_ text: String, _ column: String) throws -> Pathspec {
+            do { return try Pathspec(parsing: text) } catch {
+                throw StoreError.corruptRow(table: "tasks", row: key, column: column, reason: "holds '\(text.prefix(60))', not a pathspec")
+            }
+        }
+        let parents: String = try r.required(row, "parents", key: key)
+        let splitsText: String = try r.required(row, "splits", key: key)
+        let splits = SplitFrame.parse(splitsText)
+        if splits.count != splitsText.split(separator: ",").count {
+            throw StoreError.corruptRow(table: "tasks", row: key, column: "splits", reason: "holds '\(splitsText.prefix(60))', not step:index:count frames")
+        }
+        let reads: String? = try r.optional(row, "reads", key: key)
         return TaskRecord(
-            flow: row["flow"], run: RunID(run) ?? .number(0), step: row["step"], id: row["id"],
-            status: TaskStatus(rawValue: row["status"]) ?? .failed, attempt: row["attempt"],
-            parents: parents.split(separator: " ").compactMap { try? Pathspec(parsing: String($0)) },
-            splits: SplitFrame.parse(splits), inputFingerprint: row["fingerprint"],
-            origin: origin.flatMap { try? Pathspec(parsing: $0) }, foreachCount: row["foreach_count"],
-            started: Date(timeIntervalSince1970: row["started"]), ended: ended.map { Date(timeIntervalSince1970: $0) },
-            error: row["error"])
+            flow: flow, run: try r.parsed(row, "run", key: key, what: "a run id", RunID.init),
+            step: try r.required(row, "step", key: key), id: id,
+            status: try r.parsed(row, "status", key: key, what: "a task status", TaskStatus.init(rawValue:)),
+            attempt: try r.required(row, "attempt", key: key),
+            parents: try parents.split(separator: " ").map { try pathspec(String($0), "parents") },
+            splits: splits, inputFingerprint: try r.optional(row, "fingerprint", key: key),
+            origin: try r.optional(row, "origin", key: key).map { try pathspec($0, "origin") },
+            foreachCount: try r.optional(row, "foreach_count", key: key),
+            started: Date(timeIntervalSince1970: try r.required(row, "started", key: key)),
+            ended: try r.optional(row, "ended", key: key).map { Date(timeIntervalSince1970: $0) },
+            error: try r.optional(row, "error", key: key),
+            parametersRead: reads.map { $0.split(separator: " ").map(String.init) })
     }
 
     /// Saves the captured output of one attempt, cut to the last `limit` bytes of each stream.

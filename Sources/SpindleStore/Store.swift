@@ -28,7 +28,7 @@ public final class Store: Sendable {
     let db: DatabaseQueue
 
     /// The newest schema this build reads and writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     init(root: URL, blobs: any BlobStore, db: DatabaseQueue) {
         self.root = root
@@ -48,7 +48,7 @@ public final class Store: Sendable {
         let dbPath = root.appendingPathComponent("meta.sqlite").path
         // access(2), not FileManager: its first use costs a task process ~0.2 ms.
         if access(dbPath, F_OK) != 0 {
-            guard create else { throw StoreError.notFound(searchedFrom: root.deletingLastPathComponent().path) }
+            guard create else { throw StoreError.notAStore(path: root.path) }
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
@@ -90,6 +90,7 @@ public final class Store: Sendable {
             try db.inTransaction(.immediate) {
                 let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 if current < 1 { try db.execute(sql: Schema.version1) }
+                if current < 2 { try db.execute(sql: Schema.version2) }
                 try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
                 return .commit
             }
@@ -148,6 +149,11 @@ enum BusyWait {
 
 /// The tables. Changing them means a new version and a migration in ``Store``.
 enum Schema {
+    /// Version 2: the run parameters each completed task read (space-separated
+    /// names; NULL when unknown), so resume re-runs exactly the tasks a changed
+    /// parameter reaches.
+    static let version2 = "ALTER TABLE tasks ADD COLUMN reads TEXT;"
+
     static let version1 = """
     CREATE TABLE runs (
         flow TEXT NOT NULL,

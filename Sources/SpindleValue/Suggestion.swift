@@ -5,8 +5,13 @@ public enum Suggestion {
     /// letters need an edit and not all of them do.
     public static func nearest(_ name: String, in candidates: [String]) -> String? {
         let n = Array(name.lowercased())
-        let best = candidates.map { ($0, distance(n, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
-        guard let best, best.1 < name.count, best.1 <= max(1, name.count / 3) else { return nil }
+        // A candidate whose length differs by more than the edits allowed is
+        // at least that far away: skip it without the quadratic distance (a
+        // 1 MB name against a few short ones took seconds).
+        let allowed = max(1, name.count / 3)
+        let best = candidates.map { ($0, Array($0.lowercased())) }.filter { abs($0.1.count - n.count) <= allowed }
+            .map { ($0.0, distance(n, $0.1)) }.min { $0.1 < $1.1 }
+        guard let best, best.1 < name.count, best.1 <= allowed else { return nil }
         return best.0
     }
 

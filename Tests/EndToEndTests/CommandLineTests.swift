@@ -46,7 +46,7 @@ struct CommandLineTests {
         let bad = try box.run("RatingsFlow", ["spin", "train", "--index", "one", "--no-rebuild"], environment: ["SPINDLE_TRACE": "1"])
         #expect(bad.status == 64)
         #expect(!bad.stderr.contains("by hand"))
-        #expect(bad.stderr.contains("Error: The value 'one' is invalid for '--index <index>'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("Error: The value 'one' is invalid for '--index <N[.N…]>'"), "\(bad.stderr)")
     }
 
     @Test("an error the command throws while running reads as the root's")
@@ -56,5 +56,18 @@ struct CommandLineTests {
         #expect(out.status == 1)
         #expect(out.stderr.contains(Self.directly), "\(out.stderr)")
         #expect(out.stderr.contains("Error: no Spindle store (.spindle) in"), "\(out.stderr)")
+    }
+
+    @Test("a --store that holds no store is named as given, with how to make one there")
+    func emptyStoreFolder() throws {
+        let box = try Sandbox()
+        let empty = box.dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        for binary in ["spindle", "RatingsFlow"] {
+            let out = try box.run(binary, ["runs", "--store", empty.path])
+            #expect(out.status == 1)
+            #expect(out.stderr.contains("no Spindle store at \(empty.path) (it has no meta.sqlite); a flow's first run makes one there: FLOW run --store \(empty.path)"), "\(out.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: empty.appendingPathComponent("meta.sqlite").path))
     }
 }

@@ -100,12 +100,13 @@ final class MCPSession {
     let client = Client(name: "spindle-tests", version: "1.0")
     var serverName = ""
 
-    init(store: URL) async throws {
+    init(store: URL, environment: [String: String] = [:]) async throws {
         signal(SIGPIPE, SIG_IGN)  // a write to a dead server is an error, not the end of the test runner
         process.executableURL = URL(fileURLWithPath: try product("spindle"))
         process.arguments = ["mcp", "--store", store.path]
         var env = ProcessInfo.processInfo.environment
         env["SPINDLE_NO_REBUILD"] = "1"
+        for (k, v) in environment { env[k] = v }
         process.environment = env
         process.standardInput = toServer
         process.standardOutput = fromServer
@@ -148,8 +149,12 @@ final class MCPSession {
 
     /// Calls a tool with arguments written as a JSON object; returns its text and whether it is an error.
     func call(_ tool: String, _ arguments: String = "{}") async throws -> (text: String, isError: Bool) {
-        let args = try JSONDecoder().decode([String: MCP.Value].self, from: Data(arguments.utf8))
-        let (content, isError) = try await client.callTool(name: tool, arguments: args)
+        try await call(tool, try JSONDecoder().decode([String: MCP.Value].self, from: Data(arguments.utf8)))
+    }
+
+    /// Calls a tool with arguments as values; returns its text and whether it is an error.
+    func call(_ tool: String, _ arguments: [String: MCP.Value]) async throws -> (text: String, isError: Bool) {
+        let (content, isError) = try await client.callTool(name: tool, arguments: arguments)
         let text = content.compactMap { item -> String? in
             if case .text(let text, _, _) = item { text } else { nil }
         }.joined(separator: "\n")
@@ -192,7 +197,7 @@ struct MCPTests {
             ("show", "{}", "missing argument 'pathspec'"),
             ("evaluate", #"{"flow":"RatingsFlow","step":"train","expression":"len("}"#, "^"),
             ("step_context", #"{"flow":"RatingsFlow","step":"trian"}"#, "did you mean 'train'"),
-            ("list_runs", #"{"limit":0}"#, "limit must be 1…500"),
+            ("list_runs", #"{"limit":0}"#, "argument 'limit' of list_runs must be an integer 1…500, not the number 0"),
             ("nothing", "{}", "no tool 'nothing'"),
         ] {
             let r = try await mcp.call(tool, args)

@@ -10,7 +10,7 @@ final class PseudoTerminal: @unchecked Sendable {
     let pid: pid_t
     private let screen = Mutex("")
 
-    init(_ binary: String, _ arguments: [String], directory: URL) throws {
+    init(_ binary: String, _ arguments: [String], directory: URL, colour: Bool = false) throws {
         var m: Int32 = 0, s: Int32 = 0
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&m, &s, nil, nil, &size) == 0 else { throw SupportError("openpty failed") }
@@ -30,7 +30,7 @@ final class PseudoTerminal: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "xterm"
         env["HOME"] = directory.path  // no user ~/.editrc
-        env["NO_COLOR"] = "1"
+        if colour { env.removeValue(forKey: "NO_COLOR") } else { env["NO_COLOR"] = "1" }
         env["SPINDLE_NO_REBUILD"] = "1"
         env.removeValue(forKey: "SPINDLE_STORE")
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
@@ -139,7 +139,72 @@ struct TerminalTests {
         term.type("1 + 1\r")
         #expect(term.waitFor("\r\n2\r\n", after: mark), "\(term.text)")
         term.type("\u{04}")
-        // Ctrl-D leaves with status 1, as after any line that failed.
-        #expect(term.waitForExit() == 1)
+        // At a terminal a failed line is shown and the session goes on: Ctrl-D leaves with 0.
+        #expect(term.waitForExit() == 0)
+    }
+
+    @Test("a transcript recorded at a colour terminal, with spins and variables made before, replays clean on a fresh store")
+    func recordReplays() throws {
+        let box = try ratingsSandbox()
+        // A spin before the session: the recorded spin is spin-2 here, spin-1 on replay.
+        #expect(try box.run("RatingsFlow", ["spin", "train", "--quiet", "--no-rebuild"]).status == 0)
+        let file = box.dir.appendingPathComponent("recorded.txt").path
+        let term = try PseudoTerminal(try product("spindle"), ["shell", "--store", box.storeRoot.path], directory: box.dir, colour: true)
+        #expect(term.waitFor("RatingsFlow/1> "), "no prompt: \(term.text)")
+        for line in ["x = 41", "focus train 1", "input = 0.05", "record \(file)", "spin", "vars", "out.rate", "x + 1", "stop"] {
+            let mark = term.length
+            term.type(line + "\r")
+            #expect(term.waitFor("> ", after: mark + line.count + 2), "\(line): \(term.text)")
+        }
+        term.type("\u{04}")
+        #expect(term.waitForExit() == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(!text.contains("\u{1B}"), "colour codes in \(text)")
+        #expect(text.contains("{{spin1}}"), "\(text)")
+        #expect(!text.contains("spin-2"), "\(text)")
+        #expect(text.contains("> x = 41\n"), "\(text)")
+        #expect(text.contains("> input = 0.05\n"), "\(text)")
+        let replay = try box.run("spindle", ["replay", file, "--check"])
+        #expect(replay.status == 0, "\(replay.output)\n\(text)")
+    }
+
+    @Test("Tab leaves no space after a folder or a member; spin ids complete; Right ends a Ctrl-R search; UTF-8 is typed")
+    func completionAndSearch() throws {
+        let box = try ratingsSandbox()
+        #expect(try box.run("RatingsFlow", ["spin", "train", "--quiet", "--no-rebuild"]).status == 0)
+        let term = try PseudoTerminal(try product("spindle"), ["shell", "--store", box.storeRoot.path], directory: box.dir)
+        #expect(term.waitFor("RatingsFlow/1> "), "no prompt: \(term.text)")
+        var mark = term.length
+        term.type("load Rat\t")
+        term.type("1\r")
+        #expect(term.waitFor("loaded RatingsFlow/1 ", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("focus train 1\r")
+        #expect(term.waitFor("focused train", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("len(ratings.val\t")
+        term.type(")\r")
+        #expect(term.waitFor("\r\n600\r\n", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("logs RatingsFlow/spin-\t")
+        term.type("\u{15}")           // Ctrl-U: drop the line, the completion is checked in the history below
+        term.type("word = \"héllo wörld\"\r")
+        #expect(term.waitFor("héllo wörld", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("\u{12}len(rat")    // Ctrl-R: search back
+        term.type("\u{1B}[C")         // Right: ends the search, moves
+        term.type("\r")
+        #expect(term.waitFor("\r\n600\r\n", after: mark), "\(term.text)")
+        term.type("\u{04}")
+        #expect(term.waitForExit() == 0)
+        let history = try String(contentsOf: box.storeRoot.appendingPathComponent("history"), encoding: .utf8)
+        let lines = history.split(separator: "\n").map(String.init)
+        #expect(lines.contains("load RatingsFlow/1"), "\(lines)")
+        #expect(lines.filter { $0 == "len(ratings.values)" }.count == 2, "\(lines)")
+        #expect(!history.contains("[C"), "\(lines)")
+        #expect(history.contains("h\\303\\251llo") || history.contains("héllo"), "\(lines)")
+        // Tab completed the spin id: the screen, less the bell and cursor moves, shows it.
+        let screen = term.text.replacing(try Regex("\u{1B}\\[[0-9;]*[A-Za-z]|\u{07}|\r"), with: "")
+        #expect(screen.contains("logs RatingsFlow/spin-1/"), "\(screen)")
     }
 }

@@ -72,7 +72,7 @@ struct TranscriptReplayTests {
         let session = try box.runWithInput("spindle", ["shell"], input: "record \(file)\nfocus shout\nlen(greeting)\nstop\n")
         #expect(session.status == 0, "\(session.output)")
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(text.hasPrefix("#! flow: HelloFlow\n"))
+        #expect(text.hasPrefix("#! flow: HelloFlow --name world --times 3\n"))
         #expect(text.contains("> len(greeting)\n12\n"))
         let replay = try box.run("spindle", ["replay", file, "--check", "--store", box.storeRoot.path])
         #expect(replay.status == 0, "\(replay.output)")

@@ -54,6 +54,17 @@ struct FlowBuildTests {
         try built.rebuild()
         #expect(try output(of: built.binary) == "two\n")
 
+        // A change that needs no relink (Package.swift touched): one rebuild, then up to date.
+        // Judged by the binary's time alone, every later spin rebuilt again.
+        let package = root.appendingPathComponent("Package.swift").path
+        let binaryTime = try #require(try FileManager.default.attributesOfItem(atPath: built.binary)[.modificationDate] as? Date)
+        try FileManager.default.setAttributes([.modificationDate: binaryTime.addingTimeInterval(-10)], ofItemAtPath: main)
+        try FileManager.default.setAttributes([.modificationDate: binaryTime.addingTimeInterval(0.001)], ofItemAtPath: package)
+        #expect(built.isStale())
+        try built.rebuild()
+        #expect(!built.isStale())
+        #expect(try FileManager.default.attributesOfItem(atPath: built.binary)[.modificationDate] as? Date == binaryTime)
+
         // A syntax error: the build fails with the compiler's words, and the old binary stays.
         try "print(\"three\"\n".write(toFile: main, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.modificationDate: later.addingTimeInterval(2)], ofItemAtPath: main)

@@ -60,12 +60,40 @@ struct SpinAPITests {
         let spun = try #require(outcome.tasks.first)
         #expect(spun.original?.description == "ScoresFlow/1/score/3")
         let diff = try #require(spun.diff)
-        #expect(diff.changes.map(\.path) == ["input", "score"])
-        #expect(diff.description == "+ input: Array 2 [10.0, 20.0]\n~ score: 14.0 → 60.0 (+46, +329%)")
+        // The overridden `input` is an input, recorded with the spin, not an output.
+        #expect(diff.changes.map(\.path) == ["score"])
+        #expect(diff.description == "~ score: 14.0 → 60.0 (+46, +329%)")
+        #expect(outcome.overrides.map(\.name) == ["input"])
+        #expect(try store.artifacts(of: spun.task.pathspec).map(\.name).sorted() == ["groups", "label", "score"])
         // The production run is untouched.
         #expect(try store.runs(flow: "ScoresFlow").map(\.id) == [run.id])
         #expect(try store.run(flow: "ScoresFlow", id: .latest).id == run.id)
         #expect(try value(store, spun.original!, "score") == .double(14))
+    }
+
+    @Test("an override that names nothing the step has comes back as a warning through the API too")
+    func warning() async throws {
+        let (store, graph, _) = try await scoresStore()
+        let engine = SpinEngine(graph: graph, store: store, executor: InProcessExecutor(graph: graph))
+        let outcome = try await engine.spin(SpinRequest(step: "score", overrides: ["scael": 3.0]))
+        #expect(outcome.warnings == ["'scael' is not an artifact of the step's inputs nor a parameter (did you mean 'scale'?); the step can read it as a new input, and it is not stored with the outputs"])
+        let start = try engine.plan(SpinRequest(step: "start", overrides: ["scael": 3.0]))
+        #expect(start.warnings == ["'scael' is not a parameter of ScoresFlow (did you mean 'scale'?); 'start' has no input artifacts, so the override is ignored"])
+    }
+
+    @Test("a task records the parameters it read, and an in-process resume re-runs only those it reaches")
+    func parametersRead() async throws {
+        let (store, graph, run) = try await scoresStore()
+        let reads = try store.tasks(flow: "ScoresFlow", run: run.id).map { "\($0.step):\($0.parametersRead ?? ["?"])" }
+        #expect(reads == ["start:[]", "score:[\"scale\"]", "score:[\"scale\"]", "score:[\"scale\"]", "total:[]", "end:[]"])
+        var options = RunOptions(parameters: ["scale": 3.0], resume: .init(origin: run.id))
+        options.executor = InProcessExecutor(graph: graph)
+        options.maxWorkers = 1
+        let resumed = try await Runtime(graph: graph, store: store, options: options, console: .silent).run()
+        let origins = try store.tasks(flow: "ScoresFlow", run: resumed.id).map { "\($0.step):\($0.origin == nil ? "ran" : "cloned")" }
+        #expect(origins == ["start:cloned", "score:ran", "score:ran", "score:ran", "total:ran", "end:ran"])
+        let total = try #require(try store.tasks(flow: "ScoresFlow", run: resumed.id, step: "total").first)
+        #expect(try value(store, total.pathspec, "total") == .double(45))
     }
 
     @Test("a parameter override changes the spin's parameters, not its artifacts")
@@ -128,13 +156,14 @@ struct SpinAPITests {
         #expect(try store.runs(flow: "ScoresFlow", spins: true).count == 2)
         let report = try store.collectGarbage(spinsOlderThan: 0, grace: 0)
         #expect(report.spins.count == 2)
-        #expect(report.blobs == 3)  // each spin's own input and score (14→7, 8) less what production shares
+        // Only the second spin's score (16) is new: the first's (14) is production's.
+        #expect(report.blobs == 1)
         #expect(try store.runs(flow: "ScoresFlow", spins: true).isEmpty)
         for h in productionHashes { #expect(store.blobs.contains(h)) }
         for t in try store.tasks(flow: "ScoresFlow", run: run.id) {
             for a in try store.artifacts(of: t.pathspec) { _ = try store.load(a) }
         }
-        #expect(try store.blobs.allHashes().count == before - 1)
+        #expect(try store.blobs.allHashes().count == before)
         _ = kept
     }
 }

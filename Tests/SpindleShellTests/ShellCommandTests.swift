@@ -11,7 +11,7 @@ struct ShellCommandTests {
         let s = try await shellSession()
         let f = s.run("focus score 1")
         #expect(f.ok)
-        #expect(f.text == "focused score (split 1 of 3) of ShellFlow/1: inputs config, groups, label, weights, input\n")
+        #expect(f.text == "focused score [score 1 of 3] of ShellFlow/1: inputs config, groups, label, weights, input\n")
         #expect(s.prompt == "ShellFlow/1 score[1]> ")
         let v = s.run("vars")
         #expect(v.text.contains("  scale    parameter     Double 2.0"), "\(v.text)")

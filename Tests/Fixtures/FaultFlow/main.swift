@@ -37,7 +37,9 @@ let flow = Flow("FaultFlow") {
         case "throw": throw Boom.failed("left always throws")
         case "fatal": fatalError("left calls fatalError")
         case "segv": UnsafeMutablePointer<Int>(bitPattern: 8)!.pointee = 1
-        case "timeout": try await Task.sleep(for: .seconds(30))
+        case "timeout":
+            print("left starts a long wait")
+            try await Task.sleep(for: .seconds(env["FAULT_SLEEP"].flatMap(Int.init) ?? 30))
         case "flaky": if task.attempt == 0 { throw Boom.failed("first attempt fails") }
         case "flood": for i in 0..<300_000 { print("flood line \(i) with some padding to make it longer") }
         case "unencodable": task["bad"] = UInt64.max
