@@ -5,16 +5,30 @@ public struct EvalError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
     public let column: Int
 
+    /// Whether the evaluation stopped because an ``Interruption`` asked it to (Ctrl-C), rather than at a mistake.
+    public let isInterruption: Bool
+
     public init(_ message: String, column: Int) {
+        self.init(message, column: column, isInterruption: false)
+    }
+
+    init(_ message: String, column: Int, isInterruption: Bool) {
         self.message = message
         self.column = column
+        self.isInterruption = isInterruption
+    }
+
+    /// The error an evaluation stops with when interrupted, at the part it was evaluating.
+    public static func interrupted(column: Int) -> EvalError {
+        EvalError("interrupted", column: column, isInterruption: true)
     }
 
     public var description: String { message }
 
     /// The line with a caret under the column, then the message.
+    /// A line longer than ``Caret/longLine`` characters is shown as a window around the column.
     public func pointing(at line: String, indent: String = "") -> String {
-        indent + line + "\n" + indent + String(repeating: " ", count: min(column, line.count)) + "^ " + message
+        Caret.pointing(at: line, column: column, message: message, indent: indent)
     }
 }
 

@@ -24,59 +24,158 @@ public struct Variables: Environment, Sendable {
 /// let e = Evaluator(environment: Variables(["x": .numeric(NumericArray([1.0, -2, 3]))]))
 /// try e.evaluate(Parser.expression("mean(x[x > 0])"))   // .double(2)
 /// ```
+///
+/// Evaluation recurses once for each level of the expression's tree, which
+/// ``Parser`` bounds (``Parser/maxDepth``). An ``Interruption`` stops a long
+/// evaluation with an error.
 public struct Evaluator {
     public let environment: any Environment
+    /// Asked at each part of an expression and inside long loops; see ``Interruption``.
+    public var interruption: Interruption
 
-    public init(environment: any Environment) { self.environment = environment }
+    public init(environment: any Environment, interruption: Interruption = .never) {
+        self.environment = environment
+        self.interruption = interruption
+    }
 
     public func evaluate(_ e: Expr) throws(EvalError) -> Value {
+        // This recurses once for each level of the expression, so it keeps a small frame: each kind of part is
+        // evaluated by a function of its own, which takes the part apart (an unoptimised build gives every
+        // binding and temporary of a function a slot of its own, so binding them all here made a frame of 2 KiB).
+        try interruption.check(column: e.column)
         switch e {
-        case .literal(let v, _):
-            return v
-        case .variable(let name, let column):
-            let found: Value?
-            do { found = try environment.lookup(name) } catch let err as EvalError { throw err } catch {
-                throw EvalError("cannot load '\(name)': \(error)", column: column)
-            }
-            guard let v = found else {
-                if Builtins.names.contains(name) {
-                    throw EvalError("'\(name)' is a function: call it as \(name)(…)", column: column)
-                }
-                throw EvalError("no variable '\(name)'\(suggestion(name, environment.variableNames))", column: column)
-            }
-            return v
-        case .array(let items, _):
-            var out: [Value] = []
-            out.reserveCapacity(items.count)
-            for i in items { out.append(try evaluate(i)) }
-            return Literal.packed(out)
-        case .object(let members, _):
-            var o = OrderedDictionary<String, Value>()
-            for (k, x) in members { o[k] = try evaluate(x) }
-            return .object(o)
-        case .member(let base, let name, let column):
-            return try member(try evaluate(base), name, column: column)
-        case .index(let base, let idx, let column):
-            return try index(try evaluate(base), try evaluate(idx), column: column)
-        case .slice(let base, let lo, let hi, let column):
-            let b = try evaluate(base)
-            return try slice(b, lo.map { (e) throws(EvalError) in try evaluate(e) } ?? nil, hi.map { (e) throws(EvalError) in try evaluate(e) } ?? nil, column: column)
-        case .call(let name, let args, let column):
-            var values: [Value] = []
-            for a in args { values.append(try evaluate(a)) }
-            return try Builtins.call(name, values, column: column)
-        case .unary(let op, let x, let column):
-            let v = try evaluate(x)
-            return op == "-" ? try Arithmetic.negate(v, column: column) : try Arithmetic.not(v, column: column)
-        case .binary(let op, let l, let r, let column):
-            // && and || short-circuit on scalars.
-            if op == "&&" || op == "||" {
-                let a = try evaluate(l)
-                if case .bool(let x) = a, (op == "&&" && !x) || (op == "||" && x) { return a }
-                return try Arithmetic.binary(op, a, try evaluate(r), column: column)
-            }
-            return try Arithmetic.binary(op, try evaluate(l), try evaluate(r), column: column)
+        case .literal(let v, _): return v
+        case .variable: return try variable(e)
+        case .array: return try array(e)
+        case .object: return try object(e)
+        case .member: return try member(e)
+        case .index: return try index(e)
+        case .slice: return try slice(e)
+        case .call: return try call(e)
+        case .unary: return try unary(e)
+        case .binary: return try binary(e)
         }
+    }
+
+    @inline(never)
+    func variable(_ e: Expr) throws(EvalError) -> Value {
+        guard case .variable(let name, let column) = e else { return .null }
+        return try variable(name, column: column)
+    }
+
+    @inline(never)
+    func array(_ e: Expr) throws(EvalError) -> Value {
+        guard case .array(let items, _) = e else { return .null }
+        return try array(items)
+    }
+
+    @inline(never)
+    func object(_ e: Expr) throws(EvalError) -> Value {
+        guard case .object(let members, _) = e else { return .null }
+        return try object(members)
+    }
+
+    @inline(never)
+    func member(_ e: Expr) throws(EvalError) -> Value {
+        guard case .member(let base, let name, let column) = e else { return .null }
+        return try member(try evaluate(base), name, column: column)
+    }
+
+    @inline(never)
+    func index(_ e: Expr) throws(EvalError) -> Value {
+        guard case .index(let base, let idx, let column) = e else { return .null }
+        return try index(base, idx, column: column)
+    }
+
+    @inline(never)
+    func slice(_ e: Expr) throws(EvalError) -> Value {
+        guard case .slice(let base, let lo, let hi, let column) = e else { return .null }
+        return try slice(base, lo, hi, column: column)
+    }
+
+    @inline(never)
+    func call(_ e: Expr) throws(EvalError) -> Value {
+        guard case .call(let name, let args, let column) = e else { return .null }
+        return try call(name, args, column: column)
+    }
+
+    @inline(never)
+    func unary(_ e: Expr) throws(EvalError) -> Value {
+        guard case .unary(let op, let x, let column) = e else { return .null }
+        return try unary(op, x, column: column)
+    }
+
+    @inline(never)
+    func binary(_ e: Expr) throws(EvalError) -> Value {
+        guard case .binary(let op, let l, let r, let column) = e else { return .null }
+        return try binary(op, l, r, column: column)
+    }
+
+    @inline(never)
+    func variable(_ name: String, column: Int) throws(EvalError) -> Value {
+        let found: Value?
+        do { found = try environment.lookup(name) } catch let err as EvalError { throw err } catch {
+            throw EvalError("cannot load '\(name)': \(error)", column: column)
+        }
+        guard let v = found else {
+            if Builtins.names.contains(name) {
+                throw EvalError("'\(name)' is a function: call it as \(name)(…)", column: column)
+            }
+            throw EvalError("no variable '\(name)'\(suggestion(name, environment.variableNames))", column: column)
+        }
+        return v
+    }
+
+    @inline(never)
+    func array(_ items: [Expr]) throws(EvalError) -> Value {
+        var out: [Value] = []
+        out.reserveCapacity(items.count)
+        for i in items { out.append(try evaluate(i)) }
+        return Literal.packed(out)
+    }
+
+    @inline(never)
+    func object(_ members: [(String, Expr)]) throws(EvalError) -> Value {
+        var o = OrderedDictionary<String, Value>()
+        for (k, x) in members { o[k] = try evaluate(x) }
+        return .object(o)
+    }
+
+    @inline(never)
+    func index(_ base: Expr, _ idx: Expr, column: Int) throws(EvalError) -> Value {
+        let b = try evaluate(base)
+        return try index(b, try evaluate(idx), column: column)
+    }
+
+    @inline(never)
+    func slice(_ base: Expr, _ lo: Expr?, _ hi: Expr?, column: Int) throws(EvalError) -> Value {
+        let b = try evaluate(base)
+        let l = try lo.map { (e) throws(EvalError) in try evaluate(e) }
+        let h = try hi.map { (e) throws(EvalError) in try evaluate(e) }
+        return try slice(b, l, h, column: column)
+    }
+
+    @inline(never)
+    func call(_ name: String, _ args: [Expr], column: Int) throws(EvalError) -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(args.count)
+        for a in args { values.append(try evaluate(a)) }
+        return try Builtins.call(name, values, column: column, interruption: interruption)
+    }
+
+    @inline(never)
+    func unary(_ op: String, _ x: Expr, column: Int) throws(EvalError) -> Value {
+        let v = try evaluate(x)
+        return op == "-" ? try Arithmetic.negate(v, column: column, interruption: interruption)
+            : try Arithmetic.not(v, column: column, interruption: interruption)
+    }
+
+    @inline(never)
+    func binary(_ op: String, _ l: Expr, _ r: Expr, column: Int) throws(EvalError) -> Value {
+        let a = try evaluate(l)
+        // && and || short-circuit on scalars.
+        if op == "&&" || op == "||", case .bool(let x) = a, (op == "&&" && !x) || (op == "||" && x) { return a }
+        return try Arithmetic.binary(op, a, try evaluate(r), column: column, interruption: interruption)
     }
 
     // MARK: Access

@@ -45,8 +45,11 @@ struct LiteralParser {
     let tokens: [Token]
     var index = 0
     var depth = 0
-    /// How deeply arrays and objects may nest (as in the artifact codec).
-    static let maxDepth = 512
+    /// How deeply arrays and objects may nest: as deeply as in an expression
+    /// (``Parser/maxDepth``), so that parsing, printing, encoding and freeing
+    /// the deepest value allowed fit a secondary thread's 512 KiB stack (the MCP
+    /// server parses `spin` overrides there). `LiteralDepthTests` checks that.
+    static let maxDepth = Parser.maxDepth
 
     var peek: Token { tokens[index] }
     mutating func advance() -> Token {
@@ -54,8 +57,31 @@ struct LiteralParser {
         return tokens[index]
     }
 
+    // `value`, `array` and `object` call each other once a level of nesting, so each keeps a small frame:
+    // messages are made by the static functions at the end.
+
     mutating func value() throws(SyntaxError) -> Value {
         let t = advance()
+        switch t.kind {
+        case .symbol("["): return try array(t)
+        case .symbol("{"): return try object(t)
+        case .symbol("-"): return try LiteralParser.negative(advance())
+        default: return try LiteralParser.scalar(t)
+        }
+    }
+
+    /// The negative of the number `n`, which followed a '-'.
+    static func negative(_ n: Token) throws(SyntaxError) -> Value {
+        switch n.kind {
+        case .integer(let i): return .int(-i)
+        case .double(let d): return .double(-d)
+        case .identifier("inf"): return .double(-.infinity)
+        default: throw SyntaxError("expected a number after '-', found \(n.described)", column: n.column)
+        }
+    }
+
+    /// A number, string or constant: the token `t`.
+    static func scalar(_ t: Token) throws(SyntaxError) -> Value {
         switch t.kind {
         case .integer(let i): return .int(i)
         case .double(let d): return .double(d)
@@ -65,63 +91,78 @@ struct LiteralParser {
         case .identifier("null"), .identifier("nil"): return .null
         case .identifier("nan"): return .double(.nan)
         case .identifier("inf"): return .double(.infinity)
-        case .symbol("-"):
-            let n = advance()
-            switch n.kind {
-            case .integer(let i): return .int(-i)
-            case .double(let d): return .double(-d)
-            case .identifier("inf"): return .double(-.infinity)
-            default: throw SyntaxError("expected a number after '-', found \(n.described)", column: n.column)
-            }
-        case .symbol("[") where depth >= LiteralParser.maxDepth, .symbol("{") where depth >= LiteralParser.maxDepth:
-            throw SyntaxError("nested deeper than \(LiteralParser.maxDepth) levels", column: t.column)
-        case .symbol("["):
-            depth += 1
-            defer { depth -= 1 }
-            var items: [Value] = []
-            if case .symbol("]") = peek.kind { _ = advance(); return .array([]) }
-            while true {
-                items.append(try value())
-                let sep = advance()
-                if case .symbol(",") = sep.kind {
-                    if case .symbol("]") = peek.kind { _ = advance(); break }
-                    continue
-                }
-                if case .symbol("]") = sep.kind { break }
-                throw SyntaxError("expected ',' or ']' to close the array opened at column \(t.column + 1), found \(sep.described)", column: sep.column)
-            }
-            return Literal.packed(items)
-        case .symbol("{"):
-            depth += 1
-            defer { depth -= 1 }
-            var o = OrderedDictionary<String, Value>()
-            if case .symbol("}") = peek.kind { _ = advance(); return .object(o) }
-            while true {
-                let k = advance()
-                let key: String
-                switch k.kind {
-                case .identifier(let n): key = n
-                case .string(let s): key = s
-                default: throw SyntaxError("expected a key (a name or a string), found \(k.described)", column: k.column)
-                }
-                let colon = advance()
-                guard case .symbol(":") = colon.kind else {
-                    throw SyntaxError("expected ':' after the key '\(key)', found \(colon.described)", column: colon.column)
-                }
-                o[key] = try value()
-                let sep = advance()
-                if case .symbol(",") = sep.kind {
-                    if case .symbol("}") = peek.kind { _ = advance(); break }
-                    continue
-                }
-                if case .symbol("}") = sep.kind { break }
-                throw SyntaxError("expected ',' or '}' to close the object opened at column \(t.column + 1), found \(sep.described)", column: sep.column)
-            }
-            return .object(o)
         case .end:
             throw SyntaxError("expected a value, found end of line", column: t.column)
         default:
             throw SyntaxError("expected a value (a number, string, true, false, null, [array] or {object}), found \(t.described)", column: t.column)
         }
+    }
+
+    mutating func enter(_ t: Token) throws(SyntaxError) {
+        guard depth < LiteralParser.maxDepth else { throw LiteralParser.tooDeep(t) }
+        depth += 1
+    }
+
+    /// `[a, b, …]` after its '[' `t`.
+    mutating func array(_ t: Token) throws(SyntaxError) -> Value {
+        try enter(t)
+        defer { depth -= 1 }
+        var items: [Value] = []
+        if case .symbol("]") = peek.kind { _ = advance(); return .array([]) }
+        while true {
+            items.append(try value())
+            let sep = advance()
+            if case .symbol(",") = sep.kind {
+                if case .symbol("]") = peek.kind { _ = advance(); break }
+                continue
+            }
+            if case .symbol("]") = sep.kind { break }
+            throw LiteralParser.unclosed("]", "array", t, found: sep)
+        }
+        return Literal.packed(items)
+    }
+
+    /// `{key: value, …}` after its '{' `t`.
+    mutating func object(_ t: Token) throws(SyntaxError) -> Value {
+        try enter(t)
+        defer { depth -= 1 }
+        var o = OrderedDictionary<String, Value>()
+        if case .symbol("}") = peek.kind { _ = advance(); return .object(o) }
+        while true {
+            let key = try self.key()
+            o[key] = try value()
+            let sep = advance()
+            if case .symbol(",") = sep.kind {
+                if case .symbol("}") = peek.kind { _ = advance(); break }
+                continue
+            }
+            if case .symbol("}") = sep.kind { break }
+            throw LiteralParser.unclosed("}", "object", t, found: sep)
+        }
+        return .object(o)
+    }
+
+    /// A key and its ':'.
+    mutating func key() throws(SyntaxError) -> String {
+        let k = advance()
+        let key: String
+        switch k.kind {
+        case .identifier(let n): key = n
+        case .string(let s): key = s
+        default: throw SyntaxError("expected a key (a name or a string), found \(k.described)", column: k.column)
+        }
+        let colon = advance()
+        guard case .symbol(":") = colon.kind else {
+            throw SyntaxError("expected ':' after the key '\(key)', found \(colon.described)", column: colon.column)
+        }
+        return key
+    }
+
+    static func tooDeep(_ t: Token) -> SyntaxError {
+        SyntaxError("nested too deeply (more than \(maxDepth) levels)", column: t.column)
+    }
+
+    static func unclosed(_ close: String, _ what: String, _ open: Token, found sep: Token) -> SyntaxError {
+        SyntaxError("expected ',' or '\(close)' to close the \(what) opened at column \(open.column + 1), found \(sep.described)", column: sep.column)
     }
 }

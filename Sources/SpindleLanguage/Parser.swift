@@ -18,18 +18,40 @@ import SpindleValue
 /// primary    := number | string | true | false | null | nan | inf
 ///             | name | name '(' args ')' | '[' list ']' | '{' members '}' | '(' expr ')'
 /// ```
+///
+/// The binary operators are read by precedence climbing (``operators(_:)``),
+/// which reads the same language with fewer nested calls a parenthesis.
 public struct Parser {
     let tokens: [Token]
     var i = 0
+    /// How many parse functions that can nest (`expression`, `!`, `-`) are active: the parser's own stack.
     var depth = 0
-    /// How deeply expressions may nest: a line of a million '[' is an error, not a stack overflow.
-    static let maxDepth = 256
+
+    /// How deeply an expression may nest, counted as the height of its tree:
+    /// each operator, member, index, call, array or object is a level over its
+    /// parts, so `a + b + c` is as deep as `f(g(x))` and `[[x]]`; a
+    /// parenthesis, `!` and `-` are levels of the parser's own. Every walk
+    /// over an expression (parsing, evaluating, comparing, freeing it)
+    /// recurses once a level: bounded here, none can overflow a stack, even a
+    /// secondary thread's 512 KiB in a debug build (`DepthTests` checks that
+    /// on such a thread).
+    public static let maxDepth = 64
+
+    /// The longest line, in characters, that the parser reads. A million
+    /// characters of `1 + 1 + …` is an error at the 65th term, not a crash.
+    public static let maxLineLength = 1 << 20
+
+    /// A parsed expression and its height (see ``maxDepth``).
+    struct Node {
+        let expr: Expr
+        let height: Int
+    }
 
     public init(tokens: [Token]) { self.tokens = tokens }
 
     /// The statement `line` writes.
     public static func statement(_ line: String) throws(SyntaxError) -> Statement {
-        var p = Parser(tokens: try Lexer.tokens(line))
+        var p = Parser(tokens: try tokenize(line))
         let s = try p.statement()
         try p.expectEnd()
         return s
@@ -37,10 +59,26 @@ public struct Parser {
 
     /// The expression `text` writes.
     public static func expression(_ text: String) throws(SyntaxError) -> Expr {
-        var p = Parser(tokens: try Lexer.tokens(text))
+        var p = Parser(tokens: try tokenize(text))
         let e = try p.expression()
         try p.expectEnd()
         return e
+    }
+
+    /// The tokens of `line`, refused when the line is longer than ``maxLineLength``.
+    public static func tokenize(_ line: String) throws(SyntaxError) -> [Token] {
+        try checkLength(line)
+        return try Lexer.tokens(line)
+    }
+
+    /// Throws when `line` is longer than ``maxLineLength`` characters.
+    public static func checkLength(_ line: String) throws(SyntaxError) {
+        // The UTF-8 count is quick and bounds the characters from above.
+        guard line.utf8.count > maxLineLength else { return }
+        let count = line.count
+        guard count > maxLineLength else { return }
+        throw SyntaxError("the line is \(NumberFormatting.count(count)) characters long; the most a line can have is \(NumberFormatting.count(maxLineLength))",
+                          column: maxLineLength)
     }
 
     /// The statement the tokens write, checked to end there.
@@ -72,6 +110,22 @@ public struct Parser {
         }
     }
 
+    static func tooDeep(at column: Int) -> SyntaxError {
+        SyntaxError("expression nested too deeply (more than \(maxDepth) levels)", column: column)
+    }
+
+    /// `expr`, one level over parts as high as `over`, written at `column`; an error when that is too deep.
+    func node(_ expr: Expr, over parts: Int, at column: Int) throws(SyntaxError) -> Node {
+        guard parts < Parser.maxDepth else { throw Parser.tooDeep(at: column) }
+        return Node(expr: expr, height: parts + 1)
+    }
+
+    /// Enters a parse function that may nest, at `column`; an error when the parser is too deep.
+    mutating func enter(at column: Int) throws(SyntaxError) {
+        depth += 1
+        guard depth <= Parser.maxDepth else { depth -= 1; throw Parser.tooDeep(at: column) }
+    }
+
     mutating func statement() throws(SyntaxError) -> Statement {
         // An assignment starts with a name and a path, then '='.
         if case .identifier(let name) = peek.kind {
@@ -80,7 +134,8 @@ public struct Parser {
             _ = advance()
             var path: [PathStep] = []
             var ok = true
-            while ok {
+            // A path is as deep as the same chain read as an expression; a longer one is left to the expression parse to report.
+            while ok, path.count < Parser.maxDepth - 1 {
                 if isSymbol(".") {
                     _ = advance()
                     guard case .identifier(let m) = peek.kind else { ok = false; break }
@@ -107,177 +162,252 @@ public struct Parser {
     }
 
     public mutating func expression() throws(SyntaxError) -> Expr {
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= Parser.maxDepth else { throw SyntaxError("nested deeper than \(Parser.maxDepth) levels", column: peek.column) }
-        return try or()
+        try expressionNode().expr
     }
 
-    mutating func or() throws(SyntaxError) -> Expr {
-        var e = try and()
-        while isSymbol("||") { let t = advance(); e = .binary("||", e, try and(), column: t.column) }
-        return e
+    // The functions from here on call each other once for each level of nesting, so each keeps a small
+    // frame (an unoptimised build gives every local and every message's temporaries a slot of its own):
+    // messages are made by the static functions at the end, and the larger parts are functions of their own.
+
+    mutating func expressionNode() throws(SyntaxError) -> Node {
+        try enter(at: peek.column)
+        defer { depth -= 1 }
+        return try operators(0)
     }
-    mutating func and() throws(SyntaxError) -> Expr {
-        var e = try not()
-        while isSymbol("&&") { let t = advance(); e = .binary("&&", e, try not(), column: t.column) }
-        return e
+
+    /// How tightly each binary operator binds (precedence climbing): `||` loosest, then `&&`, the
+    /// comparisons, `+ -`, and `* / %`. `!` binds between `&&` and the comparisons, `-` tighter than all.
+    static func precedence(_ t: Token) -> Int? {
+        guard case .symbol(let op) = t.kind else { return nil }
+        switch op {
+        case "||": return 0
+        case "&&": return 1
+        case "==", "!=", "<=", ">=", "<", ">": return comparison
+        case "+", "-": return 3
+        case "*", "/", "%": return 4
+        default: return nil
+        }
     }
-    mutating func not() throws(SyntaxError) -> Expr {
+    static let comparison = 2
+
+    /// A chain of operators that bind at least as tightly as `minimum`. Each operator's right side is
+    /// parsed one level tighter, so chains of equals are built in this loop, each operator a level over the last.
+    mutating func operators(_ minimum: Int) throws(SyntaxError) -> Node {
+        var e: Node
+        // How loosely what `e` is now was joined: a comparison may only compare an operand tighter than one,
+        // so `a < b < c` and `!a < b < c` are mistakes, reported where the second comparison starts.
+        var loosest = Int.max
         if isSymbol("!") {
-            let t = advance()
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Parser.maxDepth else { throw SyntaxError("nested deeper than \(Parser.maxDepth) levels", column: t.column) }
-            return .unary("!", try not(), column: t.column)
+            // `!` takes a comparison; where only something tighter may stand (`a + !b`), it is no value.
+            guard minimum <= Parser.comparison else { throw Parser.expectedValue(found: peek) }
+            e = try negation()
+            loosest = Parser.comparison
+        } else {
+            e = try negative()
         }
-        return try comparison()
-    }
-    mutating func comparison() throws(SyntaxError) -> Expr {
-        let e = try sum()
-        for op in ["==", "!=", "<=", ">=", "<", ">"] where isSymbol(op) {
+        while let p = Parser.precedence(peek), p >= minimum, p != Parser.comparison || loosest > Parser.comparison {
             let t = advance()
-            return .binary(op, e, try sum(), column: t.column)
-        }
-        return e
-    }
-    mutating func sum() throws(SyntaxError) -> Expr {
-        var e = try product()
-        while isSymbol("+") || isSymbol("-") {
-            let t = advance()
-            e = .binary(t.text, e, try product(), column: t.column)
+            let r = try operators(p + 1)
+            e = try binary(t, e, r)
+            loosest = p
         }
         return e
     }
-    mutating func product() throws(SyntaxError) -> Expr {
-        var e = try unary()
-        while isSymbol("*") || isSymbol("/") || isSymbol("%") {
-            let t = advance()
-            e = .binary(t.text, e, try unary(), column: t.column)
-        }
-        return e
+
+    /// `left op right` as a node one level over both.
+    func binary(_ op: Token, _ l: Node, _ r: Node) throws(SyntaxError) -> Node {
+        try node(.binary(op.text, l.expr, r.expr, column: op.column), over: max(l.height, r.height), at: op.column)
     }
-    mutating func unary() throws(SyntaxError) -> Expr {
-        if isSymbol("-") {
-            let t = advance()
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Parser.maxDepth else { throw SyntaxError("nested deeper than \(Parser.maxDepth) levels", column: t.column) }
-            let inner = try unary()
-            if case .literal(.int(let n), _) = inner { return .literal(.int(-n), column: t.column) }
-            if case .literal(.double(let d), _) = inner { return .literal(.double(-d), column: t.column) }
-            return .unary("-", inner, column: t.column)
-        }
-        return try postfix()
+
+    /// `!x`
+    mutating func negation() throws(SyntaxError) -> Node {
+        let t = advance()
+        try enter(at: t.column)
+        defer { depth -= 1 }
+        let inner = try operators(Parser.comparison)
+        return try node(.unary("!", inner.expr, column: t.column), over: inner.height, at: t.column)
     }
-    mutating func postfix() throws(SyntaxError) -> Expr {
+
+    /// `-x`, or a postfix expression.
+    mutating func negative() throws(SyntaxError) -> Node {
+        guard isSymbol("-") else { return try postfix() }
+        let t = advance()
+        try enter(at: t.column)
+        defer { depth -= 1 }
+        let inner = try negative()
+        return try negated(inner, at: t.column)
+    }
+
+    /// A negative number literal, or `-` over `inner`.
+    func negated(_ inner: Node, at column: Int) throws(SyntaxError) -> Node {
+        if case .literal(.int(let n), _) = inner.expr { return Node(expr: .literal(.int(-n), column: column), height: 1) }
+        if case .literal(.double(let d), _) = inner.expr { return Node(expr: .literal(.double(-d), column: column), height: 1) }
+        return try node(.unary("-", inner.expr, column: column), over: inner.height, at: column)
+    }
+
+    /// A primary expression, then members, indices and slices.
+    mutating func postfix() throws(SyntaxError) -> Node {
         var e = try primary()
         while true {
             if isSymbol(".") {
-                let dot = advance()
-                guard case .identifier(let m) = peek.kind else {
-                    throw SyntaxError("expected a member name after '.', found \(peek.described)", column: peek.column)
-                }
-                _ = advance()
-                e = .member(e, m, column: dot.column)
+                e = try member(of: e)
             } else if isSymbol("[") {
-                let open = advance()
-                if isSymbol(":") {
-                    _ = advance()
-                    let hi: Expr? = isSymbol("]") ? nil : try expression()
-                    try expect("]", "to close the slice opened at column \(open.column + 1)")
-                    e = .slice(e, nil, hi, column: open.column)
-                    continue
-                }
-                if isSymbol("]") { throw SyntaxError("expected an index or a slice inside '[]'", column: peek.column) }
-                let idx = try expression()
-                if isSymbol(":") {
-                    _ = advance()
-                    let hi: Expr? = isSymbol("]") ? nil : try expression()
-                    try expect("]", "to close the slice opened at column \(open.column + 1)")
-                    e = .slice(e, idx, hi, column: open.column)
-                } else {
-                    try expect("]", "to close the index opened at column \(open.column + 1)")
-                    e = .index(e, idx, column: open.column)
-                }
+                e = try indexOrSlice(of: e)
             } else {
                 return e
             }
         }
     }
-    mutating func primary() throws(SyntaxError) -> Expr {
-        let t = advance()
-        switch t.kind {
-        case .integer(let n): return .literal(.int(n), column: t.column)
-        case .double(let d): return .literal(.double(d), column: t.column)
-        case .string(let s): return .literal(.string(s), column: t.column)
-        case .identifier(let name):
-            switch name {
-            case "true": return .literal(.bool(true), column: t.column)
-            case "false": return .literal(.bool(false), column: t.column)
-            case "null": return .literal(.null, column: t.column)
-            case "nan": return .literal(.double(.nan), column: t.column)
-            case "inf": return .literal(.double(.infinity), column: t.column)
-            default: break
+
+    /// `.name` after `base`.
+    mutating func member(of base: Node) throws(SyntaxError) -> Node {
+        let dot = advance()
+        guard case .identifier(let m) = peek.kind else { throw Parser.expectedMember(found: peek) }
+        _ = advance()
+        return try node(.member(base.expr, m, column: dot.column), over: base.height, at: dot.column)
+    }
+
+    /// `[index]`, `[lo:hi]`, `[lo:]`, `[:hi]` or `[:]` after `base`.
+    mutating func indexOrSlice(of base: Node) throws(SyntaxError) -> Node {
+        let open = advance()
+        // Checked before the index is parsed, so that a chain too deep is reported at its bracket.
+        guard base.height < Parser.maxDepth else { throw Parser.tooDeep(at: open.column) }
+        var lo: Node?
+        if !isSymbol(":") {
+            if isSymbol("]") { throw Parser.expectedIndex(at: peek.column) }
+            lo = try expressionNode()
+            if !isSymbol(":") {
+                try expectClosing("]", "index", open)
+                return try node(.index(base.expr, lo!.expr, column: open.column), over: max(base.height, lo!.height), at: open.column)
             }
-            if isSymbol("(") {
-                let open = advance()
-                var args: [Expr] = []
-                if !isSymbol(")") {
-                    while true {
-                        args.append(try expression())
-                        if isSymbol(",") { _ = advance(); continue }
-                        break
-                    }
-                }
-                try expect(")", "to close the call of \(name) opened at column \(open.column + 1)")
-                return .call(name, args, column: t.column)
-            }
-            return .variable(name, column: t.column)
-        case .symbol("["):
-            var items: [Expr] = []
-            if isSymbol("]") { _ = advance(); return .array([], column: t.column) }
-            while true {
-                items.append(try expression())
-                if isSymbol(",") {
-                    _ = advance()
-                    if isSymbol("]") { break }
-                    continue
-                }
-                break
-            }
-            try expect("]", "to close the array opened at column \(t.column + 1)")
-            return .array(items, column: t.column)
-        case .symbol("{"):
-            var members: [(String, Expr)] = []
-            if isSymbol("}") { _ = advance(); return .object([], column: t.column) }
-            while true {
-                let k = advance()
-                let key: String
-                switch k.kind {
-                case .identifier(let n): key = n
-                case .string(let s): key = s
-                default: throw SyntaxError("expected a key (a name or a string), found \(k.described)", column: k.column)
-                }
-                try expect(":", "after the key '\(key)'")
-                members.append((key, try expression()))
-                if isSymbol(",") {
-                    _ = advance()
-                    if isSymbol("}") { break }
-                    continue
-                }
-                break
-            }
-            try expect("}", "to close the object opened at column \(t.column + 1)")
-            return .object(members, column: t.column)
-        case .symbol("("):
-            let e = try expression()
-            try expect(")", "to close the parenthesis opened at column \(t.column + 1)")
-            return e
-        case .end:
-            throw SyntaxError("expected a value, found end of line", column: t.column)
-        default:
-            throw SyntaxError("expected a value, a name or '(', found \(t.described)", column: t.column)
         }
+        _ = advance()  // ':'
+        let hi: Node? = isSymbol("]") ? nil : try expressionNode()
+        try expectClosing("]", "slice", open)
+        return try node(.slice(base.expr, lo?.expr, hi?.expr, column: open.column),
+                        over: max(base.height, lo?.height ?? 0, hi?.height ?? 0), at: open.column)
+    }
+
+    mutating func primary() throws(SyntaxError) -> Node {
+        if isSymbol("(") { return try parenthesized() }
+        if isSymbol("[") { return try array(advance()) }
+        if isSymbol("{") { return try object(advance()) }
+        return try single(advance())
+    }
+
+    /// `( expression )`
+    mutating func parenthesized() throws(SyntaxError) -> Node {
+        let open = advance()
+        let e = try expressionNode()
+        try expectClosing(")", "parenthesis", open)
+        return e
+    }
+
+    /// A literal, a constant, a variable or a call, starting with `t`.
+    mutating func single(_ t: Token) throws(SyntaxError) -> Node {
+        switch t.kind {
+        case .integer(let n): return Node(expr: .literal(.int(n), column: t.column), height: 1)
+        case .double(let d): return Node(expr: .literal(.double(d), column: t.column), height: 1)
+        case .string(let s): return Node(expr: .literal(.string(s), column: t.column), height: 1)
+        case .identifier: return try name(t)
+        default: throw Parser.expectedValue(found: t)
+        }
+    }
+
+    /// A constant, a variable, or a call.
+    mutating func name(_ t: Token) throws(SyntaxError) -> Node {
+        guard case .identifier(let name) = t.kind else { throw Parser.expectedValue(found: t) }
+        if let constant = Parser.constants[name] { return Node(expr: .literal(constant, column: t.column), height: 1) }
+        guard isSymbol("(") else { return Node(expr: .variable(name, column: t.column), height: 1) }
+        let open = advance()
+        var args: [Expr] = []
+        var height = 0
+        if !isSymbol(")") {
+            while true {
+                let a = try expressionNode()
+                args.append(a.expr)
+                height = max(height, a.height)
+                guard isSymbol(",") else { break }
+                _ = advance()
+            }
+        }
+        guard isSymbol(")") else { throw Parser.unclosedCall(name, open, found: peek) }
+        _ = advance()
+        return try node(.call(name, args, column: t.column), over: height, at: t.column)
+    }
+
+    static let constants: [String: Value] = ["true": .bool(true), "false": .bool(false), "null": .null, "nan": .double(.nan), "inf": .double(.infinity)]
+
+    /// `[a, b, …]`, its `[` being `t`.
+    mutating func array(_ t: Token) throws(SyntaxError) -> Node {
+        var items: [Expr] = []
+        var height = 0
+        if isSymbol("]") { _ = advance(); return Node(expr: .array([], column: t.column), height: 1) }
+        while true {
+            let item = try expressionNode()
+            items.append(item.expr)
+            height = max(height, item.height)
+            guard isSymbol(",") else { break }
+            _ = advance()
+            if isSymbol("]") { break }
+        }
+        try expectClosing("]", "array", t)
+        return try node(.array(items, column: t.column), over: height, at: t.column)
+    }
+
+    /// `{key: value, …}`, its `{` being `t`.
+    mutating func object(_ t: Token) throws(SyntaxError) -> Node {
+        var members: [(String, Expr)] = []
+        var height = 0
+        if isSymbol("}") { _ = advance(); return Node(expr: .object([], column: t.column), height: 1) }
+        while true {
+            let key = try self.key()
+            let value = try expressionNode()
+            members.append((key, value.expr))
+            height = max(height, value.height)
+            guard isSymbol(",") else { break }
+            _ = advance()
+            if isSymbol("}") { break }
+        }
+        try expectClosing("}", "object", t)
+        return try node(.object(members, column: t.column), over: height, at: t.column)
+    }
+
+    /// An object's key and its ':'.
+    mutating func key() throws(SyntaxError) -> String {
+        let k = advance()
+        let key: String
+        switch k.kind {
+        case .identifier(let n): key = n
+        case .string(let s): key = s
+        default: throw SyntaxError("expected a key (a name or a string), found \(k.described)", column: k.column)
+        }
+        try expect(":", "after the key '\(key)'")
+        return key
+    }
+
+    /// The `close` of what `open` opened, or an error naming it.
+    mutating func expectClosing(_ close: String, _ what: String, _ open: Token) throws(SyntaxError) {
+        guard isSymbol(close) else { throw Parser.unclosed(close, what, open, found: peek) }
+        _ = advance()
+    }
+
+    // MARK: Messages
+
+    static func unclosed(_ close: String, _ what: String, _ open: Token, found: Token) -> SyntaxError {
+        SyntaxError("expected '\(close)' to close the \(what) opened at column \(open.column + 1), found \(found.described)", column: found.column)
+    }
+    static func unclosedCall(_ name: String, _ open: Token, found: Token) -> SyntaxError {
+        unclosed(")", "call of \(name)", open, found: found)
+    }
+    static func expectedValue(found t: Token) -> SyntaxError {
+        if case .end = t.kind { return SyntaxError("expected a value, found end of line", column: t.column) }
+        return SyntaxError("expected a value, a name or '(', found \(t.described)", column: t.column)
+    }
+    static func expectedMember(found t: Token) -> SyntaxError {
+        SyntaxError("expected a member name after '.', found \(t.described)", column: t.column)
+    }
+    static func expectedIndex(at column: Int) -> SyntaxError {
+        SyntaxError("expected an index or a slice inside '[]'", column: column)
     }
 }

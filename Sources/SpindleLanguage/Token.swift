@@ -47,8 +47,33 @@ public struct SyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     /// rate = [1, 2
     ///             ^ expected ']' to close the array opened at column 8, found end of line
     /// ```
+    ///
+    /// A line longer than ``Caret/longLine`` characters is shown as a window around the column.
     public func pointing(at line: String, indent: String = "") -> String {
-        let caretColumn = min(column, line.count)
-        return indent + line + "\n" + indent + String(repeating: " ", count: caretColumn) + "^ " + message
+        Caret.pointing(at: line, column: column, message: message, indent: indent)
+    }
+}
+
+/// Draws a line with a caret under a column, for ``SyntaxError`` and ``EvalError``.
+enum Caret {
+    /// Lines up to this many characters are shown whole.
+    static let longLine = 160
+    /// How many characters of a longer line are shown before the column (about as many follow).
+    static let context = 60
+
+    static func pointing(at line: String, column: Int, message: String, indent: String) -> String {
+        let count = line.count
+        let caretColumn = min(max(column, 0), count)
+        guard count > longLine else {
+            return indent + line + "\n" + indent + String(repeating: " ", count: caretColumn) + "^ " + message
+        }
+        // A window of the line around the column, with an ellipsis where it is cut.
+        let start = max(0, min(caretColumn - context, count - 2 * context))
+        let end = min(count, start + 2 * context)
+        let lo = line.index(line.startIndex, offsetBy: start), hi = line.index(lo, offsetBy: end - start)
+        let head = start > 0 ? "…" : ""
+        let shown = head + line[lo..<hi] + (end < count ? "…" : "")
+        let caret = head.count + caretColumn - start
+        return indent + shown + "\n" + indent + String(repeating: " ", count: caret) + "^ " + message
     }
 }

@@ -51,6 +51,12 @@ public final class EditLineReader: LineReader {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A parent that started us from a thread with SIGINT blocked (a libdispatch worker does) passes the mask
+        // on: Ctrl-C would then never reach the handler while a line is evaluated.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 
     public func read(prompt: String) -> LineInput {
@@ -69,6 +75,10 @@ public final class EditLineReader: LineReader {
     }
 
     public func remember(_ line: String) { add_history(line) }
+
+    /// Whether Ctrl-C was pressed since the line was read; unlike ``takeInterrupt()`` it leaves the flag set,
+    /// so that every check of a line's evaluation sees it.
+    public static var interruptPending: Bool { interruptedFlag != 0 }
 
     /// Whether Ctrl-C was pressed since the last check (while a command ran).
     public static func takeInterrupt() -> Bool {

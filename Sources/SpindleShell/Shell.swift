@@ -1,4 +1,5 @@
 import Foundation
+import SpindleLanguage
 import SpindleStore
 
 /// The interactive shell: libedit on a terminal (history in
@@ -35,6 +36,8 @@ public enum Shell {
             reader = EditLineReader(history: history.load()) { line, word, start in
                 box.session.completions(line: line, word: word, start: start)
             }
+            // Ctrl-C while a line is evaluated stops it (the reader clears the flag before each line).
+            session.interruption = Interruption { EditLineReader.interruptPending }
             output.line(output.dim("Spindle shell — help lists the commands; Tab completes; Ctrl-D leaves."))
         } else {
             reader = PlainLineReader()

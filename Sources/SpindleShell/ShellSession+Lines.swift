@@ -67,11 +67,11 @@ extension ShellSession {
             }
         }
         let tokens: [Token]
-        do { tokens = try Lexer.tokens(line) } catch { throw LocatedError(message: error.message, column: error.column) }
+        do { tokens = try Parser.tokenize(line) } catch { throw LocatedError(message: error.message, column: error.column) }
         let statement: Statement
         var parser = Parser(tokens: tokens)
         do { statement = try parser.parsedStatement() } catch { throw LocatedError(message: error.message, column: error.column) }
-        let evaluator = Evaluator(environment: self)
+        let evaluator = Evaluator(environment: self, interruption: interruption)
         switch statement {
         case .assign(let name, let path, let expr, let column):
             if path.isEmpty, ShellSession.commandNames.contains(name) {
@@ -81,14 +81,15 @@ extension ShellSession {
                 throw LocatedError(message: "'\(name)' is a function; choose another name", column: column)
             }
             let value: Value
-            do { value = try evaluator.evaluate(expr) } catch { throw LocatedError(message: error.message, column: error.column) }
+            do { value = try evaluator.evaluate(expr) } catch { throw located(error) }
+            // The summary is made before assigning: a Ctrl-C while either takes long leaves the variable as it was.
+            let summary = value.typedSummary(width: max(30, output.width - name.count - 10))
+            try checkInterruption()
             do { try assign(name, path: path, value: value, evaluator: evaluator) } catch let e as EvalError {
-                throw LocatedError(message: e.message, column: e.column)
+                throw located(e)
             }
-            let shown = try self.value(of: name)
-            output.line("\(name)\(pathText(path)) = \(value.typedSummary(width: max(30, output.width - name.count - 10)))"
+            output.line("\(name)\(pathText(path)) = \(summary)"
                         + (variables[name]?.isInput == true && variables[name]?.changed == true ? output.dim("  (changed)") : ""))
-            _ = shown
         case .expression(let expr):
             // A lone unknown word may be a mistyped command.
             if case .variable(let name, let column) = expr, variables[name] == nil, name != "out" || lastSpin == nil {
@@ -97,9 +98,21 @@ extension ShellSession {
                 throw LocatedError(message: "no command or variable '\(name)'\(hint); type help", column: column)
             }
             let v: Value
-            do { v = try evaluator.evaluate(expr) } catch { throw LocatedError(message: error.message, column: error.column) }
-            output.line(v.rendered(width: output.width, lines: 30))
+            do { v = try evaluator.evaluate(expr) } catch { throw located(error) }
+            let text = v.rendered(width: output.width, lines: 30)
+            try checkInterruption()
+            output.line(text)
         }
+    }
+
+    /// An evaluation error as the shell reports it: an interruption plainly, a mistake with its caret.
+    func located(_ error: EvalError) -> any Error {
+        error.isInterruption ? ShellError("interrupted (Ctrl-C): nothing was assigned") : LocatedError(message: error.message, column: error.column)
+    }
+
+    /// Throws the interruption error when Ctrl-C was pressed while the line ran.
+    func checkInterruption() throws {
+        do { try interruption.check(column: 0) } catch { throw located(error) }
     }
 
     func pathText(_ path: [PathStep]) -> String {
@@ -115,7 +128,9 @@ extension ShellSession {
     /// Evaluates `text` (part of a line starting at `offset`, for error columns).
     func evaluate(_ text: String, offset: Int) throws -> Value {
         do {
-            return try Evaluator(environment: self).evaluate(try Parser.expression(text))
+            return try Evaluator(environment: self, interruption: interruption).evaluate(try Parser.expression(text))
+        } catch let e as EvalError where e.isInterruption {
+            throw located(e)
         } catch let e as SyntaxError {
             throw LocatedError(message: e.message, column: e.column + offset)
         } catch let e as EvalError {

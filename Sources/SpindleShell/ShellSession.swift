@@ -42,6 +42,9 @@ public final class ShellSession {
     var recording: String? { recorder?.path }
     /// Set by `quit`.
     public internal(set) var quitRequested = false
+    /// Asked while a line is evaluated: on a terminal, whether Ctrl-C was
+    /// pressed since the line was read. An interrupted line assigns nothing.
+    public var interruption: Interruption = .never
 
     public init(store: Store, output: ShellOutput) {
         self.store = store

@@ -207,6 +207,22 @@ struct MCPTests {
         #expect(await mcp.close() == 0)
     }
 
+    @Test("evaluate with a chain of 50 000 terms is an error with a caret, not a crash of the server (issue 15)")
+    func longChains() async throws {
+        let box = try ratingsSandbox()
+        let mcp = try await MCPSession(store: box.storeRoot)
+        for (first, next) in [("1", " + 1"), ("2", " * 1"), ("true", " && true"), ("'a'", " + 'a'"), ("ratings", ".a"), ("rates", "[0]")] {
+            let expression = first + String(repeating: next, count: 49_999)
+            let arguments = String(decoding: try JSONSerialization.data(withJSONObject: ["flow": "RatingsFlow", "step": "train", "expression": expression]), as: UTF8.self)
+            let r = try await mcp.call("evaluate", arguments)
+            #expect(r.isError, "\(first)")
+            #expect(r.text.contains("^ expression nested too deeply (more than 64 levels)"), "\(r.text.prefix(300))")
+            #expect(r.text.count < 400)
+        }
+        #expect(try await mcp.call("evaluate", #"{"flow":"RatingsFlow","step":"train","expression":"len(ratings.values)"}"#).text == "600")
+        #expect(await mcp.close() == 0)
+    }
+
     @Test("a server that cannot start is a failed connection with its reason, not a hang")
     func badStore() async throws {
         let box = try Sandbox()

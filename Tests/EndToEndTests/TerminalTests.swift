@@ -118,6 +118,31 @@ struct TerminalTests {
         #expect(!history.contains("dropped"))
     }
 
+    @Test("Ctrl-C stops a long evaluation: z = range(100000000) * 2 + 1 is interrupted, z is not assigned, the shell goes on")
+    func interruptEvaluation() throws {
+        let box = try Sandbox()
+        _ = try Store.open(at: box.storeRoot)
+        let term = try PseudoTerminal(try product("spindle"), ["shell", "--store", box.storeRoot.path], directory: box.dir)
+        #expect(term.waitFor("spindle> "), "no prompt: \(term.text)")
+        var mark = term.length
+        let started = Date()
+        term.type("z = range(100000000) * 2 + 1\r")
+        usleep(300_000)
+        term.type("\u{03}")            // Ctrl-C while the line runs: SIGINT from the terminal
+        #expect(term.waitFor("interrupted (Ctrl-C): nothing was assigned", after: mark), "\(term.text)")
+        // Uninterrupted, the line runs for tens of seconds in a debug build.
+        #expect(Date().timeIntervalSince(started) < 10)
+        mark = term.length
+        term.type("z\r")
+        #expect(term.waitFor("no command or variable 'z'", after: mark), "\(term.text)")
+        mark = term.length
+        term.type("1 + 1\r")
+        #expect(term.waitFor("\r\n2\r\n", after: mark), "\(term.text)")
+        term.type("\u{04}")
+        // At a terminal a failed line is shown and the session goes on: Ctrl-D leaves with 0.
+        #expect(term.waitForExit() == 0)
+    }
+
     @Test("a transcript recorded at a colour terminal, with spins and variables made before, replays clean on a fresh store")
     func recordReplays() throws {
         let box = try ratingsSandbox()

@@ -58,7 +58,8 @@ struct LiteralTests {
     @Test("nesting is bounded: deep input is an error, not a stack overflow")
     func deep() {
         let e = #expect(throws: SyntaxError.self) { try Literal.parse(String(repeating: "[", count: 200_000)) }
-        #expect(e?.message == "nested deeper than 512 levels")
+        #expect(e?.message == "nested too deeply (more than 64 levels)")
+        #expect(e?.column == 64)
     }
 
     @Test("an error draws a caret under its column")

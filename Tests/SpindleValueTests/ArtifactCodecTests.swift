@@ -81,18 +81,44 @@ struct ArtifactCodecTests {
         }
     }
 
-    @Test("random corruption never crashes: it decodes or throws a codec error")
+    @Test("random corruption decodes to a value that round-trips exactly, or throws a codec error inside the input")
     func randomCorruption() {
         var g = SeededGenerator(seed: 7)
+        var decoded = 0, rejected = 0
         for _ in 0..<3000 {
             var bytes = ArtifactCodec.encode(randomValue(&g))
             for _ in 0..<Int.random(in: 1...4, using: &g) {
                 let i = Int.random(in: 0..<bytes.count, using: &g)
                 bytes[i] = UInt8.random(in: 0...255, using: &g)
             }
-            do { _ = try ArtifactCodec.decode(bytes) } catch {
-                // Any ArtifactCodecError is fine; the typed throw guarantees nothing else escapes.
+            switch Result(catching: { () throws(ArtifactCodecError) -> Value in try ArtifactCodec.decode(bytes) }) {
+            case .success(let v):
+                decoded += 1
+                // What a corrupted artifact decodes to is a value like any other: it encodes and decodes back to itself.
+                let again = ArtifactCodec.encode(v)
+                #expect(again.count == 5 + ArtifactCodec.encodedSize(v))
+                #expect((try? ArtifactCodec.decode(again)) == v)
+            case .failure(let error):
+                rejected += 1
+                // The error names a place in the input, never one past its end.
+                if let offset = Self.offset(of: error) {
+                    #expect(offset >= 0 && offset <= bytes.count, "\(error) for \(bytes.count) bytes")
+                }
             }
+        }
+        // Both outcomes happen, so both branches above were checked.
+        #expect(decoded > 100)
+        #expect(rejected > 100)
+    }
+
+    /// Where in the input an error was found, for the errors that say.
+    static func offset(of error: ArtifactCodecError) -> Int? {
+        switch error {
+        case .notAnArtifact, .unsupportedVersion: nil
+        case .truncated(let o, _, _), .unknownTag(_, let o), .unknownElementType(_, let o), .lengthExceedsInput(_, _, let o),
+             .malformedLength(let o), .invalidUTF8(let o), .invalidBool(let o), .duplicateKey(_, let o),
+             .nestingTooDeep(_, let o), .trailingBytes(_, let o):
+            o
         }
     }
 
