@@ -29,7 +29,7 @@ let package = Package(
         benchmark("StoreListing", using: ["SpindleStore"]),
         benchmark("StoreArtifacts", using: ["SpindleStore", "SpindleValue"]),
         benchmark("Language", using: ["SpindleLanguage"]),
-        // Flows timed whole by bench/compare-metaflow against their Metaflow twins.
+        // Flows timed whole by Benchmarks/compare-metaflow against their Metaflow twins.
         .executableTarget(name: "BenchLinear", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchLinear"),
         .executableTarget(name: "BenchShell", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchShell"),
         .executableTarget(name: "BenchForeach", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchForeach"),

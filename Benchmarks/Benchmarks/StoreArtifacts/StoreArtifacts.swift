@@ -7,7 +7,7 @@ import SpindleValue
 /// process, against the raw anchor: one `write(2)` of the same bytes to a new
 /// file, one `read(2)` of them into a new buffer. Each save stores new
 /// content (one element changes), since bytes already stored are not written
-/// again. The in-process counterpart of bench/compare-metaflow's save100 and
+/// again. The in-process counterpart of Benchmarks/compare-metaflow's save100 and
 /// load100, without the noise of subtracting two whole runs.
 nonisolated(unsafe) let benchmarks = {
     let count = 12_500_000

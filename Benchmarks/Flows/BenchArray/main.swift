@@ -4,8 +4,8 @@ import Spindle
 /// A 100 MB float64 array: made in `start` (saved as an artifact or not, by
 /// `--save`), read back in `end` (when `--load`), which writes how long the
 /// read took and how much the process's peak memory grew, as a multiple of
-/// the array's 100 MB, to the file named by BENCH_OUT. bench/compare-metaflow times the
-/// same flow in Metaflow (bench/metaflow/array100.py).
+/// the array's 100 MB, to the file named by BENCH_OUT. Benchmarks/compare-metaflow times the
+/// same flow in Metaflow (Benchmarks/metaflow/array100.py).
 let flow = Flow("BenchArray") {
     Parameter("save", default: true, help: "save the array as an artifact")
     Parameter("load", default: false, help: "read the array back in end")

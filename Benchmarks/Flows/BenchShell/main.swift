@@ -1,4 +1,4 @@
 import Spindle
 
-// The stand-alone spindle tool, built in release mode for bench/shell-start.
+// The stand-alone spindle tool, built in release mode for Benchmarks/shell-start.
 SpindleTool.main()
