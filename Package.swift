@@ -57,7 +57,7 @@ let package = Package(
             dependencies: ["SpindleValue", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["README.md"]
         ),
-        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindleLanguage"], exclude: ["README.md"]),
+        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
         .target(
             name: "SpindleMCP",

@@ -52,7 +52,7 @@ public enum Spindle {
         signal(SIGPIPE, SIG_IGN)
         // A plain spin, the command people iterate with, skips ArgumentParser.
         if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
-           let spin = SpinArguments(fastParsing: Array(arguments.dropFirst())) {
+           let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) {
             Trace.mark("parsed spin by hand")
             DirectDispatch.run(FlowCommand.self) { try spin.run() }
         }

@@ -8,8 +8,7 @@ import SpindleValue
 /// Parses `--set` and `--set-file` arguments into overrides for all parents
 /// (`name=value`) and for one parent of a join (`inputs[N].name=value`).
 struct OverrideParser {
-    var all: [String: Value] = [:]
-    var byParent: [Int: [String: Value]] = [:]
+    var overrides = SpinOverrides()
 
     mutating func add(_ argument: String, fromFile: Bool) throws {
         let flag = fromFile ? "--set-file" : "--set"
@@ -44,25 +43,16 @@ struct OverrideParser {
             if fromFile { throw ValidationError("\(flag) \(argument): \(rest) is not a value (JSON or a literal): \(error)") }
             throw ValidationError("\(flag) \(name)=…: not a value\n" + error.pointing(at: text, indent: "  "))
         }
-        if let parent { byParent[parent, default: [:]][artifact] = value } else { all[artifact] = value }
+        if let parent { overrides.byInput[parent, default: [:]][artifact] = value } else { overrides.all[artifact] = value }
     }
 
-    /// Overrides from a file in the artifact format: an object of `name` or
-    /// `inputs[N].name` to value (how the shell hands its changed variables to spin).
+    /// Overrides from a file of ``SpinOverrides`` (how the shell and the MCP
+    /// server hand their changed values to spin).
     mutating func add(contentsOf path: String) throws {
-        let value: Value
-        do { value = try ArtifactCodec.decode(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw ValidationError("--overrides-file \(path): \(error)")
-        }
-        guard case .object(let o) = value else { throw ValidationError("--overrides-file \(path): not an object") }
-        for (key, v) in o {
-            if key.hasPrefix("inputs["), let close = key.firstIndex(of: "]"),
-               let n = Int(key[key.index(key.startIndex, offsetBy: 7)..<close]) {
-                byParent[n, default: [:]][String(key[key.index(close, offsetBy: 2)...])] = v
-            } else {
-                all[key] = v
-            }
-        }
+        let read: SpinOverrides
+        do { read = try SpinOverrides.read(from: path) } catch { throw ValidationError("--overrides-file \(path): \(error)") }
+        overrides.all.merge(read.all) { _, b in b }
+        for (i, o) in read.byInput { overrides.byInput[i, default: [:]].merge(o) { _, b in b } }
     }
 }
 
@@ -96,19 +86,6 @@ func describe(_ outcome: SpinOutcome, console: Console, shape: FlowShape) -> Str
         }
     }
     return lines.joined(separator: "\n")
-}
-
-func outcomeJSON(_ outcome: SpinOutcome) -> Value {
-    .object(["spin": .string(outcome.run.pathspec.description), "source": .string(outcome.source.pathspec.description),
-             "succeeded": .bool(outcome.succeeded), "changed": .bool(outcome.changed),
-             "overrides": .object(.init(outcome.overrides.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })),
-             "warnings": .array(outcome.warnings.map { .string($0) }),
-             "tasks": .array(outcome.tasks.map { t in
-                 ["task": .string(t.task.pathspec.description), "status": .string(t.task.status.rawValue),
-                  "original": t.original.map { .string($0.description) } ?? .null,
-                  "error": t.task.error.map { .string($0) } ?? .null,
-                  "diff": t.diff?.jsonValue ?? .null]
-             })])
 }
 
 /// The step named, or the one whose body holds `FILE:LINE`.
@@ -190,14 +167,16 @@ struct SpinCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     /// The parsed options as plain values.
-    var arguments: SpinArguments {
-        SpinArguments(step: step, at: at, sourceRun: sourceRun, task: task, index: index, allSplits: allSplits,
-                      sets: sets, setFiles: setFiles, withDecorators: withDecorators, noTimeout: noTimeout, after: after, atol: atol,
-                      rtol: rtol, json: json, failOnDiff: failOnDiff, noRebuild: noRebuild, quiet: quiet,
-                      maxWorkers: maxWorkers, overridesFile: overridesFile, report: report, store: storeOptions.store)
+    var invocation: SpinInvocation {
+        var s = SpinInvocation(step: step)
+        (s.at, s.sourceRun, s.task, s.index, s.allSplits) = (at, sourceRun, task, index, allSplits)
+        (s.sets, s.setFiles, s.withDecorators, s.noTimeout, s.after) = (sets, setFiles, withDecorators, noTimeout, after)
+        (s.atol, s.rtol, s.json, s.failOnDiff, s.noRebuild, s.quiet) = (atol, rtol, json, failOnDiff, noRebuild, quiet)
+        (s.maxWorkers, s.overridesFile, s.report, s.store) = (maxWorkers, overridesFile, report, storeOptions.store)
+        return s
     }
 
-    func run() throws { try arguments.run() }
+    func run() throws { try invocation.run() }
 }
 
 /// The options of a diff: tolerances, JSON, and the exit status for a difference.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SpindleFlow
-import SpindleLanguage
 import SpindleStore
 import SpindleValue
 
@@ -16,7 +15,7 @@ struct WatchCommand: ParsableCommand {
     @Argument(help: "The step to spin (or give --at FILE:LINE).") var step: String?
     @Option(help: ArgumentHelp("Watch the step whose body holds this line.", valueName: "FILE:LINE")) var at: String?
     @Option(name: .customLong("run"), help: "The run to take parents from.") var sourceRun: String?
-    @Option(help: "Which split of a foreach or branch (default 0).") var index: Int = 0
+    @Option(help: ArgumentHelp("Which split, outermost foreach first: 2, or 2.1 (default 0).", valueName: "N[.N…]")) var index: SplitAddress = .first
     @Option(name: .customLong("set"), help: ArgumentHelp("Replace an input: name=value.", valueName: "name=value")) var sets: [String] = []
     @Option(name: .customLong("set-file"), help: ArgumentHelp("Replace an input with a JSON file's value.", valueName: "name=FILE")) var setFiles: [String] = []
     @Option(help: "Absolute tolerance for numbers in the diff.") var atol: Double = 0
@@ -37,11 +36,9 @@ struct WatchCommand: ParsableCommand {
             throw ValidationError("watch needs the flow's sources: \(graph.flow.file) is not next to a Package.swift")
         }
         let store = try storeOptions.open(creating: false)
-        var args = ["spin", step, "--index", String(index), "--atol", String(atol), "--rtol", String(rtol),
-                    "--no-rebuild", "--store", store.root.path]
-        if let sourceRun { args += ["--run", sourceRun] }
-        for s in sets { args += ["--set", s] }
-        for s in setFiles { args += ["--set-file", s] }
+        var spin = SpinInvocation(step: step)
+        (spin.index, spin.atol, spin.rtol, spin.noRebuild, spin.store) = (index, atol, rtol, true, store.root.path)
+        (spin.sourceRun, spin.sets, spin.setFiles) = (sourceRun, sets, setFiles)
 
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in watchInterrupted = 1 }
@@ -54,15 +51,15 @@ struct WatchCommand: ParsableCommand {
             let report = store.root.appendingPathComponent("tmp/watch-\(getpid()).json").path
             try? FileManager.default.createDirectory(atPath: (report as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: report) }
-            _ = try? runStreaming(build.binary, args + ["--report", report],
+            var once = spin
+            once.report = report
+            _ = try? runStreaming(build.binary, once.arguments,
                                   line: { text, isError in
                                       (isError ? FileHandle.standardError : FileHandle.standardOutput).write(Data((text + "\n").utf8))
                                   },
                                   interrupted: { watchInterrupted != 0 })
             spins += 1
-            guard let text = try? String(contentsOfFile: report, encoding: .utf8), let value = try? Literal.parse(text),
-                  case .array(let tasks)? = value["tasks"], case .string(let t)? = tasks.first?["task"],
-                  let task = try? Pathspec(parsing: t) else { return }
+            guard let task = (try? SpinReport.read(from: report))?.firstTask else { return }
             if let previous, let diff = try? store.diffTasks(old: previous, new: task, tolerance: Tolerance(absolute: atol, relative: rtol)) {
                 say("against the previous spin (\(previous)):")
                 say(diff.isEmpty ? "  outputs unchanged" : diff.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

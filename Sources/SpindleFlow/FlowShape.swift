@@ -1,4 +1,3 @@
-import SpindleLanguage
 import SpindleStore
 import SpindleValue
 
@@ -46,7 +45,7 @@ public struct FlowShape: Sendable {
     /// The shape a run stored (the JSON of ``FlowGraph/descriptionValue``).
     public init(json: String) throws {
         let v: Value
-        do { v = try Literal.parse(json) } catch { throw Unreadable(description: "the run's stored graph is not JSON: \(error)") }
+        do { v = try Value(jsonText: json) } catch { throw Unreadable(description: "the run's stored graph is not JSON: \(error)") }
         guard case .string(let flowName)? = v["flow"], case .array(let stepValues)? = v["steps"] else {
             throw Unreadable(description: "the run stored no graph (it may predate this Spindle)")
         }

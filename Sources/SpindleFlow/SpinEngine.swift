@@ -79,39 +79,31 @@ public struct SpinEngine: Sendable {
     /// running tasks (on Ctrl-C, say).
     public func run(_ plan: SpinPlan, _ req: SpinRequest, registry: ChildRegistry = ChildRegistry()) async throws -> SpinOutcome {
         let step = graph.step(req.step)!
-        var overridesValue: [(String, Value)] = []
+        let requested = req.spinOverrides
         // A parameter's name changes the spin's parameters (see plan), and the input
         // artifact of that name too when a parent has one; the other names replace inputs.
         let parameterNames = Set(graph.flow.parameters.map(\.name))
         var parentArtifacts = Set<String>()
         // Only an override named like a parameter needs the parents' artifact names.
-        if req.overrides.keys.contains(where: parameterNames.contains) {
+        if requested.all.keys.contains(where: parameterNames.contains) {
             for p in plan.tasks.first?.parents ?? [] { parentArtifacts.formUnion(try store.artifacts(of: p).map(\.name)) }
         }
-        let inputOverrides = req.overrides.filter { !parameterNames.contains($0.key) || parentArtifacts.contains($0.key) }
-        if !inputOverrides.isEmpty {
-            overridesValue.append(("*", .object(.init(inputOverrides.sorted { $0.key < $1.key }, uniquingKeysWith: { a, _ in a }))))
-        }
-        let parents = plan.tasks.first?.parents ?? []
-        for (i, o) in req.parentOverrides.sorted(by: { $0.key < $1.key }) where i < parents.count {
-            overridesValue.append((parents[i].description, .object(.init(o.sorted { $0.key < $1.key }, uniquingKeysWith: { a, _ in a }))))
-        }
-        let inputs: Value? = overridesValue.isEmpty ? nil : .object(.init(overridesValue, uniquingKeysWith: { a, _ in a }))
-        let recorded: Value? = req.overrides.isEmpty && req.parentOverrides.isEmpty ? nil
-            : .object(.init((req.overrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-                + req.parentOverrides.sorted { $0.key < $1.key }.flatMap { i, o in o.sorted { $0.key < $1.key }.map { ("inputs[\(i)].\($0.key)", $0.value) } },
-                uniquingKeysWith: { a, _ in a }))
+        let inputCount = plan.tasks.first?.parents.count ?? 0
+        let forTasks = SpinOverrides(all: requested.all.filter { !parameterNames.contains($0.key) || parentArtifacts.contains($0.key) },
+                                     byInput: requested.byInput.filter { $0.key < inputCount })
         let spin = try store.createRun(.init(flow: graph.flow.name, isSpin: true, parameters: plan.parameters,
                                              graph: graph.descriptionValue.jsonText(), origin: plan.source.id,
                                              originTask: plan.tasks.count == 1 ? plan.tasks[0].original?.pathspec.description : nil,
-                                             overrides: recorded, binary: executor is InProcessExecutor ? nil : binary))
+                                             overrides: requested.isEmpty ? nil : requested.value,
+                                             binary: executor is InProcessExecutor ? nil : binary))
         Trace.mark("spin: \(spin.id) created")
         var file: String?
-        if let inputs {
+        if !forTasks.isEmpty {
+            // The task processes read the same encoding the caller wrote (SpinOverrides).
             let dir = store.root.appendingPathComponent("tmp")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let path = dir.appendingPathComponent("\(graph.flow.name)-\(spin.id)-overrides.spnv").path
-            try Data(ArtifactCodec.encode(inputs)).write(to: URL(fileURLWithPath: path))
+            try forTasks.write(to: path)
             file = path
         }
         let overridesFile = file

@@ -29,6 +29,9 @@ public struct SpinRequest: Sendable {
     /// How many splits may run at once with `allSplits`.
     public var maxWorkers: Int
 
+    /// The overrides in their one encoding.
+    public var spinOverrides: SpinOverrides { SpinOverrides(all: overrides, byInput: parentOverrides) }
+
     public init(step: String, run: RunID? = nil, task: Pathspec? = nil, index: SplitAddress = .first, allSplits: Bool = false,
                 overrides: [String: Value] = [:], parentOverrides: [Int: [String: Value]] = [:],
                 withDecorators: Bool = false, noTimeout: Bool = false, after: RunID? = nil, tolerance: Tolerance = .exact,

@@ -15,8 +15,7 @@ public struct TaskInvocation: Sendable, Equatable {
     public var splits: [SplitFrame]
     /// When set, a failure is caught and stored as this artifact.
     public var catchArtifact: String?
-    /// A file holding the overrides for a spin (an artifact-format object of
-    /// name → value, or parent pathspec → object of name → value).
+    /// A file holding a spin's overrides (``SpinOverrides``, in the artifact format).
     public var overridesFile: String?
 
     public init(store: String, flow: String, run: RunID, step: String, task: Int, attempt: Int = 0,

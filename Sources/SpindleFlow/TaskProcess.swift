@@ -71,10 +71,9 @@ public enum TaskProcess {
     static func makeContext(_ inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store) throws -> TaskContext {
         let run = try store.run(flow: inv.flow, id: inv.run)
         let parameters: [(String, Value)] = graph.flow.parameters.map { p in (p.name, run.parameters[p.name] ?? p.defaultValue) }
-        let overrides = try loadOverrides(inv.overridesFile)
-        let parents = try inv.parents.map { p in
-            InputTask(pathspec: p, records: try store.artifacts(of: p),
-                      overrides: overrides.forParent(p, isJoin: step.isJoin), store: store)
+        let overrides = try inv.overridesFile.map(SpinOverrides.read(from:)) ?? SpinOverrides()
+        let parents = try inv.parents.enumerated().map { i, p in
+            InputTask(pathspec: p, records: try store.artifacts(of: p), overrides: overrides.forInput(i), store: store)
         }
         var foreach: (String, Int)?
         for frame in inv.splits.reversed() {
@@ -155,31 +154,4 @@ public enum TaskProcess {
         try store.completeTask(me, artifacts: records, foreachCount: foreachCount, parametersRead: read.sorted())
         Trace.mark("task completed")
     }
-}
-
-/// A spin's overrides: values for all parents, or for one parent of a join.
-struct Overrides {
-    var all: [String: Value] = [:]
-    var byParent: [String: [String: Value]] = [:]
-
-    func forParent(_ p: Pathspec, isJoin: Bool) -> [String: Value] {
-        var out = all
-        for (k, v) in byParent[p.description] ?? byParent[p.step ?? ""] ?? [:] { out[k] = v }
-        return out
-    }
-}
-
-func loadOverrides(_ path: String?) throws -> Overrides {
-    guard let path else { return Overrides() }
-    let data = try Data(contentsOf: URL(fileURLWithPath: path))
-    guard case .object(let o) = try ArtifactCodec.decode(data) else { return Overrides() }
-    var out = Overrides()
-    for (k, v) in o {
-        if k == "*", case .object(let all) = v {
-            for (n, x) in all { out.all[n] = x }
-        } else if case .object(let per) = v {
-            out.byParent[k] = Dictionary(uniqueKeysWithValues: per.map { ($0.key, $0.value) })
-        }
-    }
-    return out
 }

@@ -362,20 +362,27 @@ public enum SpindleMCPServer {
                 }
             }
         }
-        var argv = ["spin", f.step, "--run", f.run.id.description, "--index", f.index.description,
-                    "--store", store.root.path, "--quiet"]
-        if let after = f.after { argv += ["--after", after.description] }
+        var spin = SpinInvocation(step: f.step)
+        spin.sourceRun = f.run.id.description
+        spin.index = f.index
+        spin.store = store.root.path
+        spin.quiet = true
+        spin.after = f.after?.description
         var file: String?
         defer { if let file { try? FileManager.default.removeItem(atPath: file) } }
         if !overrides.isEmpty {
+            let spinOverrides: SpinOverrides
+            do { spinOverrides = try SpinOverrides(value: .object(.init(overrides, uniquingKeysWith: { _, b in b }))) } catch {
+                throw ToolError("argument 'overrides': \(error)")
+            }
             let dir = store.root.appendingPathComponent("tmp")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let path = dir.appendingPathComponent("mcp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).spnv").path
             file = path
-            try Data(ArtifactCodec.encode(.object(.init(overrides, uniquingKeysWith: { _, b in b })))).write(to: URL(fileURLWithPath: path))
-            argv += ["--overrides-file", path]
+            try spinOverrides.write(to: path)
+            spin.overridesFile = path
         }
-        let result = try await spins.run(binary, argv)
+        let result = try await spins.run(binary, spin.arguments)
         if result.stopped { throw CancellationError() }
         let failed = !result.status.succeeded
         return (result.output + (failed ? "\n(the spin \(result.status))" : ""), failed)

@@ -181,15 +181,18 @@ extension ShellSession {
         let dir = store.root.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let stem = dir.appendingPathComponent("shell-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        var args = ["spin", focus.step, "--run", run.id.description, "--index", focus.index.description,
-                    "--report", stem + ".json", "--store", store.root.path]
-        if let after = focus.after { args += ["--after", after.description] }
+        var spin = SpinInvocation(step: focus.step)
+        spin.sourceRun = run.id.description
+        spin.index = focus.index
+        spin.report = stem + ".json"
+        spin.store = store.root.path
+        spin.after = focus.after?.description
         let changes = try overrides()
         if !changes.isEmpty {
-            let value = Value.object(OrderedDictionary(changes, uniquingKeysWith: { _, b in b }))
-            try Data(ArtifactCodec.encode(value)).write(to: URL(fileURLWithPath: stem + ".spnv"))
-            args += ["--overrides-file", stem + ".spnv"]
+            try changes.write(to: stem + ".spnv")
+            spin.overridesFile = stem + ".spnv"
         }
+        let args = spin.arguments
         defer {
             try? FileManager.default.removeItem(atPath: stem + ".json")
             try? FileManager.default.removeItem(atPath: stem + ".spnv")
@@ -202,11 +205,8 @@ extension ShellSession {
             status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.longLine(text) },
                                       interrupted: { EditLineReader.takeInterrupt() })
         }
-        if let text = try? String(contentsOfFile: stem + ".json", encoding: .utf8),
-           let report = try? Literal.parse(text), case .array(let tasks)? = report["tasks"], let first = tasks.first,
-           case .string(let task)? = first["task"], let spec = try? Pathspec(parsing: task) {
-            let original: Pathspec? = { if case .string(let o)? = first["original"] { return try? Pathspec(parsing: o) } else { return nil } }()
-            lastSpin = (spec, original)
+        if let report = try? SpinReport.read(from: stem + ".json"), let spec = report.firstTask {
+            lastSpin = (spec, report.firstOriginal)
             variables["out"] = nil
         }
         if status.code == 130 { throw ShellError("spin interrupted") }

@@ -227,8 +227,8 @@ public final class ShellSession {
 
     /// The overrides a spin needs: every changed input, by name, and for a
     /// join each changed member of `inputs[i]`.
-    func overrides() throws -> [(String, Value)] {
-        var out: [(String, Value)] = []
+    func overrides() throws -> SpinOverrides {
+        var out = SpinOverrides()
         for (name, v) in variables where v.changed && v.isInput {
             guard let current = v.current else { continue }
             if case .joinInputs = v.source {
@@ -237,10 +237,10 @@ public final class ShellSession {
                 }
                 for (i, item) in now.enumerated() where i < was.count {
                     guard case .object(let o) = item else { continue }
-                    for (k, x) in o where was[i][k] != x { out.append(("inputs[\(i)].\(k)", x)) }
+                    for (k, x) in o where was[i][k] != x { out.byInput[i, default: [:]][k] = x }
                 }
             } else {
-                out.append((name, current))
+                out.all[name] = current
             }
         }
         return out

@@ -30,9 +30,9 @@ struct ShellCommandTests {
         #expect(s.run("config").text == "name   \"base\"\ndepth  4\ntags   Array 2 [\"a\", \"z\"]\n")
         #expect(s.run("x = len(weights[weights > 50])").text == "x = Int 499\n")
         #expect(s.run("vars").text.contains("* config"))
-        #expect(try s.overrides().map(\.0).sorted() == ["config", "input"])
+        #expect(try s.overrides().value.keys.sorted() == ["config", "input"])
         #expect(s.run("reset input").text == "reset input\n")
-        #expect(try s.overrides().map(\.0) == ["config"])
+        #expect(try s.overrides().value.keys == ["config"])
         #expect(s.run("reset").text == "reset config\n")
         #expect(try s.overrides().isEmpty)
     }
@@ -44,7 +44,7 @@ struct ShellCommandTests {
         #expect(s.run("len(inputs)").text == "3\n")
         #expect(s.run("inputs[2].score").text == "10.0\n")
         _ = s.run("inputs[2].score = 0.5")
-        #expect(try s.overrides().map(\.0) == ["inputs[2].score"])
+        #expect(try s.overrides().value.keys == ["inputs[2].score"])
     }
 
     @Test("steps, graph, runs, help and history list what they should")

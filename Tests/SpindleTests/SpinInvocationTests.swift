@@ -1,15 +1,17 @@
 import Testing
 @testable import Spindle
+import SpindleFlow
 
 /// The hand parser for `spin` agrees with ArgumentParser wherever it answers,
 /// answers for the command lines people and the shell write, and leaves
 /// everything unusual to ArgumentParser.
 @Suite("Spin's hand parser")
-struct SpinArgumentsTests {
+struct SpinInvocationTests {
     @Test("plain command lines parse by hand, exactly as ArgumentParser reads them", arguments: [
         ["middle"],
         ["middle", "--quiet", "--no-rebuild"],
         ["train", "--index", "2", "--set", "rate=0.05", "--set", "layers=[64, 32]"],
+        ["shop", "--index", "2.1", "--no-timeout"],
         ["train", "--set=rate=0.05", "--set-file", "x=data.json", "--set-file=y=y.json"],
         ["pick", "--set", "inputs[1].rmse=0.5", "--json", "--fail-on-diff"],
         ["train", "--all-splits", "--max-workers", "3", "--with-decorators"],
@@ -21,8 +23,11 @@ struct SpinArgumentsTests {
         [],
     ])
     func agrees(arguments: [String]) throws {
-        let fast = try #require(SpinArguments(fastParsing: arguments))
-        #expect(fast == (try SpinCommand.parse(arguments).arguments))
+        let fast = try #require(SpinInvocation(parsing: arguments))
+        #expect(fast == (try SpinCommand.parse(arguments).invocation))
+        // What it renders, it reads back: the contract the shell, MCP and watch rely on.
+        #expect(fast.arguments.first == "spin")
+        #expect(SpinInvocation(parsing: Array(fast.arguments.dropFirst())) == fast)
     }
 
     @Test("anything unusual is left to ArgumentParser", arguments: [
@@ -41,6 +46,6 @@ struct SpinArgumentsTests {
         ["--atol", "inf"],
     ])
     func fallsBack(arguments: [String]) {
-        #expect(SpinArguments(fastParsing: arguments) == nil)
+        #expect(SpinInvocation(parsing: arguments) == nil)
     }
 }

@@ -1,3 +1,72 @@
+import SpindleStore
+
+/// What another process asks a flow binary's `spin` to do, as plain values:
+/// the contract between `spin` and the shell, the MCP server and `watch`,
+/// as ``TaskInvocation`` is between the runtime and a task process. It
+/// renders its own argument vector (``arguments``), and parses the plain
+/// command lines people and those callers write (``init(parsing:)``)
+/// without ArgumentParser; the outcome comes back as a ``SpinReport``
+/// (`report`), and overrides go in a file of ``SpinOverrides``.
+///
+/// ```swift
+/// var spin = SpinInvocation(step: "train")
+/// spin.index = [2, 1]
+/// spin.overridesFile = path            // SpinOverrides.write(to:)
+/// spin.report = reportPath             // SpinReport.read(from:)
+/// run(binary, spin.arguments)          // ["spin", "train", "--index", "2.1", …]
+/// ```
+public struct SpinInvocation: Sendable, Equatable {
+    public var step: String?
+    public var at: String?
+    public var sourceRun: String?
+    public var task: String?
+    public var index = SplitAddress.first
+    public var allSplits = false
+    public var sets: [String] = []
+    public var setFiles: [String] = []
+    public var withDecorators = false
+    public var noTimeout = false
+    public var after: String?
+    public var atol: Double = 0
+    public var rtol: Double = 0
+    public var json = false
+    public var failOnDiff = false
+    public var noRebuild = false
+    public var quiet = false
+    public var maxWorkers: Int?
+    public var overridesFile: String?
+    public var report: String?
+    public var store: String?
+
+    public init(step: String? = nil) { self.step = step }
+
+    /// The argument vector, `spin` first, each option only when it differs
+    /// from its default; ``init(parsing:)`` reads it back to the same value.
+    public var arguments: [String] {
+        var a = ["spin"]
+        if let step { a.append(step) }
+        func option(_ name: String, _ value: String?) { if let value { a += ["--" + name, value] } }
+        option("at", at)
+        option("run", sourceRun)
+        option("task", task)
+        if index != .first { option("index", index.description) }
+        for s in sets { option("set", s) }
+        for s in setFiles { option("set-file", s) }
+        option("after", after)
+        if atol != 0 { option("atol", "\(atol)") }
+        if rtol != 0 { option("rtol", "\(rtol)") }
+        option("max-workers", maxWorkers.map(String.init))
+        option("overrides-file", overridesFile)
+        option("report", report)
+        option("store", store)
+        for (flag, on) in [("all-splits", allSplits), ("with-decorators", withDecorators), ("no-timeout", noTimeout),
+                           ("json", json), ("fail-on-diff", failOnDiff), ("no-rebuild", noRebuild), ("quiet", quiet)] where on {
+            a.append("--" + flag)
+        }
+        return a
+    }
+}
+
 /// A hand parser for the plain `spin` command lines that people, the shell
 /// and the MCP server write, because ArgumentParser's reflection over
 /// `SpinCommand`'s twenty options (and its completion-script check) was the
@@ -9,11 +78,12 @@
 /// else — help, `--`, a short option, a value that looks like an option, a
 /// number that does not parse, an unknown name — gives nil, and the command
 /// line goes to ArgumentParser, which parses it or explains what is wrong.
-/// `SpinArgumentsTests` checks the two parsers agree.
-extension SpinArguments {
+/// `SpinInvocationTests` checks the two parsers agree, and that it reads
+/// back what ``arguments`` renders.
+extension SpinInvocation {
     /// Parses `arguments` (the words after `spin`), or returns nil when
     /// ArgumentParser should.
-    init?(fastParsing arguments: [String]) {
+    public init?(parsing arguments: [String]) {
         self.init()
         var seen: [String] = []
         var i = 0
@@ -76,7 +146,7 @@ extension SpinArguments {
     }
 
     /// The flag `spin` takes by the long name `name`, if it is one.
-    private static func flag(_ name: String) -> WritableKeyPath<SpinArguments, Bool>? {
+    private static func flag(_ name: String) -> WritableKeyPath<SpinInvocation, Bool>? {
         switch name {
         case "all-splits": \.allSplits
         case "with-decorators": \.withDecorators

@@ -4,32 +4,10 @@ import SpindleFlow
 import SpindleStore
 import SpindleValue
 
-/// What `spin` was asked to do, as plain values: `SpinCommand` fills it
-/// from ArgumentParser, and `init?(fastParsing:)` from a plain command line
-/// without ArgumentParser's reflection (see `DirectDispatch`).
-struct SpinArguments: Equatable {
-    var step: String?
-    var at: String?
-    var sourceRun: String?
-    var task: String?
-    var index = SplitAddress.first
-    var allSplits = false
-    var sets: [String] = []
-    var setFiles: [String] = []
-    var withDecorators = false
-    var noTimeout = false
-    var after: String?
-    var atol: Double = 0
-    var rtol: Double = 0
-    var json = false
-    var failOnDiff = false
-    var noRebuild = false
-    var quiet = false
-    var maxWorkers: Int?
-    var overridesFile: String?
-    var report: String?
-    var store: String?
-
+/// Runs a spin as the command line asked: `SpinCommand` fills the
+/// invocation from ArgumentParser, `SpinInvocation(parsing:)` from a plain
+/// command line without ArgumentParser's reflection (see `DirectDispatch`).
+extension SpinInvocation {
     func run() throws {
         Trace.mark("spin: arguments parsed")
         let graph = Spindle.graph
@@ -38,8 +16,8 @@ struct SpinArguments: Equatable {
         for s in sets { try overrides.add(s, fromFile: false) }
         for s in setFiles { try overrides.add(s, fromFile: true) }
         if let overridesFile { try overrides.add(contentsOf: overridesFile) }
-        var request = SpinRequest(step: step, index: index, allSplits: allSplits, overrides: overrides.all,
-                                  parentOverrides: overrides.byParent, withDecorators: withDecorators, noTimeout: noTimeout,
+        var request = SpinRequest(step: step, index: index, allSplits: allSplits, overrides: overrides.overrides.all,
+                                  parentOverrides: overrides.overrides.byInput, withDecorators: withDecorators, noTimeout: noTimeout,
                                   tolerance: Tolerance(absolute: atol, relative: rtol),
                                   maxWorkers: maxWorkers ?? ProcessInfo.processInfo.activeProcessorCount)
         if let sourceRun {
@@ -66,8 +44,7 @@ struct SpinArguments: Equatable {
             let what = plan.tasks.count == 1 ? graph.shape.describe(plan.tasks[0].splits) : "(\(plan.tasks.count) splits)"
             var line = "spinning \(step)\(what.isEmpty ? "" : " " + what) on \(plan.source.pathspec)"
             if let a = request.after { line += " after \(graph.flow.name)/\(a)" }
-            let changes = overrides.all.map { "\($0.key)=\($0.value.summary(width: 30))" }.sorted()
-                + overrides.byParent.flatMap { i, o in o.map { "inputs[\(i)].\($0.key)=\($0.value.summary(width: 30))" } }.sorted()
+            let changes = overrides.overrides.summaries()
             if !changes.isEmpty { line += " with " + changes.joined(separator: ", ") }
             console.line(line)
         }
@@ -86,14 +63,14 @@ struct SpinArguments: Equatable {
         Trace.mark("spin: ran, recorded and diffed")
         watch.stop()
         if let report {
-            try Data(outcomeJSON(outcome).jsonText().utf8).write(to: URL(fileURLWithPath: report))
+            try SpinReport(outcome, shape: graph.shape).write(to: report)
         }
         if interrupted.isSet {
             try store.finishRun(flow: outcome.run.flow, id: outcome.run.id, status: .cancelled, error: "cancelled (Ctrl-C or SIGTERM)")
             console.line("spin \(outcome.run.pathspec) cancelled")
             throw ExitCode(130)
         }
-        print(json ? outcomeJSON(outcome).jsonText(pretty: true) : describe(outcome, console: console, shape: graph.shape))
+        print(json ? try SpinReport(outcome, shape: graph.shape).json(pretty: true) : describe(outcome, console: console, shape: graph.shape))
         if !outcome.succeeded { throw ExitCode.failure }
         if failOnDiff && outcome.changed { throw ExitCode(3) }
     }
