@@ -1,3 +1,4 @@
+import SpindleValue
 import SpindleStore
 
 /// Why a flow cannot run as written: found by ``FlowGraph/init(_:)`` before
@@ -39,7 +40,7 @@ public enum GraphError: Error, Equatable, Sendable, CustomStringConvertible {
         case .endHasNext: "step 'end' has a next step; 'end' finishes the flow"
         case .noNext(let s, let line): "step '\(s)' (line \(line)) has no next step; only 'end' may finish the flow (add next: .to(...))"
         case .unknownTarget(let s, let t, let sug):
-            "step '\(s)' goes to '\(t)', which is not a step of this flow" + (sug.map { " (did you mean '\($0)'?)" } ?? "")
+            "step '\(s)' goes to '\(t)', which is not a step of this flow" + (Suggestion.hint(sug))
         case .intoStart(let s): "step '\(s)' goes to 'start'; nothing may go back to start"
         case .badForeachArtifact(let s, let a): "step '\(s)' loops over '\(a)', which is not an artifact name (an identifier)"
         case .branchTooNarrow(let s): "step '\(s)' branches to fewer than two steps; use .to(...) for one"
@@ -87,7 +88,7 @@ public enum FlowError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingArtifact(let n, let s, let avail):
-            let sug = Store.nearest(n, in: avail).map { " (did you mean '\($0)'?)" } ?? ""
+            let sug = Suggestion.hint(Store.nearest(n, in: avail))
             return "step '\(s)' has no input artifact '\(n)'\(sug); it has: \(avail.isEmpty ? "none" : avail.joined(separator: ", "))"
         case .mistypedArtifact(let n, let s, let r): return "step '\(s)': artifact '\(n)' is not of the type asked for: \(r)"
         case .mistypedParameter(let n, let s, let r): return "step '\(s)': parameter '\(n)' is not of the type asked for: \(r)"

@@ -41,7 +41,7 @@ public struct Runtime: Sendable {
             origin = try store.run(flow: graph.flow.name, id: r.origin)
             if let from = r.fromStep, graph.step(from) == nil {
                 throw FlowError.usage("resume: the flow has no step '\(from)'"
-                    + (Store.nearest(from, in: graph.flow.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
+                    + (Suggestion.hint(Store.nearest(from, in: graph.flow.steps.map(\.name)))))
             }
         }
         let parameters = try resolveParameters(origin: origin)

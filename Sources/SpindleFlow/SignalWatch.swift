@@ -43,6 +43,7 @@ public final class SignalWatch: Sendable {
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
         for s in signals { sigaction(s, &action, nil) }
+        Trace.mark("watching signals \(signals)")
     }
 
     /// Stops this watch; a signal no other watch wants gets its default action back.
@@ -72,12 +73,14 @@ public final class SignalWatch: Sendable {
                 sigemptyset(&set)
                 for s in SignalWatch.handled { sigaddset(&set, s) }
                 pthread_sigmask(SIG_UNBLOCK, &set, nil)
+                Trace.mark("signal thread ready")
                 var byte: UInt8 = 0
                 while true {
                     let n = read(readEnd, &byte, 1)
                     if n < 0 && errno == EINTR { continue }
                     if n <= 0 { return }
                     let signal = Int32(byte)
+                    Trace.mark("signal \(signal) received")
                     let bodies = watches.withLock { $0.handlers.values.filter { $0.signals.contains(signal) }.map(\.body) }
                     for body in bodies { body(signal) }
                 }

@@ -134,7 +134,7 @@ public struct SpinPlanner: Sendable {
         let parents = plan.tasks.first?.parents ?? []
         for parent in parents { known += try store.artifacts(of: parent).map(\.name) }
         return names.sorted().filter { !known.contains($0) }.map { name in
-            let hint = Store.nearest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Suggestion.hint(Store.nearest(name, in: known))
             if parents.isEmpty {
                 return "'\(name)' is not a parameter of \(shape.name)\(hint); '\(req.step)' has no input artifacts, so the override is ignored"
             }

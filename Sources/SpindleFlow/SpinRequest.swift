@@ -69,7 +69,7 @@ public enum SpinError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownStep(let s, let sug):
-            "the flow has no step '\(s)'" + (sug.map { " (did you mean '\($0)'?)" } ?? "")
+            "the flow has no step '\(s)'" + (Suggestion.hint(sug))
         case .parentNotRun(let step, let parent, let run):
             "step '\(parent)' has no completed task in \(run): run it (or spin it) before spinning '\(step)'"
         case .noRunWithParents(let step, let parents):

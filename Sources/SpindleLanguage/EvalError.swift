@@ -36,5 +36,5 @@ public struct EvalError: Error, Equatable, Sendable, CustomStringConvertible {
 func nearest(_ name: String, in candidates: [String]) -> String? { Suggestion.nearest(name, in: candidates) }
 
 func suggestion(_ name: String, _ candidates: [String]) -> String {
-    nearest(name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+    Suggestion.hint(nearest(name, in: candidates))
 }

@@ -129,7 +129,7 @@ public enum SpindleMCPServer {
     static func call(_ name: String, _ given: [String: MCP.Value], store: Store, spins: SpinProcesses) async throws -> (String, Bool) {
         guard let spec = specs.first(where: { $0.name == name }) else {
             let names = specs.map(\.name)
-            let hint = Store.nearest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Suggestion.hint(Store.nearest(name, in: names))
             throw ToolError("no tool \(named(name))\(hint); tools: \(names.joined(separator: ", "))")
         }
         let args = try spec.validate(given)

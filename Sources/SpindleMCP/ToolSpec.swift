@@ -1,3 +1,4 @@
+import SpindleValue
 import Foundation
 import MCP
 import SpindleStore
@@ -154,7 +155,7 @@ struct ToolSpec: Sendable {
     func validate(_ given: [String: MCP.Value]) throws -> Arguments {
         let names = arguments.map(\.name)
         for key in given.keys.sorted() where !names.contains(key) {
-            let hint = Store.nearest(key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Suggestion.hint(Store.nearest(key, in: names))
             let list = names.isEmpty ? "it takes none" : "it takes " + names.joined(separator: ", ")
             throw ToolError("\(name) has no argument \(named(key))\(hint); \(list)")
         }

@@ -47,7 +47,7 @@ extension ShellSession {
             guard !names.isEmpty else { throw ShellError("del which variable? del NAME ...") }
             for name in names {
                 guard let v = s.variables[name] else {
-                    throw ShellError("no variable '\(name)'" + (Store.nearest(name, in: Array(s.variables.keys)).map { " (did you mean '\($0)'?)" } ?? ""))
+                    throw ShellError("no variable '\(name)'" + (Suggestion.hint(Store.nearest(name, in: Array(s.variables.keys)))))
                 }
                 guard case .user = v.source else { throw ShellError("'\(name)' is an input of the focused step, not yours: reset \(name) undoes a change") }
             }
@@ -85,7 +85,7 @@ extension ShellSession {
     func help(_ topic: String) throws {
         if !topic.isEmpty {
             guard let c = ShellSession.commands.first(where: { $0.name == topic }) else {
-                throw ShellError("no command '\(topic)'" + (Store.nearest(topic, in: ShellSession.commandNames).map { " (did you mean '\($0)'?)" } ?? ""))
+                throw ShellError("no command '\(topic)'" + (Suggestion.hint(Store.nearest(topic, in: ShellSession.commandNames))))
             }
             output.line("\(c.usage)\n  \(c.summary)")
             return
@@ -160,7 +160,7 @@ extension ShellSession {
         let targets = list.isEmpty ? variables.filter { $0.value.changed }.map(\.key) : list
         for n in targets {
             guard var v = variables[n] else {
-                throw ShellError("no variable '\(n)'" + (nearestVariable(n).map { " (did you mean '\($0)'?)" } ?? ""))
+                throw ShellError("no variable '\(n)'" + (Suggestion.hint(nearestVariable(n))))
             }
             guard v.isInput else { throw ShellError("'\(n)' is not an input of the focused step; nothing to reset") }
             v.current = v.original

@@ -94,7 +94,7 @@ extension ShellSession {
             // A lone unknown word may be a mistyped command.
             if case .variable(let name, let column) = expr, variables[name] == nil, name != "out" || lastSpin == nil {
                 let candidates = ShellSession.commandNames + Array(variables.keys)
-                let hint = Store.nearest(name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = Suggestion.hint(Store.nearest(name, in: candidates))
                 throw LocatedError(message: "no command or variable '\(name)'\(hint); type help", column: column)
             }
             let v: Value

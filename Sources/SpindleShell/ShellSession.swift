@@ -133,7 +133,7 @@ public final class ShellSession {
     public func focusStep(_ step: String, index: SplitAddress) throws {
         let (run, shape) = try requireRun()
         guard let s = shape.step(step) else {
-            throw ShellError("\(run.flow) has no step '\(step)'" + (Store.nearest(step, in: shape.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
+            throw ShellError("\(run.flow) has no step '\(step)'" + (Suggestion.hint(Store.nearest(step, in: shape.steps.map(\.name)))))
         }
         // Walking down the graph: after spinning a parent, the child takes the spin's outputs.
         var after: RunID?
@@ -210,7 +210,7 @@ public final class ShellSession {
     func assign(_ name: String, path: [PathStep], value: Value, evaluator: Evaluator) throws {
         let base = try self.value(of: name)
         if !path.isEmpty && base == nil {
-            throw ShellError("no variable '\(name)'" + (nearestVariable(name).map { " (did you mean '\($0)'?)" } ?? ""))
+            throw ShellError("no variable '\(name)'" + (Suggestion.hint(nearestVariable(name))))
         }
         let updated = try evaluator.assign(into: base, path: path, value: value, name: name)
         if var v = variables[name] {

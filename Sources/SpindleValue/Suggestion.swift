@@ -1,6 +1,17 @@
 /// "Did you mean …?" for names people type: the candidate closest to a
 /// mistyped name, when close enough to be a typo.
 public enum Suggestion {
+    /// ` (did you mean 'train'?)` for a suggestion, or nothing: the one way
+    /// every error message ends with a hint.
+    public static func hint(_ suggestion: String?) -> String {
+        suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    /// The hint for the candidate nearest `name`, if one is close enough.
+    public static func hint(for name: String, in candidates: [String]) -> String {
+        hint(nearest(name, in: candidates))
+    }
+
     /// The candidate nearest `name` (case ignored), when at most a third of its
     /// letters need an edit and not all of them do.
     public static func nearest(_ name: String, in candidates: [String]) -> String? {

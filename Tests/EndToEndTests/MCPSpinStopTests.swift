@@ -106,7 +106,9 @@ struct SpinSignalTests {
     @Test("SIGTERM stops a spin as Ctrl-C does: its task ends and the spin is recorded cancelled")
     func sigterm() async throws {
         let (box, env) = try sleepingSpinSandbox()
-        let spin = try box.start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: env)
+        var traced = env
+        traced["SPINDLE_TRACE"] = "1"
+        let spin = try box.start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: traced)
         let started = await eventually { box.executions()["left"] == 2 }
         try #require(started, "the spin's task did not start: \(box.executions())")
         kill(spin.process.processIdentifier, SIGTERM)

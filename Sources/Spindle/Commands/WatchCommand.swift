@@ -30,7 +30,7 @@ struct WatchCommand: ParsableCommand {
         let graph = Spindle.graph
         let step = try resolveStep(self.step, at: at, graph: graph)
         guard graph.step(step) != nil else {
-            throw ValidationError("the flow has no step '\(step)'" + (Store.nearest(step, in: graph.flow.steps.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""))
+            throw ValidationError("the flow has no step '\(step)'" + (Suggestion.hint(Store.nearest(step, in: graph.flow.steps.map(\.name)))))
         }
         guard let build = FlowBuild.locate(binary: currentExecutable(), flowFile: graph.flow.file) else {
             throw ValidationError("watch needs the flow's sources: \(graph.flow.file) is not next to a Package.swift")

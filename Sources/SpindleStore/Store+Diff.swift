@@ -1,4 +1,3 @@
-import SpindleStore
 import SpindleValue
 
 extension Store {

@@ -75,3 +75,10 @@ extension SpinInvocation {
         if failOnDiff && outcome.changed { throw ExitCode(3) }
     }
 }
+/// Set from a signal handler, read after the work it interrupted.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import SpindleFlow
+import SpindleStore
+import SpindleValue
+
+/// What run and resume share: how many workers, the tags, the store.
+struct RunTuning: ParsableArguments {
+    @Option(name: .long, help: "How many tasks may run at once (default: the number of cores).")
+    var maxWorkers: Int?
+    @Option(name: .long, help: "A tag for the run (repeatable).")
+    var tag: [String] = []
+    @OptionGroup var storeOptions: StoreOptions
+
+    /// Runs the flow with `parameters` (resuming when `resume` is given) and exits with the run's status.
+    func execute(_ graph: FlowGraph, store: Store, parameters: [String: Value], resume: RunOptions.Resume? = nil) throws -> Never {
+        var options = RunOptions(parameters: parameters, tags: tag, resume: resume)
+        if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
+        let runtime = Runtime(graph: graph, store: store, options: options)
+        let record = try runBlocking { try await runtime.run() }
+        throw exitStatus(for: record)
+    }
+}
+
+/// Turns a run's outcome into the process's exit status.
+func exitStatus(for run: RunRecord) -> ExitCode {
+    switch run.status {
+    case .completed: .success
+    case .cancelled: ExitCode(130)
+    default: .failure
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "run", abstract: "Run the flow.", discussion: parametersHelp())
+    }
+
+    @OptionGroup var tuning: RunTuning
+    @Argument(parsing: .allUnrecognized, help: "Parameters, as --name value.")
+    var parameters: [String] = []
+
+    func run() throws {
+        let graph = Spindle.graph
+        let params = try parseParameters(parameters, graph: graph)
+        try tuning.execute(graph, store: try tuning.storeOptions.open(creating: true), parameters: params)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+import SpindleFlow
+import SpindleStore
+import SpindleValue
+
+/// The entry point of a flow binary.
+///
+/// ```swift
+/// let flow = Flow("HelloFlow") { … }
+/// Spindle.main(flow)
+/// ```
+///
+/// It gives the binary its command line (`run`, `resume`, `graph`, `runs`,
+/// `show`, `logs`) and serves the hidden `_task` command that the runtime
+/// starts for each task.
+public enum Spindle {
+    static let current = Mutex<FlowGraph?>(nil)
+
+    /// Validates `flow`, then runs the command line. Does not return.
+    public static func main(_ flow: Flow, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        Trace.mark("main \(arguments.first ?? "")")
+        let graph: FlowGraph
+        do { graph = try FlowGraph(flow) } catch {
+            FileHandle.standardError.write(Data("error: \(flow.name) is not a valid flow: \(error)\n".utf8))
+            exit(2)
+        }
+        Trace.mark("graph checked")
+        // A task process: skip argument parsing's work, it runs once per task.
+        if arguments.first == TaskInvocation.command {
+            // Line by line, so that what a step printed before a timeout's kill
+            // (or a crash) reaches its log, and a watcher sees progress as it comes.
+            lineBufferStandardOutput()
+            do {
+                let inv = try TaskInvocation(arguments: Array(arguments.dropFirst()))
+                let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }
+                Trace.mark("task process exits")
+                // Everything the task wrote is committed and its output is flushed
+                // below; skip exit handlers and destructors of libraries that the
+                // process no longer needs.
+                fflush(nil)
+                _exit(code)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                exit(TaskProcess.setupExitCode)
+            }
+        }
+        current.withLock { $0 = graph }
+        // `Flow resume … | head`: a closed output pipe must not kill the runtime
+        // by SIGPIPE mid-run; Console stops writing and the run finishes.
+        signal(SIGPIPE, SIG_IGN)
+        // A plain spin, the command people iterate with, skips ArgumentParser.
+        if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
+           let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) {
+            Trace.mark("parsed spin by hand")
+            DirectDispatch.run(FlowCommand.self) { try spin.run() }
+        }
+        DirectDispatch.main(FlowCommand.self, arguments)
+    }
+
+    static var graph: FlowGraph { current.withLock { $0! } }
+}
