@@ -336,78 +336,9 @@ public struct Parser {
         return try node(.call(name, args, column: t.column), over: height, at: t.column)
     }
 
-    static let constants: [String: Value] = ["true": .bool(true), "false": .bool(false), "null": .null, "nan": .double(.nan), "inf": .double(.infinity)]
-
-    /// `[a, b, …]`, its `[` being `t`.
-    mutating func array(_ t: Token) throws(SyntaxError) -> Node {
-        var items: [Expr] = []
-        var height = 0
-        if isSymbol("]") { _ = advance(); return Node(expr: .array([], column: t.column), height: 1) }
-        while true {
-            let item = try expressionNode()
-            items.append(item.expr)
-            height = max(height, item.height)
-            guard isSymbol(",") else { break }
-            _ = advance()
-            if isSymbol("]") { break }
-        }
-        try expectClosing("]", "array", t)
-        return try node(.array(items, column: t.column), over: height, at: t.column)
-    }
-
-    /// `{key: value, …}`, its `{` being `t`.
-    mutating func object(_ t: Token) throws(SyntaxError) -> Node {
-        var members: [(String, Expr)] = []
-        var height = 0
-        if isSymbol("}") { _ = advance(); return Node(expr: .object([], column: t.column), height: 1) }
-        while true {
-            let key = try self.key()
-            let value = try expressionNode()
-            members.append((key, value.expr))
-            height = max(height, value.height)
-            guard isSymbol(",") else { break }
-            _ = advance()
-            if isSymbol("}") { break }
-        }
-        try expectClosing("}", "object", t)
-        return try node(.object(members, column: t.column), over: height, at: t.column)
-    }
-
-    /// An object's key and its ':'.
-    mutating func key() throws(SyntaxError) -> String {
-        let k = advance()
-        let key: String
-        switch k.kind {
-        case .identifier(let n): key = n
-        case .string(let s): key = s
-        default: throw SyntaxError("expected a key (a name or a string), found \(k.described)", column: k.column)
-        }
-        try expect(":", "after the key '\(key)'")
-        return key
-    }
-
     /// The `close` of what `open` opened, or an error naming it.
     mutating func expectClosing(_ close: String, _ what: String, _ open: Token) throws(SyntaxError) {
         guard isSymbol(close) else { throw Parser.unclosed(close, what, open, found: peek) }
         _ = advance()
-    }
-
-    // MARK: Messages
-
-    static func unclosed(_ close: String, _ what: String, _ open: Token, found: Token) -> SyntaxError {
-        SyntaxError("expected '\(close)' to close the \(what) opened at column \(open.column + 1), found \(found.described)", column: found.column)
-    }
-    static func unclosedCall(_ name: String, _ open: Token, found: Token) -> SyntaxError {
-        unclosed(")", "call of \(name)", open, found: found)
-    }
-    static func expectedValue(found t: Token) -> SyntaxError {
-        if case .end = t.kind { return SyntaxError("expected a value, found end of line", column: t.column) }
-        return SyntaxError("expected a value, a name or '(', found \(t.described)", column: t.column)
-    }
-    static func expectedMember(found t: Token) -> SyntaxError {
-        SyntaxError("expected a member name after '.', found \(t.described)", column: t.column)
-    }
-    static func expectedIndex(at column: Int) -> SyntaxError {
-        SyntaxError("expected an index or a slice inside '[]'", column: column)
     }
 }

@@ -10,7 +10,10 @@ private func sleepingSpinSandbox() throws -> (Sandbox, [String: String]) {
     let box = try Sandbox()
     let out = try box.run("FaultFlow", ["run"])
     guard out.status == 0 else { throw SupportError("FaultFlow run failed: \(out.output)") }
-    return (box, ["FAULT_MODE": "timeout", "FAULT_TIMEOUT": "300", "FAULT_DIR": box.dir.path, "NO_COLOR": "1"])
+    // The task sleeps far longer than any test waits: on a loaded machine an async test
+    // can be starved of the test pool's threads for tens of seconds (other tests block
+    // them waiting on processes), and a 30 s sleep then ended before the test stopped it.
+    return (box, ["FAULT_MODE": "timeout", "FAULT_TIMEOUT": "600", "FAULT_SLEEP": "600", "FAULT_DIR": box.dir.path, "NO_COLOR": "1"])
 }
 
 /// Everything a stopped spin must leave: the spin recorded cancelled, no
@@ -106,9 +109,7 @@ struct SpinSignalTests {
     @Test("SIGTERM stops a spin as Ctrl-C does: its task ends and the spin is recorded cancelled")
     func sigterm() async throws {
         let (box, env) = try sleepingSpinSandbox()
-        var traced = env
-        traced["SPINDLE_TRACE"] = "1"
-        let spin = try box.start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: traced)
+        let spin = try box.start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: env)
         let started = await eventually { box.executions()["left"] == 2 }
         try #require(started, "the spin's task did not start: \(box.executions())")
         kill(spin.process.processIdentifier, SIGTERM)
