@@ -33,5 +33,5 @@ func rebuildIfStale(graph: FlowGraph) throws {
     setenv("SPINDLE_REBUILT", "1", 1)
     let argv = CommandLine.arguments.map { strdup($0) } + [nil]
     execv(build.binary, argv)
-    throw ValidationError("cannot run the rebuilt \(build.binary): \(String(cString: strerror(errno)))")
+    throw ValidationError("cannot run the rebuilt \(build.binary): \(FileIO.lastError)")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SpindleStore
 import Synchronization
 
 /// How a child process ended.
@@ -68,7 +69,7 @@ final class ChildProcess: @unchecked Sendable {
     private static func spawnLocked(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw FlowError.usage("cannot create pipes: \(String(cString: strerror(errno)))")
+            throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
         }
         // Close-on-exec for the ends this process keeps; dup2 gives the child its own copies.
         for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -120,7 +121,7 @@ final class ChildProcess: @unchecked Sendable {
         guard rc == 0 else {
             close(outPipe[0])
             close(errPipe[0])
-            throw FlowError.usage("cannot start \(executable): \(String(cString: strerror(rc)))")
+            throw FlowError.usage("cannot start \(executable): \(FileIO.describe(rc))")
         }
         return ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
     }
@@ -171,9 +172,7 @@ final class PipeReader: @unchecked Sendable {
         var pending = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            guard case .success(let n) = buffer.withUnsafeMutableBytes({ FileIO.readSome(fd, $0) }), n > 0 else { break }
             let chunk = buffer[0..<n]
             kept.append(contentsOf: chunk)
             if kept.count > 2 * limit {

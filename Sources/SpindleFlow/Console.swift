@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SpindleStore
 
 /// Where the runtime talks to a person: task output with a task prefix, and
 /// on a terminal a live progress line kept at the bottom.
@@ -27,19 +28,7 @@ public final class Console: Sendable {
 
     private static func emit(_ s: String) {
         if outputClosed.load(ordering: .relaxed) { return }
-        var s = s
-        s.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = write(STDOUT_FILENO, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { outputClosed.store(true, ordering: .relaxed) }
-                    break
-                }
-                off += n
-            }
-        }
+        if FileIO.writeAll(STDOUT_FILENO, s) == EPIPE { outputClosed.store(true, ordering: .relaxed) }
     }
 
     /// Writes a line, keeping the progress line below it on a terminal.

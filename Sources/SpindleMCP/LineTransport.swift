@@ -1,4 +1,5 @@
 import Foundation
+import SpindleStore
 import Logging
 import MCP
 import Synchronization
@@ -68,20 +69,7 @@ final class LineWriter: Sendable {
         var bytes = message
         bytes.append(10)
         try lock.withLock { _ in
-            try bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n > 0 { offset += n; continue }
-                    if n < 0 && errno == EINTR { continue }
-                    if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                        var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                        _ = poll(&p, 1, -1)
-                        continue
-                    }
-                    throw MCPError.connectionClosed
-                }
-            }
+            if bytes.withUnsafeBytes({ FileIO.writeAll(fd, $0) }) != 0 { throw MCPError.connectionClosed }
         }
     }
 }
@@ -130,14 +118,7 @@ final class LineReader: Sendable {
         }
 
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                _ = poll(&p, 1, -1)
-                continue
-            }
-            if n <= 0 { break }
+            guard case .success(let n) = chunk.withUnsafeMutableBytes({ FileIO.readSome(fd, $0) }), n > 0 else { break }
             chunk.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
                 var start = 0
                 while start < n {

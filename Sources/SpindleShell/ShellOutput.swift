@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SpindleStore
 
 /// Where the shell writes: stdout for results, stderr for errors, colour
 /// only on a terminal and never with `NO_COLOR`; everything written can
@@ -46,15 +47,7 @@ public final class ShellOutput: Sendable {
         captured.withLock { if $0 != nil { $0! += text } }
         recorded.withLock { if $0 != nil { $0! += text } }
         guard writeToStreams else { return }
-        var t = text
-        t.withUTF8 { b in
-            var off = 0
-            while off < b.count {
-                let n = write(fd, b.baseAddress! + off, b.count - off)
-                if n <= 0 { if errno == EINTR { continue }; break }
-                off += n
-            }
-        }
+        _ = FileIO.writeAll(fd, text)
     }
 
     /// Renders as off a terminal (no colour, 100 columns) while `on`: what a

@@ -44,7 +44,7 @@ public struct FileBlobStore: BlobStore {
         self.directory = directory
         // Two mkdirs, not FileManager's checks: every task process opens the store.
         for dir in [directory.path, directory.path + "/tmp"] where mkdir(dir, 0o755) != 0 && errno != EEXIST {
-            throw StoreError.io("cannot create \(dir): \(String(cString: strerror(errno)))")
+            throw StoreError.io("cannot create \(dir): \(FileIO.lastError)")
         }
     }
 
@@ -76,7 +76,7 @@ public struct FileBlobStore: BlobStore {
         do {
             hash = try ChunkTree.name(of: parts, size: size) { bytes, offset in
                 let failed = Self.writeAll(fd, bytes, at: offset)
-                if failed != 0 { throw StoreError.io("cannot write a blob: \(String(cString: strerror(failed)))") }
+                if failed != 0 { throw StoreError.io("cannot write a blob: \(FileIO.describe(failed))") }
             }
         } catch {
             close(fd)
@@ -104,19 +104,13 @@ public struct FileBlobStore: BlobStore {
     private func createTemporary(_ label: String) throws -> (fd: Int32, path: String) {
         let tmp = directory.path + "/tmp/\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError.io("cannot write blob \(tmp): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StoreError.io("cannot write blob \(tmp): \(FileIO.lastError)") }
         return (fd, tmp)
     }
 
     /// Writes `bytes` to `fd` at `offset`; returns 0, or the errno of a failed write.
     private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int32 {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 { if errno == EINTR { continue }; return errno }
-            done += n
-        }
-        return 0
+        FileIO.writeAll(fd, bytes, at: offset)
     }
 
     /// Renames the written temporary file `tmp` to the blob's place, or removes it
@@ -124,17 +118,17 @@ public struct FileBlobStore: BlobStore {
     private func place(_ tmp: String, as hash: String, failed: Int32) throws -> String {
         if failed != 0 {
             unlink(tmp)
-            throw StoreError.io("cannot write blob \(hash.prefix(12))…: \(String(cString: strerror(failed)))")
+            throw StoreError.io("cannot write blob \(hash.prefix(12))…: \(FileIO.describe(failed))")
         }
         let dir = directory.path + "/" + hash.prefix(2)
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
             unlink(tmp)
-            throw StoreError.io("cannot create \(dir): \(String(cString: strerror(errno)))")
+            throw StoreError.io("cannot create \(dir): \(FileIO.lastError)")
         }
         guard rename(tmp, path(hash)) == 0 else {
             let e = errno
             unlink(tmp)
-            throw StoreError.io("cannot store blob \(hash.prefix(12))…: \(String(cString: strerror(e)))")
+            throw StoreError.io("cannot store blob \(hash.prefix(12))…: \(FileIO.describe(e))")
         }
         return hash
     }
@@ -186,17 +180,10 @@ public struct FileBlobStore: BlobStore {
     /// Reads from `offset` until `buffer` is full or the file ends; returns the bytes read.
     private static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int,
                                   hash: String) throws(StoreError) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            done += n
+        switch FileIO.readFully(fd, buffer, at: offset) {
+        case .success(let n): return n
+        case .failure(let e): throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(e)")
         }
-        return done
     }
 
     /// The open blob named `hash` (the caller closes it) and its size.
@@ -205,7 +192,7 @@ public struct FileBlobStore: BlobStore {
         let fd = open(path(hash), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { throw StoreError.missingBlob(hash: hash, artifact: nil) }
-            throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
+            throw StoreError.io("cannot read blob \(hash.prefix(12))…: \(FileIO.lastError)")
         }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -234,7 +221,7 @@ public struct FileBlobStore: BlobStore {
     public func remove(_ hash: String) throws {
         guard SHA256.isDigest(hash) else { return }
         if unlink(path(hash)) != 0 && errno != ENOENT {
-            throw StoreError.io("cannot remove blob \(hash.prefix(12))…: \(String(cString: strerror(errno)))")
+            throw StoreError.io("cannot remove blob \(hash.prefix(12))…: \(FileIO.lastError)")
         }
     }
 

@@ -68,21 +68,7 @@ extension Value {
 
     static func writeJSONString(_ s: String, into out: inout String) {
         out += "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 {
-                    out += "\\u" + String(ch.value, radix: 16).leftPadded(to: 4)
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
+        StringEscaping.append(s, to: &out, control: .json)
         out += "\""
     }
 

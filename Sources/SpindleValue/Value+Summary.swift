@@ -68,18 +68,7 @@ extension Value {
 
     /// `s` in double quotes with escapes, cut to `width` with a count of the rest.
     static func quoted(_ s: String, width: Int) -> String {
-        var escaped = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
-            case "\r": escaped += "\\r"
-            default:
-                if ch.value < 0x20 { escaped += "\\u{\(String(ch.value, radix: 16))}" } else { escaped.unicodeScalars.append(ch) }
-            }
-        }
+        let escaped = StringEscaping.escaped(s, control: .swift)
         if escaped.count + 2 <= width { return "\"\(escaped)\"" }
         let note = " (\(NumberFormatting.count(s.count)) chars)"
         let keep = max(1, width - 3 - note.count)

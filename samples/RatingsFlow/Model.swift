@@ -1,3 +1,4 @@
+import Spindle
 /// Matrix factorisation: rating ≈ mean + user bias + item bias + userFactors·itemFactors.
 struct Model: Codable, Sendable {
     var factors: Int
@@ -9,7 +10,7 @@ struct Model: Codable, Sendable {
 
     /// Trains by stochastic gradient descent, visiting ratings in a seeded order.
     static func fit(_ r: Ratings, factors k: Int, rate: Double, epochs: Int, regularization: Double = 0.02, seed: UInt64) -> Model {
-        var g = SplitMix(seed: seed)
+        var g = SeededGenerator(seed: seed)
         let mean = r.values.reduce(0, +) / Double(max(r.count, 1))
         var m = Model(factors: k, mean: mean,
                       userBias: Array(repeating: 0, count: r.userCount), itemBias: Array(repeating: 0, count: r.itemCount),

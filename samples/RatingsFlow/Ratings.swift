@@ -1,3 +1,4 @@
+import Spindle
 /// Movie ratings in columns: rating `i` is user `users[i]`'s `values[i]` for item `items[i]`.
 /// Columns of numbers store as typed arrays, so the shell can slice and sum them.
 struct Ratings: Codable, Sendable {
@@ -11,7 +12,7 @@ struct Ratings: Codable, Sendable {
 
     /// Seeded synthetic ratings from hidden user and item tastes, 1 to 5 stars with noise.
     static func synthetic(users: Int, items: Int, perUser: Int, seed: UInt64) -> Ratings {
-        var g = SplitMix(seed: seed)
+        var g = SeededGenerator(seed: seed)
         let k = 4
         let userTaste = (0..<(users * k)).map { _ in g.normal() * 0.6 }
         let itemTaste = (0..<(items * k)).map { _ in g.normal() * 0.6 }
@@ -45,27 +46,6 @@ struct Ratings: Codable, Sendable {
         return (t, v)
     }
 }
-
-/// A small deterministic generator, so a seed gives the same ratings everywhere.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-12), v = uniform()
-        return (-2 * _log(u)).squareRoot() * _cos(2 * Double.pi * v)
-    }
-}
-
-@inline(__always) func _log(_ x: Double) -> Double { log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { cos(x) }
 
 #if canImport(Glibc)
 import Glibc
