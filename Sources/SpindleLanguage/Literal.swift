@@ -144,13 +144,7 @@ struct LiteralParser {
 
     /// A key and its ':'.
     mutating func key() throws(SyntaxError) -> String {
-        let k = advance()
-        let key: String
-        switch k.kind {
-        case .identifier(let n): key = n
-        case .string(let s): key = s
-        default: throw SyntaxError("expected a key (a name or a string), found \(k.described)", column: k.column)
-        }
+        let key = try advance().objectKey()
         let colon = advance()
         guard case .symbol(":") = colon.kind else {
             throw SyntaxError("expected ':' after the key '\(key)', found \(colon.described)", column: colon.column)

@@ -41,13 +41,7 @@ extension Parser {
 
     /// An object's key and its ':'.
     mutating func key() throws(SyntaxError) -> String {
-        let k = advance()
-        let key: String
-        switch k.kind {
-        case .identifier(let n): key = n
-        case .string(let s): key = s
-        default: throw SyntaxError("expected a key (a name or a string), found \(k.described)", column: k.column)
-        }
+        let key = try advance().objectKey()
         try expect(":", "after the key '\(key)'")
         return key
     }

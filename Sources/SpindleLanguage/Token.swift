@@ -77,3 +77,16 @@ enum Caret {
         return indent + shown + "\n" + indent + String(repeating: " ", count: caret) + "^ " + message
     }
 }
+
+extension Token {
+    /// The key an object member starts with: a name or a string (both the
+    /// expression parser and the literal parser read keys this way).
+    func objectKey() throws(SyntaxError) -> String {
+        switch kind {
+        case .identifier(let n): return n
+        case .string(let s): return s
+        default: throw SyntaxError("expected a key (a name or a string), found \(described)", column: column)
+        }
+    }
+}
+
