@@ -82,6 +82,8 @@ let package = Package(
         .executableTarget(name: "FaultFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/FaultFlow"),
         // A flow with every shape spin must address: nested foreach in a branch arm, merging joins.
         .executableTarget(name: "ShapesFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/ShapesFlow"),
+        // Every kind of artifact value, for the Python client's tests.
+        .executableTarget(name: "ValuesFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/ValuesFlow"),
 
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),

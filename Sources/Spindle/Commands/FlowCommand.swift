@@ -10,6 +10,6 @@ struct FlowCommand: ParsableCommand {
             commandName: Spindle.current.withLock { $0?.flow.name } ?? "flow",
             abstract: "A Spindle flow: run it, resume it, browse its runs.",
             subcommands: [RunCommand.self, ResumeCommand.self, SpinCommand.self, WatchCommand.self, DiffCommand.self, ShellCommand.self, GraphCommand.self,
-                          RunsCommand.self, ShowCommand.self, LogsCommand.self])
+                          RunsCommand.self, ShowCommand.self, LogsCommand.self, ExportCommand.self])
     }
 }
