@@ -38,12 +38,14 @@ public struct TaskInvocation: Sendable, Equatable {
 
     public var pathspec: Pathspec { Pathspec(flow: flow, run: run, step: step, task: task) }
 
-    /// The argument vector after the subcommand.
+    /// The argument vector after the subcommand. The parents and splits are
+    /// not in it: the task process reads them from its own row, which the
+    /// runtime records before starting it. A join's parents in one argument
+    /// failed past a few thousand splits ("Argument list too long": Linux caps
+    /// one argument at 128 KiB), and the row holds them anyway.
     public var arguments: [String] {
         var a = ["--store", store, "--flow", flow, "--run", run.description, "--step", step,
                  "--task", String(task), "--attempt", String(attempt)]
-        if !parents.isEmpty { a += ["--parents", parents.map(\.description).joined(separator: ",")] }
-        if !splits.isEmpty { a += ["--splits", SplitFrame.render(splits)] }
         if let catchArtifact { a += ["--catch", catchArtifact] }
         if let overridesFile { a += ["--overrides", overridesFile] }
         return a

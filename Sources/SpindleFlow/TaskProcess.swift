@@ -72,11 +72,13 @@ public enum TaskProcess {
         let run = try store.run(flow: inv.flow, id: inv.run)
         let parameters: [(String, Value)] = graph.flow.parameters.map { p in (p.name, run.parameters[p.name] ?? p.defaultValue) }
         let overrides = try inv.overridesFile.map(SpinOverrides.read(from:)) ?? SpinOverrides()
-        let parents = try inv.parents.enumerated().map { i, p in
+        // The task's parents and place, as the runtime recorded them before starting it.
+        let record = try store.task(inv.pathspec)
+        let parents = try record.parents.enumerated().map { i, p in
             InputTask(pathspec: p, records: try store.artifacts(of: p), overrides: overrides.forInput(i), store: store)
         }
         var foreach: (String, Int)?
-        for frame in inv.splits.reversed() {
+        for frame in record.splits.reversed() {
             if case .foreach(let artifact, _) = graph.step(frame.step)?.transition {
                 foreach = (artifact, frame.index)
                 break

@@ -105,3 +105,17 @@ struct SchedulerTests {
         #expect(!tasks.contains { $0.status == .running })
     }
 }
+
+@Suite("A task's invocation")
+struct TaskInvocationTests {
+    @Test("the argument vector does not grow with a join's parents: they are read from the task's row")
+    func wideJoin() throws {
+        let parents = (1...20_000).map { Pathspec(flow: "WideFlow", run: .number(1), step: "work", task: $0) }
+        let inv = TaskInvocation(store: "/s/.spindle", flow: "WideFlow", run: .number(1), step: "join", task: 20_002,
+                                 parents: parents, splits: [SplitFrame(step: "start", index: 0, count: 1)])
+        #expect(inv.arguments.joined(separator: " ").utf8.count < 200)
+        #expect(!inv.arguments.contains("--parents"))
+        let back = try TaskInvocation(arguments: inv.arguments)
+        #expect(back.pathspec == inv.pathspec)
+    }
+}
