@@ -58,6 +58,8 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
+        // The shared store's object storage (issue 17), begun: SigV4 request signing.
+        .target(name: "SpindleS3", dependencies: ["SpindleStore"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
         .target(
             name: "SpindleMCP",
@@ -91,6 +93,7 @@ let package = Package(
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
         .testTarget(name: "SpindleMCPTests", dependencies: ["SpindleMCP"]),
+        .testTarget(name: "SpindleS3Tests", dependencies: ["SpindleS3"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "SpindleStore", "SpindleValue", "SpindleLanguage",
