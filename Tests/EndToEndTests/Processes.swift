@@ -21,7 +21,7 @@ func livingProcesses(command: String, containing text: String) -> [pid_t] {
 
 /// Waits until `condition` holds, looking every 50 ms for at most `seconds`;
 /// returns whether it came to hold. For things that happen in other processes.
-func eventually(within seconds: Int = 30, _ condition: () throws -> Bool) async -> Bool {
+func eventually(within seconds: Int = 120, _ condition: () throws -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if (try? condition()) == true { return true }
