@@ -132,8 +132,10 @@ final class MCPSession {
             catch { outcome.fail(error) }
         }
         Task { [process] in
-            try? await Task.sleep(for: .seconds(60))
-            outcome.fail(MCPError.internalError("the server did not answer initialize within 60 s"))
+            // Long: with two cores, tests that block on processes can hold the test pool's
+            // threads for tens of seconds, and this wait (and the client's reading) with them.
+            try? await Task.sleep(for: .seconds(240))
+            outcome.fail(MCPError.internalError("the server did not answer initialize within 240 s"))
             if process.isRunning { process.terminate() }
         }
         serverName = try await outcome.value()

@@ -9,7 +9,7 @@ struct PythonClientTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test("pytest passes against stores the Swift flows wrote", .timeLimit(.minutes(10)))
-    func pytest() throws {
+    func pytest() async throws {
         // SPINDLE_PYTHON names a Python with numpy and pytest (scripts/test makes a venv); else python3.
         let python = ProcessInfo.processInfo.environment["SPINDLE_PYTHON"] ?? "python3"
         let p = Process()
@@ -24,9 +24,20 @@ struct PythonClientTests {
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        // Waited for off the test pool: pytest takes tens of seconds, and a pool thread
+        // blocked that long starves the async tests (two cores, two threads).
+        let text: String = try await withCheckedThrowingContinuation { done in
+            Thread.detachNewThread {
+                do {
+                    try p.run()
+                    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    p.waitUntilExit()
+                    done.resume(returning: text)
+                } catch {
+                    done.resume(throwing: error)
+                }
+            }
+        }
         if text.contains("No module named pytest") || text.contains("No module named 'numpy'") {
             Issue.record("the Python client's tests need numpy and pytest: run scripts/test (it makes a venv), or pip install numpy pytest\n\(text)")
             return
