@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SpindleValue
 
 /// Reads a table's rows by column name, and turns a value a column cannot
@@ -17,13 +16,13 @@ struct RowReader {
     init(table: String) { self.table = table }
 
     /// Learns the columns' positions from `row` (the first of a query).
-    private mutating func learn(_ row: Row) {
+    private mutating func learn(_ row: MetadataRow) {
         guard positions.isEmpty else { return }
-        for (i, name) in row.columnNames.enumerated() { positions[name] = i }
+        for (i, name) in row.columns.enumerated() { positions[name] = i }
     }
 
     /// The position of `column` in the rows of this query.
-    mutating func position(_ column: String, in row: Row) throws -> Int {
+    mutating func position(_ column: String, in row: MetadataRow) throws -> Int {
         learn(row)
         guard let i = positions[column] else {
             throw StoreError.corruptRow(table: table, row: "?", column: column, reason: "is missing from the query")
@@ -32,10 +31,10 @@ struct RowReader {
     }
 
     /// The column's value, which must not be NULL.
-    mutating func required<T: DatabaseValueConvertible>(_ row: Row, _ column: String, key: @autoclosure () -> String) throws -> T {
+    mutating func required<T: SQLReadable>(_ row: MetadataRow, _ column: String, key: @autoclosure () -> String) throws -> T {
         let i = try position(column, in: row)
-        let dbValue: DatabaseValue = row[i]
-        guard let v = T.fromDatabaseValue(dbValue) else {
+        let dbValue = row[i]
+        guard let v = T(sqlValue: dbValue) else {
             throw StoreError.corruptRow(table: table, row: key(), column: column,
                                         reason: dbValue.isNull ? "is NULL" : "holds \(dbValue), not a \(T.self)")
         }
@@ -43,18 +42,18 @@ struct RowReader {
     }
 
     /// The column's value, or nil when NULL; a value of the wrong kind is still an error.
-    mutating func optional<T: DatabaseValueConvertible>(_ row: Row, _ column: String, key: @autoclosure () -> String) throws -> T? {
+    mutating func optional<T: SQLReadable>(_ row: MetadataRow, _ column: String, key: @autoclosure () -> String) throws -> T? {
         let i = try position(column, in: row)
-        let dbValue: DatabaseValue = row[i]
+        let dbValue = row[i]
         if dbValue.isNull { return nil }
-        guard let v = T.fromDatabaseValue(dbValue) else {
+        guard let v = T(sqlValue: dbValue) else {
             throw StoreError.corruptRow(table: table, row: key(), column: column, reason: "holds \(dbValue), not a \(T.self)")
         }
         return v
     }
 
     /// A text column parsed by `parse`, which returns nil for text it does not accept.
-    mutating func parsed<T>(_ row: Row, _ column: String, key: @autoclosure () -> String, what: String,
+    mutating func parsed<T>(_ row: MetadataRow, _ column: String, key: @autoclosure () -> String, what: String,
                             _ parse: (String) -> T?) throws -> T {
         let text: String = try required(row, column, key: key())
         guard let v = parse(text) else {
@@ -64,7 +63,7 @@ struct RowReader {
     }
 
     /// A blob column holding a value in the artifact format.
-    mutating func value(_ row: Row, _ column: String, key: @autoclosure () -> String) throws -> Value? {
+    mutating func value(_ row: MetadataRow, _ column: String, key: @autoclosure () -> String) throws -> Value? {
         guard let data: Data = try optional(row, column, key: key()) else { return nil }
         do { return try ArtifactCodec.decode(data) } catch {
             throw StoreError.corruptRow(table: table, row: key(), column: column, reason: "does not decode: \(error)")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SpindleValue
 
 extension Store {
@@ -31,8 +30,8 @@ extension Store {
         let task = Pathspec(flow: flow, run: spec.run, step: spec.step, task: id)
         return try read { db in
             var r = RowReader(table: "artifacts")
-            return try Row.fetchAll(db, sql: "SELECT * FROM artifacts WHERE flow = ? AND run = ? AND task = ? ORDER BY own DESC, name",
-                                    arguments: [flow, run, id]).map { row in
+            return try db.fetchAll(sql: "SELECT * FROM artifacts WHERE flow = ? AND run = ? AND task = ? ORDER BY own DESC, name",
+                                   flow, run, id).map { row in
                 let name: String = try r.required(row, "name", key: task.description)
                 let key = "\(task)/\(name)"
                 return ArtifactRecord(name: name, hash: try r.required(row, "hash", key: key), type: try r.required(row, "type", key: key),
@@ -63,6 +62,6 @@ extension Store {
 
     /// Every blob hash that some artifact row or run parameter still names.
     public func referencedBlobs() throws -> Set<String> {
-        try read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT hash FROM artifacts")) }
+        try read { db in Set(try db.fetchAll(sql: "SELECT DISTINCT hash FROM artifacts").compactMap { String(sqlValue: $0[0]) }) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Store {
     /// What a garbage collection removed (or would remove, in a dry run).
@@ -18,18 +17,20 @@ extension Store {
         var report = CollectionReport()
         let cutoff = Date().timeIntervalSince1970 - age
         try write { db in
-            let old = try Row.fetchAll(db, sql: """
+            let old = try db.fetchAll(sql: """
                 SELECT flow, id FROM runs WHERE kind = 'spin' AND status != 'running' AND COALESCE(ended, started) < ?
                 ORDER BY flow, number
-                """, arguments: [cutoff])
+                """, cutoff)
+            var reader = RowReader(table: "runs")
             for row in old {
-                let flow: String = row[0], id: String = row[1]
+                let flow: String = try reader.required(row, "flow", key: "?")
+                let id: String = try reader.required(row, "id", key: flow)
                 report.spins.append("\(flow)/\(id)")
                 guard !dryRun else { continue }
                 for table in ["artifacts", "logs", "tasks", "run_tags"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE flow = ? AND run = ?", arguments: [flow, id])
+                    try db.execute(sql: "DELETE FROM \(table) WHERE flow = ? AND run = ?", flow, id)
                 }
-                try db.execute(sql: "DELETE FROM runs WHERE flow = ? AND id = ?", arguments: [flow, id])
+                try db.execute(sql: "DELETE FROM runs WHERE flow = ? AND id = ?", flow, id)
             }
         }
         // Read the references after the deletions are committed: anything written later is newer than `grace`.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SpindleValue
 
 extension Store {
@@ -36,20 +35,19 @@ extension Store {
         let now = Date()
         let kind = new.isSpin ? "spin" : "run"
         return try write { db in
-            let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM runs WHERE flow = ? AND kind = ?",
-                                           arguments: [new.flow, kind]) ?? 0) + 1
+            let last = try db.fetchOne(sql: "SELECT MAX(number) FROM runs WHERE flow = ? AND kind = ?", new.flow, kind)
+            let number = (last.flatMap { Int(sqlValue: $0[0]) } ?? 0) + 1
             let id: RunID = new.isSpin ? .spin(number) : .number(number)
             try db.execute(sql: """
                 INSERT INTO runs (flow, id, kind, number, status, parameters, graph, origin, origin_task,
-                                  overrides, binary, pid, started)
+                                  overrides, "binary", pid, started)
                 VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [new.flow, id.description, kind, number,
-                                 Data(ArtifactCodec.encode(new.parameters)), new.graph, new.origin?.description,
-                                 new.originTask, new.overrides.map { Data(ArtifactCodec.encode($0)) }, new.binary,
-                                 Int(getpid()), now.timeIntervalSince1970])
+                """, new.flow, id.description, kind, number,
+                                 ArtifactCodec.encode(new.parameters), new.graph, new.origin?.description,
+                                 new.originTask, new.overrides.map { ArtifactCodec.encode($0) }, new.binary,
+                                 Int(getpid()), now.timeIntervalSince1970)
             for tag in Set(new.tags) {
-                try db.execute(sql: "INSERT INTO run_tags (flow, run, tag) VALUES (?, ?, ?)",
-                               arguments: [new.flow, id.description, tag])
+                try db.execute(sql: "INSERT INTO run_tags (flow, run, tag) VALUES (?, ?, ?)", new.flow, id.description, tag)
             }
             return RunRecord(flow: new.flow, id: id, status: .running, parameters: new.parameters,
                              tags: new.tags.sorted(), started: now, ended: nil, origin: new.origin,
@@ -62,13 +60,13 @@ extension Store {
     public func finishRun(flow: String, id: RunID, status: RunStatus, error: String? = nil) throws {
         try write { db in
             try db.execute(sql: "UPDATE runs SET status = ?, ended = ?, error = ?, pid = NULL WHERE flow = ? AND id = ?",
-                           arguments: [status.rawValue, Date().timeIntervalSince1970, error, flow, id.description])
+                           status.rawValue, Date().timeIntervalSince1970, error, flow, id.description)
         }
     }
 
     /// The flows that have runs, by name.
     public func flows() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT flow FROM runs ORDER BY flow") }
+        try read { db in try db.fetchAll(sql: "SELECT DISTINCT flow FROM runs ORDER BY flow").compactMap { String(sqlValue: $0[0]) } }
     }
 
     /// Runs, newest first: production runs, or spins with `spins`; filtered by
@@ -76,19 +74,18 @@ extension Store {
     public func runs(flow: String? = nil, spins: Bool = false, status: RunStatus? = nil, tag: String? = nil,
                      limit: Int? = nil) throws -> [RunRecord] {
         var sql = "SELECT \(Store.runColumns) FROM runs r WHERE kind = ?"
-        var args: [any DatabaseValueConvertible] = [spins ? "spin" : "run"]
-        if let flow { sql += " AND flow = ?"; args.append(flow) }
-        if let status { sql += " AND status = ?"; args.append(status.rawValue) }
-        if let tag { sql += " AND EXISTS (SELECT 1 FROM run_tags t WHERE t.flow = r.flow AND t.run = r.id AND t.tag = ?)"; args.append(tag) }
+        var args: [SQLValue] = [.text(spins ? "spin" : "run")]
+        if let flow { sql += " AND flow = ?"; args.append(.text(flow)) }
+        if let status { sql += " AND status = ?"; args.append(.text(status.rawValue)) }
+        if let tag { sql += " AND EXISTS (SELECT 1 FROM run_tags t WHERE t.flow = r.flow AND t.run = r.id AND t.tag = ?)"; args.append(.text(tag)) }
         sql += " ORDER BY started DESC, number DESC"
         if let limit { sql += " LIMIT \(max(0, limit))" }
         return try read { db in
             let tags = try Store.tags(db, flow: flow, all: limit == nil || limit! > 100)
             var out: [RunRecord] = []
-            // A cursor reads rows in place; the reader finds each column's position once.
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            // The reader finds each column's position once.
             var reader = RowReader(table: "runs")
-            while let row = try cursor.next() {
+            for row in try db.fetchAll(sql: sql, arguments: args) {
                 var r = try Store.runRecord(row, &reader)
                 if let tags {
                     r.tags = tags[r.flow + "/" + r.id.description] ?? []
@@ -102,31 +99,35 @@ extension Store {
     }
 
     /// Every run's tags (or `nil` when `all` is false, to be read per run instead).
-    static func tags(_ db: Database, flow: String?, all: Bool) throws -> [String: [String]]? {
+    static func tags(_ db: any MetadataConnection, flow: String?, all: Bool) throws -> [String: [String]]? {
         guard all else { return nil }
         var tags: [String: [String]] = [:]
         var sql = "SELECT flow, run, tag FROM run_tags"
-        var args: [any DatabaseValueConvertible] = []
-        if let flow { sql += " WHERE flow = ?"; args.append(flow) }
+        var args: [SQLValue] = []
+        if let flow { sql += " WHERE flow = ?"; args.append(.text(flow)) }
         sql += " ORDER BY tag"
-        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) {
-            let key: String = row[0] + "/" + (row[1] as String)
-            tags[key, default: []].append(row[2])
+        var reader = RowReader(table: "run_tags")
+        for row in try db.fetchAll(sql: sql, arguments: args) {
+            let flow: String = try reader.required(row, "flow", key: "?")
+            let run: String = try reader.required(row, "run", key: flow)
+            tags["\(flow)/\(run)", default: []].append(try reader.required(row, "tag", key: "\(flow)/\(run)"))
         }
         return tags
     }
 
-    static func tags(_ db: Database, flow: String, run: RunID) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT tag FROM run_tags WHERE flow = ? AND run = ? ORDER BY tag", arguments: [flow, run.description])
+    static func tags(_ db: any MetadataConnection, flow: String, run: RunID) throws -> [String] {
+        try db.fetchAll(sql: "SELECT tag FROM run_tags WHERE flow = ? AND run = ? ORDER BY tag", flow, run.description)
+            .compactMap { String(sqlValue: $0[0]) }
     }
 
     /// The columns a run record needs (not the graph, which only `graph(of:)` reads).
-    static let runColumns = "flow, id, status, parameters, origin, origin_task, overrides, binary, pid, started, ended, error"
+    static let runColumns = #"flow, id, status, parameters, origin, origin_task, overrides, "binary", pid, started, ended, error"#
 
     /// The flow graph a run recorded (JSON text, as its runtime described it).
     public func graph(flow: String, run: RunID) throws -> String {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT graph FROM runs WHERE flow = ? AND id = ?", arguments: [flow, run.description])
+            try db.fetchOne(sql: "SELECT graph FROM runs WHERE flow = ? AND id = ?", flow, run.description)
+                .flatMap { String(sqlValue: $0[0]) }
         } ?? "{}"
     }
 
@@ -141,7 +142,7 @@ extension Store {
             return r
         }
         let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Store.runColumns) FROM runs r WHERE flow = ? AND id = ?", arguments: [flow, id.description])
+            try db.fetchOne(sql: "SELECT \(Store.runColumns) FROM runs r WHERE flow = ? AND id = ?", flow, id.description)
                 .map { row in
                     var reader = RowReader(table: "runs")
                     var r = try Store.runRecord(row, &reader)
@@ -163,7 +164,7 @@ extension Store {
     }
 
     /// A run record from a row of `runColumns`, read by name; a damaged column is a typed error.
-    static func runRecord(_ row: Row, _ r: inout RowReader) throws -> RunRecord {
+    static func runRecord(_ row: MetadataRow, _ r: inout RowReader) throws -> RunRecord {
         let flow: String = try r.required(row, "flow", key: "?")
         let idText: String = try r.required(row, "id", key: flow)
         let key = "\(flow)/\(idText)"

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SpindleValue
 
 extension Store {
@@ -11,10 +10,10 @@ extension Store {
                 VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (flow, run, id) DO UPDATE SET status = 'running', attempt = excluded.attempt,
                     started = excluded.started, ended = NULL, error = NULL
-                """, arguments: [task.flow, task.run.description, task.id, task.step, task.attempt,
+                """, task.flow, task.run.description, task.id, task.step, task.attempt,
                                  task.parents.map(\.description).joined(separator: " "),
                                  SplitFrame.render(task.splits), task.inputFingerprint,
-                                 task.origin?.description, task.started.timeIntervalSince1970])
+                                 task.origin?.description, task.started.timeIntervalSince1970)
         }
     }
 
@@ -25,16 +24,16 @@ extension Store {
                              parametersRead: [String]? = nil) throws {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
-            try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", arguments: [flow, run, id])
+            try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", flow, run, id)
             for a in artifacts {
                 try db.execute(sql: """
                     INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [flow, run, id, a.name, a.hash, a.type, a.size, a.summary, a.isOwn])
+                    """, flow, run, id, a.name, a.hash, a.type, a.size, a.summary, a.isOwn)
             }
             try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
-                           arguments: [Date().timeIntervalSince1970, foreachCount,
-                                       parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id])
+                           Date().timeIntervalSince1970, foreachCount,
+                                       parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
         }
     }
 
@@ -43,7 +42,7 @@ extension Store {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: "UPDATE tasks SET status = 'failed', ended = ?, error = ? WHERE flow = ? AND run = ? AND id = ?",
-                           arguments: [Date().timeIntervalSince1970, error, flow, run, id])
+                           Date().timeIntervalSince1970, error, flow, run, id)
         }
     }
 
@@ -56,15 +55,15 @@ extension Store {
                 INSERT INTO tasks (flow, run, id, step, status, attempt, parents, splits, fingerprint, origin,
                                    foreach_count, started, ended, reads)
                 VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [source.flow, run.description, id, source.step, source.attempt,
+                """, source.flow, run.description, id, source.step, source.attempt,
                                  parents.map(\.description).joined(separator: " "), SplitFrame.render(source.splits),
                                  source.inputFingerprint, source.pathspec.description, source.foreachCount, now, now,
-                                 source.parametersRead.map { $0.joined(separator: " ") }])
+                                 source.parametersRead.map { $0.joined(separator: " ") })
             try db.execute(sql: """
                 INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own)
                 SELECT flow, ?, ?, name, hash, type, size, summary, own FROM artifacts
                 WHERE flow = ? AND run = ? AND task = ?
-                """, arguments: [run.description, id, source.flow, source.run.description, source.id])
+                """, run.description, id, source.flow, source.run.description, source.id)
         }
     }
 
@@ -72,11 +71,11 @@ extension Store {
     public func tasks(flow: String, run: RunID, step: String? = nil) throws -> [TaskRecord] {
         try read { db in
             var sql = "SELECT * FROM tasks WHERE flow = ? AND run = ?"
-            var args: [any DatabaseValueConvertible] = [flow, run.description]
-            if let step { sql += " AND step = ?"; args.append(step) }
+            var args: [SQLValue] = [.text(flow), .text(run.description)]
+            if let step { sql += " AND step = ?"; args.append(.text(step)) }
             sql += " ORDER BY id"
             var reader = RowReader(table: "tasks")
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try Store.taskRecord($0, &reader) }
+            return try db.fetchAll(sql: sql, arguments: args).map { try Store.taskRecord($0, &reader) }
         }
     }
 
@@ -84,7 +83,7 @@ extension Store {
     public func task(_ spec: Pathspec) throws -> TaskRecord {
         let (flow, run, id) = try Store.taskKey(spec)
         let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", arguments: [flow, run, id])
+            try db.fetchOne(sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", flow, run, id)
         }
         guard let row else { throw StoreError.noSuch("task \(spec)", suggestion: nil) }
         var reader = RowReader(table: "tasks")
@@ -103,7 +102,7 @@ extension Store {
     }
 
     /// A task record from a row of `tasks`, read by name; a damaged column is a typed error.
-    static func taskRecord(_ row: Row, _ r: inout RowReader) throws -> TaskRecord {
+    static func taskRecord(_ row: MetadataRow, _ r: inout RowReader) throws -> TaskRecord {
         let flow: String = try r.required(row, "flow", key: "?")
         let runText: String = try r.required(row, "run", key: flow)
         let id: Int = try r.required(row, "id", key: "\(flow)/\(runText)")
@@ -144,8 +143,10 @@ extension Store {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: """
-                INSERT OR REPLACE INTO logs (flow, run, task, attempt, stdout, stderr, truncated) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [flow, run, id, attempt, stdout, stderr, truncated])
+                INSERT INTO logs (flow, run, task, attempt, stdout, stderr, truncated) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (flow, run, task, attempt) DO UPDATE SET stdout = excluded.stdout, stderr = excluded.stderr,
+                    truncated = excluded.truncated
+                """, flow, run, id, attempt, stdout, stderr, truncated)
         }
     }
 
@@ -154,9 +155,10 @@ extension Store {
     public func logs(task spec: Pathspec) throws -> [TaskLog] {
         let (flow, run, id) = try Store.taskKey(spec)
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM logs WHERE flow = ? AND run = ? AND task = ? ORDER BY attempt",
-                             arguments: [flow, run, id]).map {
-                TaskLog(attempt: $0["attempt"], stdout: $0["stdout"], stderr: $0["stderr"], truncated: $0["truncated"])
+            var r = RowReader(table: "logs")
+            return try db.fetchAll(sql: "SELECT * FROM logs WHERE flow = ? AND run = ? AND task = ? ORDER BY attempt", flow, run, id).map {
+                TaskLog(attempt: try r.required($0, "attempt", key: spec.description), stdout: try r.required($0, "stdout", key: spec.description),
+                        stderr: try r.required($0, "stderr", key: spec.description), truncated: try r.required($0, "truncated", key: spec.description))
             }
         }
     }

@@ -1,6 +1,4 @@
 import Foundation
-import CSQLite
-import GRDB
 import SpindleValue
 
 /// A project's store: artifact blobs named by their SHA-256, plus the metadata
@@ -16,27 +14,26 @@ import SpindleValue
 /// row names them, so a process killed at any instant leaves a store that opens
 /// and tells the truth.
 public final class Store: Sendable {
-    /// The `.spindle` directory.
+    /// The local folder of this store: the `.spindle` directory of an
+    /// embedded store, or the local working folder of a shared one (its
+    /// scratch files, the shell's history).
     public let root: URL
     /// The artifact bytes.
     public let blobs: any BlobStore
-    /// One connection per process. Processes share the database through WAL;
-    /// within a process every access is short, so one serial connection
-    /// costs nothing and opens in a fraction of a pool's time (a pool opens a
-    /// writer and a reader and checks the WAL file through Foundation, which
-    /// reads the user and group databases: about 3 ms of every task process).
-    let db: DatabaseQueue
+    /// The runs, tasks, artifact rows and logs.
+    public let metadata: any MetadataDatabase
 
     /// The newest schema this build reads and writes.
-    public static let schemaVersion = 2
+    public static var schemaVersion: Int { Schema.version }
 
-    init(root: URL, blobs: any BlobStore, db: DatabaseQueue) {
+    /// A store over the given databases (a shared store's: see `SpindleFlow`'s `StoreAddress`).
+    public init(root: URL, blobs: any BlobStore, metadata: any MetadataDatabase) {
         self.root = root
         self.blobs = blobs
-        self.db = db
+        self.metadata = metadata
     }
 
-    /// Opens the store at `root` (a `.spindle` directory), creating it when `create`.
+    /// Opens the embedded store at `root` (a `.spindle` directory), creating it when `create`.
     ///
     /// `checkpoints: false` leaves folding the WAL into the database to other
     /// processes: a task process, which lives for a moment, starts no fold;
@@ -52,70 +49,24 @@ public final class Store: Sendable {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
-        var config = Configuration()
-        config.busyMode = .callback(BusyWait.retry)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Short processes should not pay a checkpoint (two fsyncs) at exit,
-            // nor a commit pay one on the way: the WAL is folded in on a thread of
-            // its own as it grows (JournalFolding; see CSQLite/README.md).
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            if checkpoints { JournalFolding.install(on: db.sqliteConnection) }
-            let rc = spindle_sqlite3_no_checkpoint_on_close(db.sqliteConnection)
-            if rc != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot configure the connection") }
-        }
-        let queue: DatabaseQueue
-        do {
-            queue = try DatabaseQueue(path: dbPath, configuration: config)
-            if checkSchema { try migrate(queue) }
-        } catch let e as StoreError {
-            throw e
-        } catch let e as DatabaseError {
-            throw StoreError.unreadable(path: dbPath, reason: e.message ?? "\(e.resultCode)")
-        } catch {
-            throw StoreError.unreadable(path: dbPath, reason: "\(error)")
-        }
-        return Store(root: root, blobs: blobs, db: queue)
+        let metadata = try SQLiteMetadata(path: dbPath, checkpoints: checkpoints, checkSchema: checkSchema)
+        return Store(root: root, blobs: blobs, metadata: metadata)
     }
 
-    static func migrate(_ queue: DatabaseQueue) throws {
-        let found = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
-        if found > schemaVersion { throw StoreError.newerSchema(found: found, supported: schemaVersion) }
-        if found == schemaVersion { return }
-        try queue.writeWithoutTransaction { db in
-            // WAL lets runs, their tasks and shells share the file; the mode
-            // is kept in the file, so only a new store needs it set.
-            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            guard mode == "wal" else { throw StoreError.unreadable(path: queue.path, reason: "cannot use WAL mode (got \(mode ?? "none"))") }
-            try db.inTransaction(.immediate) {
-                let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if current < 1 { try db.execute(sql: Schema.version1) }
-                if current < 2 { try db.execute(sql: Schema.version2) }
-                try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
-                return .commit
-            }
-        }
+    /// Runs `body` as one write transaction.
+    public func write<T>(_ body: (any MetadataConnection) throws -> T) throws -> T {
+        try metadata.write(body)
     }
 
-    /// Runs `body` as one write transaction, turning database errors into ``StoreError``.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try db.write(body) } catch let e as DatabaseError {
-            throw StoreError.io("store write failed: \(e.message ?? "\(e.resultCode)")")
-        }
+    /// Runs `body` as one read of one snapshot: a write by another process
+    /// lands wholly before or after it.
+    public func read<T>(_ body: (any MetadataConnection) throws -> T) throws -> T {
+        try metadata.read(body)
     }
 
-    /// Runs `body` as one read of one snapshot (GRDB wraps it in a deferred
-    /// transaction, so a write by another process lands wholly before or
-    /// after it), turning database errors into ``StoreError``.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try db.read(body) } catch let e as DatabaseError {
-            throw StoreError.io("store read failed: \(e.message ?? "\(e.resultCode)")")
-        }
-    }
-
-    /// Checks the database (`PRAGMA integrity_check`): `["ok"]` when sound.
+    /// Checks the database: `["ok"]` when sound.
     public func integrityCheck() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        try metadata.integrityCheck()
     }
 }
 
@@ -147,78 +98,3 @@ enum BusyWait {
     }
 }
 
-/// The tables. Changing them means a new version and a migration in ``Store``.
-enum Schema {
-    /// Version 2: the run parameters each completed task read (space-separated
-    /// names; NULL when unknown), so resume re-runs exactly the tasks a changed
-    /// parameter reaches.
-    static let version2 = "ALTER TABLE tasks ADD COLUMN reads TEXT;"
-
-    static let version1 = """
-    CREATE TABLE runs (
-        flow TEXT NOT NULL,
-        id TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('run', 'spin')),
-        number INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        parameters BLOB NOT NULL,
-        graph TEXT NOT NULL,
-        origin TEXT,
-        origin_task TEXT,
-        overrides BLOB,
-        binary TEXT,
-        pid INTEGER,
-        started REAL NOT NULL,
-        ended REAL,
-        error TEXT,
-        PRIMARY KEY (flow, id)
-    );
-    CREATE UNIQUE INDEX runs_by_number ON runs(flow, kind, number);
-    CREATE INDEX runs_by_start ON runs(kind, started);
-    CREATE TABLE run_tags (
-        flow TEXT NOT NULL, run TEXT NOT NULL, tag TEXT NOT NULL,
-        PRIMARY KEY (flow, run, tag)
-    );
-    CREATE TABLE tasks (
-        flow TEXT NOT NULL,
-        run TEXT NOT NULL,
-        id INTEGER NOT NULL,
-        step TEXT NOT NULL,
-        status TEXT NOT NULL,
-        attempt INTEGER NOT NULL DEFAULT 0,
-        parents TEXT NOT NULL DEFAULT '',
-        splits TEXT NOT NULL DEFAULT '',
-        fingerprint TEXT,
-        origin TEXT,
-        foreach_count INTEGER,
-        started REAL NOT NULL,
-        ended REAL,
-        error TEXT,
-        PRIMARY KEY (flow, run, id)
-    );
-    CREATE INDEX tasks_by_step ON tasks(flow, run, step);
-    CREATE TABLE artifacts (
-        flow TEXT NOT NULL,
-        run TEXT NOT NULL,
-        task INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        type TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        summary TEXT NOT NULL,
-        own INTEGER NOT NULL,
-        PRIMARY KEY (flow, run, task, name)
-    );
-    CREATE INDEX artifacts_by_hash ON artifacts(hash);
-    CREATE TABLE logs (
-        flow TEXT NOT NULL,
-        run TEXT NOT NULL,
-        task INTEGER NOT NULL,
-        attempt INTEGER NOT NULL,
-        stdout TEXT NOT NULL,
-        stderr TEXT NOT NULL,
-        truncated INTEGER NOT NULL,
-        PRIMARY KEY (flow, run, task, attempt)
-    );
-    """
-}

@@ -1,0 +1,131 @@
+import Foundation
+import CSQLite
+import GRDB
+
+/// The embedded metadata database: `meta.sqlite` in the store's folder, in WAL
+/// mode, so the runtime, its task processes, a shell and a second run can use
+/// it at once. One serial connection per process: within a process every
+/// access is short, and one connection opens in a fraction of a pool's time
+/// (a pool opens a writer and a reader and checks the WAL file through
+/// Foundation, which reads the user and group databases: about 3 ms of every
+/// task process).
+public final class SQLiteMetadata: MetadataDatabase {
+    let queue: DatabaseQueue
+    public var dialect: SQLDialect { .sqlite }
+    public var location: String { queue.path }
+
+    /// Opens (or, when `create`, creates) the database at `path`.
+    ///
+    /// `checkpoints: false` leaves folding the WAL into the database to other
+    /// processes (see ``Store/open(at:create:checkpoints:checkSchema:)``);
+    /// `checkSchema: false` skips reading the schema version.
+    public init(path: String, checkpoints: Bool, checkSchema: Bool) throws {
+        var config = Configuration()
+        config.busyMode = .callback(BusyWait.retry)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Short processes should not pay a checkpoint (two fsyncs) at exit,
+            // nor a commit pay one on the way: the WAL is folded in on a thread of
+            // its own as it grows (JournalFolding; see CSQLite/README.md).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            if checkpoints { JournalFolding.install(on: db.sqliteConnection) }
+            let rc = spindle_sqlite3_no_checkpoint_on_close(db.sqliteConnection)
+            if rc != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot configure the connection") }
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            if checkSchema { try Self.migrate(queue) }
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            throw StoreError.unreadable(path: path, reason: e.message ?? "\(e.resultCode)")
+        } catch {
+            throw StoreError.unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    static func migrate(_ queue: DatabaseQueue) throws {
+        let found = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        if found > Schema.version { throw StoreError.newerSchema(found: found, supported: Schema.version) }
+        if found == Schema.version { return }
+        try queue.writeWithoutTransaction { db in
+            // WAL lets runs, their tasks and shells share the file; the mode
+            // is kept in the file, so only a new store needs it set.
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            guard mode == "wal" else { throw StoreError.unreadable(path: queue.path, reason: "cannot use WAL mode (got \(mode ?? "none"))") }
+            try db.inTransaction(.immediate) {
+                let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                for (version, sql) in Schema.migrations(.sqlite) where version > current {
+                    try db.execute(sql: sql)
+                }
+                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
+                return .commit
+            }
+        }
+    }
+
+    public func write<T>(_ body: (any MetadataConnection) throws -> T) throws -> T {
+        do { return try queue.write { try body(SQLiteConnection(db: $0)) } } catch let e as DatabaseError {
+            throw StoreError.io("store write failed: \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
+    /// GRDB wraps `body` in a deferred transaction, so a write by another
+    /// process lands wholly before or after it.
+    public func read<T>(_ body: (any MetadataConnection) throws -> T) throws -> T {
+        do { return try queue.read { try body(SQLiteConnection(db: $0)) } } catch let e as DatabaseError {
+            throw StoreError.io("store read failed: \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
+    /// `PRAGMA integrity_check`.
+    public func integrityCheck() throws -> [String] {
+        try read { c in try c.fetchAll(sql: "PRAGMA integrity_check").compactMap { String(sqlValue: $0[0]) } }
+    }
+}
+
+/// A GRDB connection seen through ``MetadataConnection``.
+struct SQLiteConnection: MetadataConnection {
+    let db: Database
+
+    func execute(sql: String, arguments: [SQLValue]) throws {
+        try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+    }
+
+    func fetchAll(sql: String, arguments: [SQLValue]) throws -> [MetadataRow] {
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        var columns: [String]?
+        var rows: [MetadataRow] = []
+        while let row = try cursor.next() {
+            let names = columns ?? Array(row.columnNames)
+            columns = names
+            var values: [SQLValue] = []
+            values.reserveCapacity(names.count)
+            for i in 0..<names.count { values.append(SQLValue(row[i] as DatabaseValue)) }
+            rows.append(MetadataRow(columns: names, values: values))
+        }
+        return rows
+    }
+}
+
+extension SQLValue {
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let i): self = .integer(i)
+        case .double(let d): self = .real(d)
+        case .string(let s): self = .text(s)
+        case .blob(let d): self = .blob([UInt8](d))
+        }
+    }
+
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: return .null
+        case .integer(let i): return i.databaseValue
+        case .real(let d): return d.databaseValue
+        case .text(let s): return s.databaseValue
+        case .blob(let b): return Data(b).databaseValue
+        }
+    }
+}

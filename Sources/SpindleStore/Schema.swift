@@ -1,0 +1,99 @@
+import Foundation
+
+/// The tables, as numbered migrations. Both databases run the same ones in
+/// the same order — SQLite keeps the version reached in `PRAGMA
+/// user_version`, PostgreSQL in the table `spindle_schema` — so a store's
+/// schema version means the same on both. Changing the tables means a new
+/// version here. The text is SQLite's; PostgreSQL's is the same with its
+/// names for the column types (``postgres(_:)``).
+enum Schema {
+    /// The newest schema this build reads and writes.
+    static let version = 2
+
+    /// Each version's statements, oldest first, in `dialect`.
+    static func migrations(_ dialect: SQLDialect) -> [(Int, String)] {
+        let all = [(1, version1), (2, version2)]
+        return dialect == .sqlite ? all : all.map { ($0.0, postgres($0.1)) }
+    }
+
+    /// SQLite's column types as PostgreSQL names them: 64-bit integers and
+    /// doubles, as SQLite stores them, and bytes.
+    static func postgres(_ sql: String) -> String {
+        sql.replacingOccurrences(of: " INTEGER", with: " BIGINT")
+            .replacingOccurrences(of: " REAL", with: " DOUBLE PRECISION")
+            .replacingOccurrences(of: " BLOB", with: " BYTEA")
+    }
+
+    /// Version 2: the run parameters each completed task read (space-separated
+    /// names; NULL when unknown), so resume re-runs exactly the tasks a changed
+    /// parameter reaches.
+    static let version2 = "ALTER TABLE tasks ADD COLUMN reads TEXT;"
+
+    static let version1 = """
+    CREATE TABLE runs (
+        flow TEXT NOT NULL,
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('run', 'spin')),
+        number INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        parameters BLOB NOT NULL,
+        graph TEXT NOT NULL,
+        origin TEXT,
+        origin_task TEXT,
+        overrides BLOB,
+        "binary" TEXT,
+        pid INTEGER,
+        started REAL NOT NULL,
+        ended REAL,
+        error TEXT,
+        PRIMARY KEY (flow, id)
+    );
+    CREATE UNIQUE INDEX runs_by_number ON runs(flow, kind, number);
+    CREATE INDEX runs_by_start ON runs(kind, started);
+    CREATE TABLE run_tags (
+        flow TEXT NOT NULL, run TEXT NOT NULL, tag TEXT NOT NULL,
+        PRIMARY KEY (flow, run, tag)
+    );
+    CREATE TABLE tasks (
+        flow TEXT NOT NULL,
+        run TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 0,
+        parents TEXT NOT NULL DEFAULT '',
+        splits TEXT NOT NULL DEFAULT '',
+        fingerprint TEXT,
+        origin TEXT,
+        foreach_count INTEGER,
+        started REAL NOT NULL,
+        ended REAL,
+        error TEXT,
+        PRIMARY KEY (flow, run, id)
+    );
+    CREATE INDEX tasks_by_step ON tasks(flow, run, step);
+    CREATE TABLE artifacts (
+        flow TEXT NOT NULL,
+        run TEXT NOT NULL,
+        task INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        own INTEGER NOT NULL,
+        PRIMARY KEY (flow, run, task, name)
+    );
+    CREATE INDEX artifacts_by_hash ON artifacts(hash);
+    CREATE TABLE logs (
+        flow TEXT NOT NULL,
+        run TEXT NOT NULL,
+        task INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        stdout TEXT NOT NULL,
+        stderr TEXT NOT NULL,
+        truncated INTEGER NOT NULL,
+        PRIMARY KEY (flow, run, task, attempt)
+    );
+    """
+}
