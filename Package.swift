@@ -60,6 +60,10 @@ let package = Package(
         .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
         // The shared store's object storage (issue 17), begun: SigV4 request signing.
         .target(name: "SpindleS3", dependencies: ["SpindleStore"], exclude: ["README.md"]),
+        // libpq, loaded with dlopen only by processes that open a shared store.
+        .target(name: "CPostgresLoader", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl")]),
+        // The shared store's metadata in PostgreSQL.
+        .target(name: "SpindlePostgres", dependencies: ["SpindleStore", "CPostgresLoader"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
         .target(
             name: "SpindleMCP",
@@ -94,6 +98,7 @@ let package = Package(
         .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
         .testTarget(name: "SpindleMCPTests", dependencies: ["SpindleMCP"]),
         .testTarget(name: "SpindleS3Tests", dependencies: ["SpindleS3"]),
+        .testTarget(name: "SpindlePostgresTests", dependencies: ["SpindlePostgres", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "SpindleStore", "SpindleValue", "SpindleLanguage",

@@ -17,9 +17,11 @@ enum Schema {
     }
 
     /// SQLite's column types as PostgreSQL names them: 64-bit integers and
-    /// doubles, as SQLite stores them, and bytes.
+    /// doubles, as SQLite stores them, bytes, and text compared byte by byte,
+    /// as SQLite compares it (so listings sort the same on both).
     static func postgres(_ sql: String) -> String {
-        sql.replacingOccurrences(of: " INTEGER", with: " BIGINT")
+        sql.replacingOccurrences(of: " TEXT", with: " TEXT COLLATE \"C\"")
+            .replacingOccurrences(of: " INTEGER", with: " BIGINT")
             .replacingOccurrences(of: " REAL", with: " DOUBLE PRECISION")
             .replacingOccurrences(of: " BLOB", with: " BYTEA")
     }

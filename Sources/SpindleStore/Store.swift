@@ -26,6 +26,12 @@ public final class Store: Sendable {
     /// The newest schema this build reads and writes.
     public static var schemaVersion: Int { Schema.version }
 
+    /// The statements of each schema version, oldest first, for a database in
+    /// `dialect`: what a metadata database runs to create or migrate its tables.
+    public static func schemaMigrations(_ dialect: SQLDialect) -> [(version: Int, sql: String)] {
+        Schema.migrations(dialect).map { (version: $0.0, sql: $0.1) }
+    }
+
     /// A store over the given databases (a shared store's: see `SpindleFlow`'s `StoreAddress`).
     public init(root: URL, blobs: any BlobStore, metadata: any MetadataDatabase) {
         self.root = root
