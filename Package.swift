@@ -25,6 +25,8 @@ let package = Package(
         // Only the end-to-end tests name these (swift-sdk depends on them): its client's transport API uses them.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // spindle.toml, where a team names its shared stores.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: thin module maps over C libraries from Debian packages.
@@ -57,7 +59,8 @@ let package = Package(
             dependencies: ["SpindleValue", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["README.md"]
         ),
-        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
+        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindlePostgres", "SpindleS3",
+                                                    .product(name: "TOMLKit", package: "TOMLKit")], exclude: ["README.md"]),
         // The shared store's object storage (issue 17), begun: SigV4 request signing.
         .target(name: "SpindleS3", dependencies: ["SpindleStore"], exclude: ["README.md"]),
         // libpq, loaded with dlopen only by processes that open a shared store.
@@ -109,3 +112,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// A file sees the members other modules add to types only when it imports
+// those modules itself: TOMLKit adds subscripts and properties to String,
+// Dictionary and Array, which must not change what `values[key]` means in a
+// file that never asked for TOML.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

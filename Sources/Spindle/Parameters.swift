@@ -3,6 +3,7 @@ import Foundation
 import SpindleFlow
 import SpindleStore
 import SpindleValue
+import Synchronization
 
 /// Parses `--name value` / `--name=value` pairs against the flow's parameters.
 func parseParameters(_ args: [String], graph: FlowGraph) throws -> [String: Value] {

@@ -1,5 +1,6 @@
 import Foundation
 import SpindleStore
+import Synchronization
 
 /// What a command's pathspecs are relative to: the one thing that differed
 /// between the flow binary's browsing commands and `spindle`'s. In a flow

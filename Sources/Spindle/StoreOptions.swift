@@ -6,14 +6,35 @@ import SpindleValue
 
 /// Options every command that reads a store takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The store directory (default: .spindle here or above; or $SPINDLE_STORE).")
+    @Option(name: .long, help: ArgumentHelp(
+        "The store: a folder, a profile of spindle.toml, or METADATA_URL,BLOBS_URL (default: $SPINDLE_STORE, else .spindle here or above).",
+        valueName: "store"))
     var store: String?
 
-    func open(creating: Bool) throws -> Store { try Self.open(store, creating: creating) }
+    @Option(name: .long, help: ArgumentHelp("A shared store's metadata database (with --blobs): postgres://USER@HOST[:PORT]/DATABASE.",
+                                            valueName: "url"))
+    var metadata: String?
 
-    /// The store at `explicit`, or found from here or $SPINDLE_STORE.
+    @Option(name: .long, help: ArgumentHelp("A shared store's blobs (with --metadata): s3://BUCKET/PREFIX, or a folder.",
+                                            valueName: "url"))
+    var blobs: String?
+
+    /// The store these options name, as one address (what task processes and spins get).
+    func named() throws -> String? {
+        switch (metadata, blobs) {
+        case (nil, nil): return store
+        case (let m?, let b?):
+            guard store == nil else { throw ValidationError("give --store, or --metadata with --blobs, not both") }
+            return "\(m),\(b)"
+        case (nil, _): throw ValidationError("--blobs needs --metadata postgres://USER@HOST/DATABASE too")
+        case (_, nil): throw ValidationError("--metadata needs --blobs s3://BUCKET/PREFIX too")
+        }
+    }
+
+    func open(creating: Bool) throws -> Store { try Self.open(try named(), creating: creating) }
+
+    /// The store `explicit` names, or else $SPINDLE_STORE, or else the one found from here.
     static func open(_ explicit: String?, creating: Bool) throws -> Store {
-        let root = try StoreLocation.resolve(explicit: explicit, creating: creating)
-        return try Store.open(at: root, create: creating)
+        try StoreAddress.resolve(explicit: explicit, creating: creating).open(creating: creating)
     }
 }

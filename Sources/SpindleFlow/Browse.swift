@@ -1,6 +1,7 @@
 import Foundation
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// Listings of a store for people and, with `json`, for tools: shared by a
 /// flow binary's commands and the stand-alone `spindle` tool.

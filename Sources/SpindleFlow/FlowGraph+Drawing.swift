@@ -1,3 +1,5 @@
+import Foundation
+import SpindleValue
 extension FlowGraph {
     /// The graph drawn for a terminal (see ``FlowShape/drawn()``).
     public func drawn() -> String { shape.drawn() }

@@ -1,5 +1,6 @@
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// A flow whose graph has been checked: every transition leads to a step,
 /// every step is reachable, every split is joined. Built before anything runs.

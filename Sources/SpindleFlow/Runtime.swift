@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// Runs a flow: one subprocess per task, at most `maxWorkers` at once, in
 /// the order the graph allows; retries, timeouts and catch as each step says;

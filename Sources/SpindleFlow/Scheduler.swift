@@ -208,7 +208,7 @@ final class Scheduler {
 
     func spawn(_ id: Int) {
         guard let r = running[id], let step = graph.step(r.planned.step) else { return }
-        let inv = TaskInvocation(store: store.root.path, flow: run.flow, run: run.id, step: step.name, task: id,
+        let inv = TaskInvocation(store: store.address, flow: run.flow, run: run.id, step: step.name, task: id,
                                  attempt: 0, parents: r.planned.parents, splits: r.planned.splits)
         let attempts = TaskAttempts(store: store,
                                     executor: runtime.options.executor ?? SubprocessExecutor(binary: runtime.options.binary),

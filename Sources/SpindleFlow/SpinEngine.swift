@@ -147,7 +147,7 @@ public struct SpinEngine: Sendable {
         try store.startTask(TaskRecord(flow: spin.flow, run: spin.id, step: step.name, id: id, attempt: 0,
                                        parents: planned.parents, splits: planned.splits,
                                        origin: planned.original?.pathspec))
-        let inv = TaskInvocation(store: store.root.path, flow: spin.flow, run: spin.id, step: step.name, task: id,
+        let inv = TaskInvocation(store: store.address, flow: spin.flow, run: spin.id, step: step.name, task: id,
                                  parents: planned.parents, splits: planned.splits, overridesFile: overridesFile)
         let attempts = TaskAttempts(store: store, executor: executor, console: console, logLimit: logLimit, registry: registry)
         let final = try await attempts.run(inv, step: step,

@@ -1,6 +1,7 @@
 import Foundation
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// A spin's overrides, in the one encoding every process reads and writes:
 /// an object whose keys are names (`rate`: for every input) or

@@ -1,5 +1,6 @@
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// One task a spin will run: its parents, its place among splits, and the
 /// task of a real run it re-runs (when the step ran there).

@@ -1,6 +1,7 @@
 import Foundation
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// What a spin did, as the `spin` command hands it to another process: the
 /// JSON that `--report FILE` writes and `--json` prints. The shell and

@@ -26,7 +26,7 @@ public enum TaskProcess {
         Trace.mark("task process \(inv.pathspec) started")
         do {
             // The runtime (or spin command) that started this task opened and checked the store.
-            store = try Store.open(at: URL(fileURLWithPath: inv.store), create: false, checkpoints: false, checkSchema: false)
+            store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true)
             keptUntilExit.withLock { $0.append(store) }
             Trace.mark("store open")
             guard let s = graph.step(inv.step) else {
@@ -36,7 +36,7 @@ public enum TaskProcess {
             context = try makeContext(inv, graph: graph, step: step, store: store)
         } catch {
             report("cannot start task \(inv.pathspec): \(error)")
-            if let store = try? Store.open(at: URL(fileURLWithPath: inv.store), create: false) {
+            if let store = try? StoreAddress(parsing: inv.store).open(creating: false) {
                 try? store.failTask(inv.pathspec, error: "\(error)")
             }
             return setupExitCode

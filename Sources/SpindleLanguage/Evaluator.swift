@@ -1,5 +1,6 @@
 import OrderedCollections
 import SpindleValue
+import Foundation
 
 /// Where the evaluator finds variables. The shell's implementation loads a
 /// run's artifacts from the store only when a line first uses them.

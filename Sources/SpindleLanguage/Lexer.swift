@@ -1,3 +1,4 @@
+import Foundation
 /// Splits a line of the shell language into tokens.
 ///
 /// Numbers are decimal integers and doubles (`3`, `-` is an operator, `0.5`,

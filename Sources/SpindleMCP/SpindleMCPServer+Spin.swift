@@ -4,6 +4,7 @@ import SpindleFlow
 import SpindleLanguage
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// The `spin` tool: a spin of the flow binary the run recorded, through
 /// spin's own contract (`SpinInvocation`, `SpinOverrides`), stoppable.
@@ -29,7 +30,7 @@ extension SpindleMCPServer {
         var spin = SpinInvocation(step: f.step)
         spin.sourceRun = f.run.id.description
         spin.index = f.index
-        spin.store = store.root.path
+        spin.store = store.address
         spin.quiet = true
         spin.after = f.after?.description
         var file: String?

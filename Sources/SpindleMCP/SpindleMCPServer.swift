@@ -4,6 +4,7 @@ import SpindleFlow
 import SpindleLanguage
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// Spindle's value type (MCP has its own `Value`).
 typealias ArtifactValue = SpindleValue.Value

@@ -2,6 +2,8 @@ import SpindleFlow
 import SpindleLanguage
 import SpindleStore
 import SpindleValue
+import Foundation
+import OrderedCollections
 
 extension ShellSession {
     /// Candidates for Tab: commands first on a line, step names after

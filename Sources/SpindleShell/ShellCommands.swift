@@ -185,7 +185,7 @@ extension ShellSession {
         spin.sourceRun = run.id.description
         spin.index = focus.index
         spin.report = stem + ".json"
-        spin.store = store.root.path
+        spin.store = store.address
         spin.after = focus.after?.description
         let changes = try overrides()
         if !changes.isEmpty {

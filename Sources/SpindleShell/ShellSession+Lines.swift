@@ -3,6 +3,7 @@ import SpindleFlow
 import SpindleLanguage
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// An error inside a line, with the column the mistake starts at (relative to the line).
 struct LocatedError: Error {

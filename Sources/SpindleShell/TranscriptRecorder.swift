@@ -1,6 +1,8 @@
 import Foundation
 import SpindleStore
 import SpindleValue
+import OrderedCollections
+import SpindleFlow
 
 /// Writes a shell session to a transcript that replays clean on a fresh
 /// store: output is rendered as off a terminal (no colour, 100 columns),

@@ -1,4 +1,5 @@
 import SpindleValue
+import OrderedCollections
 
 extension Store {
     /// The difference between two tasks' artifacts (any two tasks or spins):

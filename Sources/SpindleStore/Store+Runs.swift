@@ -1,5 +1,6 @@
 import Foundation
 import SpindleValue
+import OrderedCollections
 
 extension Store {
     /// What a new run or spin starts with.

@@ -22,6 +22,9 @@ public final class Store: Sendable {
     public let blobs: any BlobStore
     /// The runs, tasks, artifact rows and logs.
     public let metadata: any MetadataDatabase
+    /// How another process names this store to open it (task processes get
+    /// it): the folder's path, or a shared store's URLs — never credentials.
+    public let address: String
 
     /// The newest schema this build reads and writes.
     public static var schemaVersion: Int { Schema.version }
@@ -33,10 +36,11 @@ public final class Store: Sendable {
     }
 
     /// A store over the given databases (a shared store's: see `SpindleFlow`'s `StoreAddress`).
-    public init(root: URL, blobs: any BlobStore, metadata: any MetadataDatabase) {
+    public init(root: URL, blobs: any BlobStore, metadata: any MetadataDatabase, address: String? = nil) {
         self.root = root
         self.blobs = blobs
         self.metadata = metadata
+        self.address = address ?? root.path
     }
 
     /// Opens the embedded store at `root` (a `.spindle` directory), creating it when `create`.

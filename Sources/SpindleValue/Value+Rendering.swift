@@ -1,3 +1,5 @@
+import Foundation
+import OrderedCollections
 /// Multi-line views of values for people, bounded in width and height.
 extension Value {
     /// This value over several lines, each at most `width` characters, at most

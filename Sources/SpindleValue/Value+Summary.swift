@@ -1,3 +1,4 @@
+import OrderedCollections
 /// One-line summaries of values for people: type, size, and a preview.
 extension Value {
     /// A one-line description of this value at most `width` characters wide.

@@ -1,5 +1,6 @@
 import Testing
 @testable import SpindleFlow
+import SpindleValue
 
 func s(_ name: String, _ next: Transition = .end, line: Int = 1) -> Step { Step(name, next: next, line: line) { _ in } }
 func j(_ name: String, _ next: Transition = .end) -> Step { Join(name, next: next, line: 1) { _ in } }

@@ -3,6 +3,7 @@ import Testing
 @testable import SpindleFlow
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// The hand-off between processes: overrides in one encoding, the report as JSON.
 @Suite("Spin's contract between processes")

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import SpindleLanguage
 import SpindleValue
+import OrderedCollections
 
 /// Runs `body` on a thread with a 512 KiB stack, the size of a secondary
 /// thread's (Dispatch, Swift Concurrency), and returns what it returned. A

@@ -1,6 +1,7 @@
 import Testing
 import SpindleLanguage
 import SpindleValue
+import OrderedCollections
 
 @Suite("Value literals")
 struct LiteralTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import SpindleShell
 import SpindleStore
 import SpindleValue
+import SpindleFlow
 
 @Suite("Shell commands (no terminal)")
 struct ShellCommandTests {

@@ -1,6 +1,7 @@
 import Testing
 @testable import Spindle
 import SpindleFlow
+import ArgumentParser
 
 /// The hand parser for `spin` agrees with ArgumentParser wherever it answers,
 /// answers for the command lines people and the shell write, and leaves

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SpindleValue
+import OrderedCollections
 
 struct User: Codable, Equatable {
     var id: Int

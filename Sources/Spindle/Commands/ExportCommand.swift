@@ -3,6 +3,7 @@ import Foundation
 import SpindleFlow
 import SpindleStore
 import SpindleValue
+import OrderedCollections
 
 /// `export`: artifacts to files any tool opens.
 struct ExportCommand: ParsableCommand {

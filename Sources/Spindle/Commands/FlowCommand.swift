@@ -3,6 +3,7 @@ import Foundation
 import SpindleFlow
 import SpindleStore
 import SpindleValue
+import Synchronization
 
 struct FlowCommand: ParsableCommand {
     static var configuration: CommandConfiguration {

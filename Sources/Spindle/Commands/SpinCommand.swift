@@ -52,12 +52,14 @@ struct SpinCommand: ParsableCommand {
 
     /// The parsed options as plain values.
     var invocation: SpinInvocation {
-        var s = SpinInvocation(step: step)
-        (s.at, s.sourceRun, s.task, s.index, s.allSplits) = (at, sourceRun, task, index, allSplits)
-        (s.sets, s.setFiles, s.withDecorators, s.noTimeout, s.after) = (sets, setFiles, withDecorators, noTimeout, after)
-        (s.atol, s.rtol, s.json, s.failOnDiff, s.noRebuild, s.quiet) = (atol, rtol, json, failOnDiff, noRebuild, quiet)
-        (s.maxWorkers, s.overridesFile, s.report, s.store) = (maxWorkers, overridesFile, report, storeOptions.store)
-        return s
+        get throws {
+            var s = SpinInvocation(step: step)
+            (s.at, s.sourceRun, s.task, s.index, s.allSplits) = (at, sourceRun, task, index, allSplits)
+            (s.sets, s.setFiles, s.withDecorators, s.noTimeout, s.after) = (sets, setFiles, withDecorators, noTimeout, after)
+            (s.atol, s.rtol, s.json, s.failOnDiff, s.noRebuild, s.quiet) = (atol, rtol, json, failOnDiff, noRebuild, quiet)
+            (s.maxWorkers, s.overridesFile, s.report, s.store) = (maxWorkers, overridesFile, report, try storeOptions.named())
+            return s
+        }
     }
 
     func run() throws { try invocation.run() }

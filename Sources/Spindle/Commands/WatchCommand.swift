@@ -37,7 +37,7 @@ struct WatchCommand: ParsableCommand {
         }
         let store = try storeOptions.open(creating: false)
         var spin = SpinInvocation(step: step)
-        (spin.index, spin.atol, spin.rtol, spin.noRebuild, spin.store) = (index, atol, rtol, true, store.root.path)
+        (spin.index, spin.atol, spin.rtol, spin.noRebuild, spin.store) = (index, atol, rtol, true, store.address)
         (spin.sourceRun, spin.sets, spin.setFiles) = (sourceRun, sets, setFiles)
 
         var action = sigaction()

@@ -1,5 +1,6 @@
 import Foundation
 import Spindle
+import OrderedCollections
 
 // A flow for the test suite whose artifacts are every kind of Value, for the
 // Python client's tests (python/tests): each is read by the second, independent

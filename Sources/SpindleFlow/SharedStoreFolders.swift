@@ -1,0 +1,32 @@
+import Foundation
+import SpindleStore
+
+/// Where a shared store keeps things on this machine: its local folder
+/// (scratch files, the shell's history for it) and the blob cache that all
+/// shared stores share (content-addressed, so sharing is safe).
+///
+/// Both live under `$SPINDLE_CACHE`, else `$XDG_CACHE_HOME/spindle`, else
+/// `~/.cache/spindle`.
+public enum SharedStoreFolders {
+    /// The folder everything below lives in.
+    public static func base() -> URL {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["SPINDLE_CACHE"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        if let dir = env["XDG_CACHE_HOME"], !dir.isEmpty { return URL(fileURLWithPath: dir).appendingPathComponent("spindle") }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/spindle")
+    }
+
+    /// The blob cache's folder.
+    public static func cache() -> URL { base().appendingPathComponent("blobs") }
+
+    /// The local folder of the shared store at `address`: named by its profile
+    /// when it has one, else by a digest of its URLs.
+    public static func local(for address: StoreAddress) throws -> URL {
+        let name = address.profile ?? "store-" + String(Array(address.description.utf8).withUnsafeBytes { BlobName.of([$0]) }.prefix(12))
+        let dir = base().appendingPathComponent("stores").appendingPathComponent(name)
+        do { try FileManager.default.createDirectory(at: dir.appendingPathComponent("tmp"), withIntermediateDirectories: true) } catch {
+            throw StoreAddressError("cannot create \(dir.path) for the shared store's local files: \(error.localizedDescription)")
+        }
+        return dir
+    }
+}
