@@ -19,6 +19,9 @@ public struct SpinInvocation: Sendable, Equatable {
     public var step: String?
     public var at: String?
     public var sourceRun: String?
+    /// A shared store (a profile of spindle.toml) whose run to spin here: its
+    /// run is mirrored into the local store and the spin is written there.
+    public var from: String?
     public var task: String?
     public var index = SplitAddress.first
     public var allSplits = false
@@ -48,6 +51,7 @@ public struct SpinInvocation: Sendable, Equatable {
         func option(_ name: String, _ value: String?) { if let value { a += ["--" + name, value] } }
         option("at", at)
         option("run", sourceRun)
+        option("from", from)
         option("task", task)
         if index != .first { option("index", index.description) }
         for s in sets { option("set", s) }
@@ -124,6 +128,7 @@ extension SpinInvocation {
                 switch name {
                 case "at": at = value
                 case "run": sourceRun = value
+                case "from": from = value
                 case "task": task = value
                 case "after": after = value
                 case "overrides-file": overridesFile = value

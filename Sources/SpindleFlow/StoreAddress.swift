@@ -95,7 +95,14 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
     public func open(creating: Bool, forTask: Bool = false) throws -> Store {
         switch place {
         case .folder(let root):
-            return try Store.open(at: root, create: creating, checkpoints: !forTask, checkSchema: !forTask)
+            let plain = try Store.open(at: root, create: creating, checkpoints: !forTask, checkSchema: !forTask)
+            guard let files = plain.blobs as? FileBlobStore else { return plain }
+            // A blob a mirrored run names comes from its shared store, on first read.
+            let metadata = plain.metadata
+            let blobs = MirrorBlobStore(local: files) {
+                try Store.remotes(in: metadata).map { try SharedBlobs.open($0.blobs, cache: SharedStoreFolders.cache()) }
+            }
+            return Store(root: root, blobs: blobs, metadata: metadata, address: plain.address)
         case .shared(let metadataURL, let blobsURL):
             let local = try SharedStoreFolders.local(for: self)
             let metadata = try PostgresMetadata(url: metadataURL, checkSchema: !forTask)

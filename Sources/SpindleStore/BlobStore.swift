@@ -22,6 +22,24 @@ public protocol BlobStore: Sendable {
     /// verified on the way, when it is an artifact holding one numeric array;
     /// nil when it holds something else.
     func numericArray(_ hash: String) throws -> NumericArray?
+    /// Every stored blob with its size and when it was written, for garbage
+    /// collection (which keeps young unreferenced blobs: a task may have
+    /// written one and not yet committed the row that names it).
+    func entries() throws -> [BlobEntry]
+    /// Removes leftovers of writes that never finished, older than `age` seconds.
+    func removeAbandonedWrites(olderThan age: TimeInterval) throws
+}
+
+/// A stored blob as garbage collection sees it.
+public struct BlobEntry: Sendable, Equatable {
+    public var hash: String
+    public var size: Int
+    public var modified: Date
+    public init(hash: String, size: Int, modified: Date) {
+        self.hash = hash
+        self.size = size
+        self.modified = modified
+    }
 }
 
 extension BlobStore {
@@ -33,6 +51,8 @@ extension BlobStore {
     }
 
     public func numericArray(_ hash: String) throws -> NumericArray? { nil }
+
+    public func removeAbandonedWrites(olderThan age: TimeInterval) throws {}
 }
 
 /// Blobs as files `blobs/ab/cdef…` under the store, written to a temporary
@@ -235,5 +255,27 @@ public struct FileBlobStore: BlobStore {
             }
         }
         return out.sorted()
+    }
+
+    public func entries() throws -> [BlobEntry] {
+        try allHashes().compactMap { hash in
+            var info = stat()
+            guard stat(path(hash), &info) == 0 else { return nil }
+            return BlobEntry(hash: hash, size: Int(info.st_size),
+                             modified: Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9))
+        }
+    }
+
+    /// Removes temporary files in `blobs/tmp` older than `age`: writes a killed process left.
+    public func removeAbandonedWrites(olderThan age: TimeInterval) throws {
+        let fm = FileManager.default
+        let tmp = directory.appendingPathComponent("tmp")
+        let now = Date()
+        for name in (try? fm.contentsOfDirectory(atPath: tmp.path)) ?? [] {
+            let path = tmp.appendingPathComponent(name).path
+            if let d = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date, now.timeIntervalSince(d) >= age {
+                try? fm.removeItem(atPath: path)
+            }
+        }
     }
 }

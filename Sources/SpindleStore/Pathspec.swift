@@ -8,8 +8,8 @@
 /// ```
 ///
 /// Flow, step and artifact names are identifiers (letters, digits and `_`, not
-/// starting with a digit, at most 128 characters); a run is a number, `spin-N`
-/// or `latest`; a task is a number. Nothing else parses, so no pathspec can
+/// starting with a digit, at most 128 characters); a run is a number, `spin-N`,
+/// `latest` or `STORE:N` (a shared store's run); a task is a number. Nothing else parses, so no pathspec can
 /// name a file outside the store.
 public struct Pathspec: Hashable, Sendable, CustomStringConvertible {
     public var flow: String
@@ -41,7 +41,7 @@ public struct Pathspec: Hashable, Sendable, CustomStringConvertible {
         flow = parts[0]
         if parts.count > 1 {
             guard let r = RunID(parts[1]) else {
-                throw fail("run '\(parts[1])' is not a run id (a number, spin-N or latest)")
+                throw fail("run '\(parts[1])' is not a run id (a number, spin-N, latest, or STORE:N for a shared store's run)")
             }
             run = r
         }
@@ -79,14 +79,24 @@ public struct Pathspec: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A run's id as it appears in pathspecs: `12` for a run, `spin-7` for a
-/// spin, `latest` for the latest successful run (resolved by the store).
+/// spin, `latest` for the latest successful run (resolved by the store), and
+/// `prod:42` for run 42 of the shared store named `prod`, copied into this
+/// one to be spun (see `Store.mirror`).
 public enum RunID: Hashable, Sendable, CustomStringConvertible, Comparable {
     case number(Int)
     case spin(Int)
     case latest
+    /// Run `number` of the shared store named `store` (a profile of spindle.toml), mirrored here.
+    case remote(store: String, number: Int)
 
     public init?(_ text: String) {
         if text == "latest" { self = .latest; return }
+        if let colon = text.firstIndex(of: ":") {
+            let name = String(text[..<colon]), number = text[text.index(after: colon)...]
+            guard RunID.isStoreName(name), let n = Int(number), n > 0, number.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            self = .remote(store: name, number: n)
+            return
+        }
         if text.hasPrefix("spin-"), let n = Int(text.dropFirst(5)), n > 0, text.dropFirst(5).allSatisfy(\.isASCII) {
             self = .spin(n); return
         }
@@ -99,8 +109,21 @@ public enum RunID: Hashable, Sendable, CustomStringConvertible, Comparable {
         case .number(let n): "\(n)"
         case .spin(let n): "spin-\(n)"
         case .latest: "latest"
+        case .remote(let store, let n): "\(store):\(n)"
         }
     }
+
+    /// Whether `name` can name a shared store: a letter, then letters, digits, `-` and `_` (at most 64).
+    public static func isStoreName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 64,
+              ("a"..."z").contains(first) || ("A"..."Z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
+    }
+
+    /// Whether this names a run of a shared store, mirrored here.
+    public var isRemote: Bool { if case .remote = self { true } else { false } }
 
     /// Whether this names a spin rather than a production run.
     public var isSpin: Bool { if case .spin = self { true } else { false } }

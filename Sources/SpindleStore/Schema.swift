@@ -8,13 +8,60 @@ import Foundation
 /// names for the column types (``postgres(_:)``).
 enum Schema {
     /// The newest schema this build reads and writes.
-    static let version = 2
+    static let version = 3
 
     /// Each version's statements, oldest first, in `dialect`.
     static func migrations(_ dialect: SQLDialect) -> [(Int, String)] {
-        let all = [(1, version1), (2, version2)]
-        return dialect == .sqlite ? all : all.map { ($0.0, postgres($0.1)) }
+        switch dialect {
+        case .sqlite: return [(1, version1), (2, version2), (3, version3SQLite)]
+        case .postgres: return [(1, postgres(version1)), (2, postgres(version2)), (3, postgres(version3Postgres))]
+        }
     }
+
+    /// Version 3: runs of a shared store copied into this one to be spun
+    /// (`kind = 'mirror'`, ids like `prod:42`), and where each such store
+    /// keeps its blobs, so that their bytes are fetched when first read.
+    /// SQLite cannot change a CHECK constraint in place: the table is rebuilt.
+    static let version3SQLite = """
+    CREATE TABLE runs_v3 (
+        flow TEXT NOT NULL,
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('run', 'spin', 'mirror')),
+        number INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        parameters BLOB NOT NULL,
+        graph TEXT NOT NULL,
+        origin TEXT,
+        origin_task TEXT,
+        overrides BLOB,
+        "binary" TEXT,
+        pid INTEGER,
+        started REAL NOT NULL,
+        ended REAL,
+        error TEXT,
+        PRIMARY KEY (flow, id)
+    );
+    INSERT INTO runs_v3 SELECT * FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_v3 RENAME TO runs;
+    CREATE UNIQUE INDEX runs_by_number ON runs(flow, kind, number);
+    CREATE INDEX runs_by_start ON runs(kind, started);
+    \(remotes)
+    """
+
+    static let version3Postgres = """
+    ALTER TABLE runs DROP CONSTRAINT runs_kind_check;
+    ALTER TABLE runs ADD CONSTRAINT runs_kind_check CHECK (kind IN ('run', 'spin', 'mirror'));
+    \(remotes)
+    """
+
+    static let remotes = """
+    CREATE TABLE remotes (
+        name TEXT NOT NULL PRIMARY KEY,
+        metadata TEXT NOT NULL,
+        blobs TEXT NOT NULL
+    );
+    """
 
     /// SQLite's column types as PostgreSQL names them: 64-bit integers and
     /// doubles, as SQLite stores them, bytes, and text compared byte by byte,

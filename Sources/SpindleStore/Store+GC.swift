@@ -36,25 +36,13 @@ extension Store {
         // Read the references after the deletions are committed: anything written later is newer than `grace`.
         let referenced = try referencedBlobs()
         let now = Date()
-        let fm = FileManager.default
-        for hash in try blobs.allHashes() where !referenced.contains(hash) {
-            guard let file = blobs as? FileBlobStore else { break }
-            let attrs = try? fm.attributesOfItem(atPath: file.path(hash))
-            let modified = attrs?[.modificationDate] as? Date ?? now
-            guard now.timeIntervalSince(modified) >= grace else { continue }
+        for entry in try blobs.entries() where !referenced.contains(entry.hash) {
+            guard now.timeIntervalSince(entry.modified) >= grace else { continue }
             report.blobs += 1
-            report.bytes += (attrs?[.size] as? Int) ?? 0
-            if !dryRun { try blobs.remove(hash) }
+            report.bytes += entry.size
+            if !dryRun { try blobs.remove(entry.hash) }
         }
-        if let file = blobs as? FileBlobStore, !dryRun {
-            let tmp = file.directory.appendingPathComponent("tmp")
-            for name in (try? fm.contentsOfDirectory(atPath: tmp.path)) ?? [] {
-                let path = tmp.appendingPathComponent(name).path
-                if let d = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date, now.timeIntervalSince(d) >= grace {
-                    try? fm.removeItem(atPath: path)
-                }
-            }
-        }
+        if !dryRun { try blobs.removeAbandonedWrites(olderThan: grace) }
         return report
     }
 }

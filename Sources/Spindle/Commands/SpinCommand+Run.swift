@@ -24,6 +24,12 @@ extension SpinInvocation {
             guard let id = RunID(sourceRun), !id.isSpin else { throw ValidationError("--run '\(sourceRun)' is not a run id (use --after for spins)") }
             request.run = id
         }
+        // A shared store's run: mirrored here first (no network when already mirrored and finished).
+        var remoteName = from
+        if case .remote(let name, _)? = request.run {
+            if let from, from != name { throw ValidationError("--run \(sourceRun ?? "") names store '\(name)', --from names '\(from)'") }
+            remoteName = name
+        }
         if let task { request.task = try flowPathspec(task, flow: graph.flow.name) }
         if let after {
             let text = after.hasPrefix("spin-") ? after : (after.split(separator: "/").first { $0.hasPrefix("spin-") }.map(String.init) ?? after)
@@ -31,7 +37,11 @@ extension SpinInvocation {
             request.after = id
         }
         if !noRebuild { try rebuildIfStale(graph: graph) }
-        let store = try StoreOptions.open(store, creating: false)
+        let store = try StoreOptions.open(store, creating: remoteName != nil)
+        if let remoteName {
+            let mirrored = try RemoteRuns.mirror(flow: graph.flow.name, run: request.run, from: remoteName, into: store)
+            request.run = mirrored.id
+        }
         let console = Console(echoTaskOutput: !quiet && !json)
         let engine = SpinEngine(graph: graph, store: store, console: console)
         Trace.mark("spin: store open")

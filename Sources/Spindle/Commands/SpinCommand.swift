@@ -27,6 +27,11 @@ struct SpinCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Spin the step whose body holds this line.", valueName: "FILE:LINE")) var at: String?
     @Option(name: .customLong("run"), help: "The run to take parents from (default: the latest completed run that has them).")
     var sourceRun: String?
+    @Option(help: ArgumentHelp("""
+        Spin a run of this shared store (a profile of spindle.toml, e.g. prod): its run's records are copied into the \
+        local store, its blobs fetched when read (and cached), and the spin written locally, never to the shared store.
+        """, valueName: "store"))
+    var from: String?
     @Option(help: "An earlier task of this step whose inputs to reuse (run/step/task).") var task: String?
     @Option(help: ArgumentHelp("Which split, outermost foreach first: 2, or 2.1 for split 1 inside split 2 (default 0; a branch's arm is named by its step).",
                                valueName: "N[.N…]"))
@@ -54,7 +59,7 @@ struct SpinCommand: ParsableCommand {
     var invocation: SpinInvocation {
         get throws {
             var s = SpinInvocation(step: step)
-            (s.at, s.sourceRun, s.task, s.index, s.allSplits) = (at, sourceRun, task, index, allSplits)
+            (s.at, s.sourceRun, s.from, s.task, s.index, s.allSplits) = (at, sourceRun, from, task, index, allSplits)
             (s.sets, s.setFiles, s.withDecorators, s.noTimeout, s.after) = (sets, setFiles, withDecorators, noTimeout, after)
             (s.atol, s.rtol, s.json, s.failOnDiff, s.noRebuild, s.quiet) = (atol, rtol, json, failOnDiff, noRebuild, quiet)
             (s.maxWorkers, s.overridesFile, s.report, s.store) = (maxWorkers, overridesFile, report, try storeOptions.named())
