@@ -60,8 +60,34 @@ public final class ShellSession {
 
     // MARK: Loading
 
+    /// `NAME:REST` where NAME names a shared store and REST starts with a flow name.
+    public static func storePrefix(_ text: String) -> (String, String)? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let name = String(text[..<colon]), rest = String(text[text.index(after: colon)...])
+        guard RunID.isStoreName(name), !name.contains("/"), let first = rest.unicodeScalars.first,
+              !("0"..."9").contains(first) else { return nil }
+        return (name, rest)
+    }
+
     /// Loads a run (`latest`, a run id, or a pathspec) of `flow` or of the only flow in the store.
+    /// A shared store's run — `prod:RatingsFlow/42`, `prod:RatingsFlow` (its
+    /// latest), `RatingsFlow/prod:42` or `prod:42` — is mirrored into this
+    /// store first (``RemoteRuns``), so it can be spun here.
     public func load(_ text: String?) throws {
+        if let text, let (name, rest) = Self.storePrefix(text) {
+            let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard Pathspec.isIdentifier(parts[0]), parts.count <= 2 else {
+                throw ShellError("'\(text)' is not a shared store's run: write \(name):Flow/N, or \(name):Flow for its latest")
+            }
+            var run: RunID?
+            if parts.count == 2, parts[1] != "latest" {
+                guard let n = Int(parts[1]), n > 0 else { throw ShellError("'\(parts[1])' is not a run number of \(name)") }
+                run = .number(n)
+            }
+            let mirrored = try RemoteRuns.mirror(flow: parts[0], run: run, from: name, into: store)
+            try load(mirrored.pathspec.description)
+            return
+        }
         let flows = try store.flows()
         var spec: Pathspec
         if let text, text.contains("/") || flows.contains(text) {
@@ -86,6 +112,9 @@ public final class ShellSession {
             } else {
                 spec = Pathspec(flow: flow, run: .latest)
             }
+        }
+        if case .remote(let name, let n)? = spec.run, try store.mirrored(flow: spec.flow, store: name, number: n)?.status ?? .running == .running {
+            spec.run = try RemoteRuns.mirror(flow: spec.flow, run: spec.run, from: name, into: store).id
         }
         let record: RunRecord
         if spec.run == nil || spec.run == .latest {

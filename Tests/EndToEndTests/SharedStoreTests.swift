@@ -94,6 +94,20 @@ struct SharedStoreTests {
         #expect(shown.stdout.contains("0.01"), "\(shown.output)")
     }
 
+    @Test("the shell loads a shared store's run as prod:Flow/N on a laptop with no store yet, and spins it locally")
+    func shellLoad() throws {
+        let box = try SharedSandbox()
+        #expect(try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small).status == 0)
+        let out = try box.laptop.start("spindle", ["shell", "prod:RatingsFlow/1"],
+                                       environment: ["SPINDLE_CACHE": box.laptop.dir.appendingPathComponent("cache").path],
+                                       input: "focus train 2\ninput = 0.2\nspin\n").finish()
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stdout.contains("loaded RatingsFlow/prod:1 (completed"), "\(out.output)")
+        #expect(out.stdout.contains("against RatingsFlow/prod:1/train/4:"), "\(out.output)")
+        #expect(try box.laptop.store().runs(flow: "RatingsFlow", spins: true).count == 1)
+        #expect(try box.shared().runs(flow: "RatingsFlow", spins: true).isEmpty)
+    }
+
     @Test("the second spin of a mirrored run needs no server: its records and blobs are local")
     func secondSpinOffline() throws {
         let box = try SharedSandbox()

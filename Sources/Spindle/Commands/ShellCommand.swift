@@ -19,9 +19,11 @@ struct ShellCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
-        let store = try storeOptions.open(creating: false)
+        // A shared store's run is mirrored into the local store, made when there is none yet.
+        let remote = target.map { ShellSession.storePrefix($0) != nil || $0.contains(":") } ?? false
+        let store = try storeOptions.open(creating: remote)
         var load = target
-        if let flow = PathspecScope.flow {
+        if let flow = PathspecScope.flow, !(target.map { ShellSession.storePrefix($0) != nil } ?? false) {
             load = target.map { $0.hasPrefix(flow + "/") ? $0 : "\(flow)/\($0)" } ?? "\(flow)/latest"
         }
         throw ExitCode(Shell.run(store: store, load: load, keepGoing: keepGoing))
