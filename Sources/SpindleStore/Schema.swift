@@ -20,7 +20,9 @@ enum Schema {
 
     /// Version 3: runs of a shared store copied into this one to be spun
     /// (`kind = 'mirror'`, ids like `prod:42`), and where each such store
-    /// keeps its blobs, so that their bytes are fetched when first read.
+    /// keeps its blobs, so that their bytes are fetched when first read; and
+    /// the machine each running run's process is on (`runs.host`), since a
+    /// shared store's runs come from many.
     /// SQLite cannot change a CHECK constraint in place: the table is rebuilt.
     static let version3SQLite = """
     CREATE TABLE runs_v3 (
@@ -39,9 +41,10 @@ enum Schema {
         started REAL NOT NULL,
         ended REAL,
         error TEXT,
+        host TEXT,
         PRIMARY KEY (flow, id)
     );
-    INSERT INTO runs_v3 SELECT * FROM runs;
+    INSERT INTO runs_v3 SELECT *, NULL FROM runs;
     DROP TABLE runs;
     ALTER TABLE runs_v3 RENAME TO runs;
     CREATE UNIQUE INDEX runs_by_number ON runs(flow, kind, number);
@@ -52,6 +55,7 @@ enum Schema {
     static let version3Postgres = """
     ALTER TABLE runs DROP CONSTRAINT runs_kind_check;
     ALTER TABLE runs ADD CONSTRAINT runs_kind_check CHECK (kind IN ('run', 'spin', 'mirror'));
+    ALTER TABLE runs ADD COLUMN host TEXT;
     \(remotes)
     """
 

@@ -58,7 +58,6 @@ extension Store {
                 case ("id", _): return .text(local.description)
                 case ("kind", _): return .text("mirror")
                 case ("origin", .text(let t)): return .text(renameRun(t))
-                case ("pid", _): return .null
                 default: return value
                 }
             }

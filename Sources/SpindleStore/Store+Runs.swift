@@ -41,19 +41,19 @@ extension Store {
             let id: RunID = new.isSpin ? .spin(number) : .number(number)
             try db.execute(sql: """
                 INSERT INTO runs (flow, id, kind, number, status, parameters, graph, origin, origin_task,
-                                  overrides, "binary", pid, started)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
+                                  overrides, "binary", pid, host, started)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, new.flow, id.description, kind, number,
                                  ArtifactCodec.encode(new.parameters), new.graph, new.origin?.description,
                                  new.originTask, new.overrides.map { ArtifactCodec.encode($0) }, new.binary,
-                                 Int(getpid()), now.timeIntervalSince1970)
+                                 Int(getpid()), Store.hostName, now.timeIntervalSince1970)
             for tag in Set(new.tags) {
                 try db.execute(sql: "INSERT INTO run_tags (flow, run, tag) VALUES (?, ?, ?)", new.flow, id.description, tag)
             }
             return RunRecord(flow: new.flow, id: id, status: .running, parameters: new.parameters,
                              tags: new.tags.sorted(), started: now, ended: nil, origin: new.origin,
                              originTask: new.originTask, overrides: new.overrides, binary: new.binary,
-                             error: nil, pid: Int(getpid()))
+                             error: nil, pid: Int(getpid()), host: Store.hostName)
         }
     }
 
@@ -122,7 +122,7 @@ extension Store {
     }
 
     /// The columns a run record needs (not the graph, which only `graph(of:)` reads).
-    static let runColumns = #"flow, id, status, parameters, origin, origin_task, overrides, "binary", pid, started, ended, error"#
+    static let runColumns = #"flow, id, status, parameters, origin, origin_task, overrides, "binary", pid, host, started, ended, error"#
 
     /// The flow graph a run recorded (JSON text, as its runtime described it).
     public func graph(flow: String, run: RunID) throws -> String {
@@ -186,8 +186,16 @@ extension Store {
             originTask: try r.optional(row, "origin_task", key: key),
             overrides: try r.value(row, "overrides", key: key),
             binary: try r.optional(row, "binary", key: key), error: try r.optional(row, "error", key: key),
-            pid: try r.optional(row, "pid", key: key))
+            pid: try r.optional(row, "pid", key: key), host: try r.optional(row, "host", key: key))
     }
+
+    /// This machine's name, recorded with each run's process id: a run
+    /// recorded as running by another machine is never taken for abandoned here.
+    public static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
 
     /// The candidate closest to `name`, when close enough to be a likely typo (see ``Suggestion``).
     public static func nearest(_ name: String, in candidates: [String]) -> String? {
