@@ -33,6 +33,21 @@ struct StoreOptions: ParsableArguments {
 
     func open(creating: Bool) throws -> Store { try Self.open(try named(), creating: creating) }
 
+    /// The store, for reading `pathspecs`: a shared store's run among them
+    /// (`prod:42`) is mirrored into it first when it is not already (making
+    /// a local store if there is none), so it can be shown and diffed here.
+    func open(reading pathspecs: [Pathspec]) throws -> Store {
+        let remote = pathspecs.compactMap { p -> (String, String, Int)? in
+            guard case .remote(let name, let n)? = p.run else { return nil }
+            return (p.flow, name, n)
+        }
+        let store = try open(creating: !remote.isEmpty)
+        for (flow, name, n) in remote where try store.mirrored(flow: flow, store: name, number: n) == nil {
+            try RemoteRuns.mirror(flow: flow, run: .remote(store: name, number: n), from: name, into: store)
+        }
+        return store
+    }
+
     /// The store `explicit` names, or else $SPINDLE_STORE, or else the one found from here.
     static func open(_ explicit: String?, creating: Bool) throws -> Store {
         try StoreAddress.resolve(explicit: explicit, creating: creating).open(creating: creating)

@@ -8,6 +8,7 @@ public enum RemoteRuns {
     /// the shared store `name`, or nil/`.latest` for its latest completed
     /// run) in `local`, copied from the shared store unless a finished copy is
     /// already there — in which case nothing crosses the network.
+    @discardableResult
     public static func mirror(flow: String, run: RunID?, from name: String, into local: Store) throws -> RunRecord {
         var number: Int?
         switch run {

@@ -163,6 +163,63 @@ struct SharedStoreTests {
         }
     }
 
+    @Test("SIGKILL of a runtime writing to the shared store: nothing committed is lost, resume completes the same",
+          .timeLimit(.minutes(5)))
+    func kills() throws {
+        let box = try SharedSandbox()
+        let args = ["run", "--store", "prod"] + Self.small
+        #expect(try box.run(box.production, "RatingsFlow", args).status == 0)
+        let shared = try box.shared()
+        func finalHashes(_ run: RunID) throws -> [String: String] {
+            let end = try #require(try shared.tasks(flow: "RatingsFlow", run: run, step: "end").first { $0.status == .completed })
+            return Dictionary(uniqueKeysWithValues: try shared.artifacts(of: end.pathspec).map { ($0.name, $0.hash) })
+        }
+        let reference = try finalHashes(.number(1))
+        var resumed = 0
+        for k in 0..<4 {
+            let running = try box.production.start("RatingsFlow", args)
+            usleep(useconds_t(100_000 + k * 80_000))
+            kill(running.process.processIdentifier, SIGKILL)
+            _ = running.finish()
+            usleep(300_000)
+            let run = try #require(try shared.runs(flow: "RatingsFlow").first)
+            #expect(run.status == .completed || run.isAbandoned, "kill \(k): \(run.status)")
+            // Every artifact row names a blob that is there and right.
+            for task in try shared.tasks(flow: "RatingsFlow", run: run.id) where task.status == .completed {
+                for a in try shared.artifacts(of: task.pathspec) { _ = try shared.load(a) }
+            }
+            if run.isAbandoned {
+                let out = try box.run(box.laptop, "RatingsFlow", ["resume", "--store", "prod", "--origin", run.id.description])
+                #expect(out.status == 0, "kill \(k): \(out.output)")
+                let latest = try #require(try shared.runs(flow: "RatingsFlow").first)
+                #expect(try finalHashes(latest.id) == reference, "kill \(k)")
+                resumed += 1
+            }
+        }
+        #expect(resumed > 0)
+    }
+
+    @Test("a damaged blob in the shared store is an error naming the artifact, never a wrong value")
+    func damagedBlob() throws {
+        let box = try SharedSandbox()
+        #expect(try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small).status == 0)
+        let shared = try box.shared()
+        let rate = try #require(try shared.artifacts(of: Pathspec(flow: "RatingsFlow", run: .number(1), step: "train", task: 3))
+            .first { $0.name == "rate" })
+        let file = URL(fileURLWithPath: box.blobs).appendingPathComponent(String(rate.hash.prefix(2)))
+            .appendingPathComponent(String(rate.hash.dropFirst(2)))
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: file)
+        let out = try box.run(box.laptop, "RatingsFlow", ["show", "prod:1/train/3/rate"])
+        let shownHere = try box.run(box.production, "RatingsFlow", ["show", "--store", "prod", "1/train/3/rate"])
+        for o in [out, shownHere] {
+            #expect(o.status != 0)
+            #expect(o.stderr.contains("RatingsFlow/") && o.stderr.contains("train/3/rate"), "\(o.output)")
+            #expect(!o.stdout.contains("0.01"), "\(o.output)")
+        }
+    }
+
     @Test("a shared store that cannot be reached, or is named wrong, is a clear error")
     func badAddresses() throws {
         let box = try Sandbox()

@@ -31,6 +31,7 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
-        try diffOptions.print(try PathspecScope.qualify(old), try PathspecScope.qualify(new), store: try storeOptions.open(creating: false))
+        let (a, b) = (try PathspecScope.qualify(old), try PathspecScope.qualify(new))
+        try diffOptions.print(a, b, store: try storeOptions.open(reading: [a, b]))
     }
 }

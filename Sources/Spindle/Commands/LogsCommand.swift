@@ -11,6 +11,7 @@ struct LogsCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
-        print(try Browse.logs(try PathspecScope.qualify(pathspec), store: try storeOptions.open(creating: false), json: json))
+        let spec = try PathspecScope.qualify(pathspec)
+        print(try Browse.logs(spec, store: try storeOptions.open(reading: [spec]), json: json))
     }
 }

@@ -20,6 +20,7 @@ struct ShowCommand: ParsableCommand {
         guard let text = pathspec ?? (PathspecScope.flow == nil ? nil : "latest") else {
             throw ValidationError("show what? give a pathspec: Flow[/run[/step[/task[/artifact]]]]")
         }
-        print(try Browse.show(try PathspecScope.qualify(text), store: try storeOptions.open(creating: false), json: json))
+        let spec = try PathspecScope.qualify(text)
+        print(try Browse.show(spec, store: try storeOptions.open(reading: [spec]), json: json))
     }
 }
