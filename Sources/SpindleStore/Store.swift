@@ -2,8 +2,10 @@ import Foundation
 import SpindleValue
 
 /// A project's store: artifact blobs named by their SHA-256, plus the metadata
-/// of flows, runs, tasks, artifacts and logs in SQLite (WAL mode, so the
-/// runtime, its task processes, a shell and a second run can use it at once).
+/// of flows, runs, tasks, artifacts and logs — in SQLite (WAL mode, so the
+/// runtime, its task processes, a shell and a second run can use it at once)
+/// and files, or in any other ``MetadataDatabase`` and ``BlobStore`` (a team's
+/// PostgreSQL and S3 bucket).
 ///
 /// ```swift
 /// let store = try Store.open(at: StoreLocation.resolve(explicit: nil, creating: false))
