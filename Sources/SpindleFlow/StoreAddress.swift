@@ -55,7 +55,8 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
     /// above `directory`, or else a folder (relative to `directory`).
     public init(parsing text: String, from directory: URL = StoreAddress.workingDirectory) throws {
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            guard let comma = text.firstIndex(of: ",") else {
+            // The blobs start at ",s3://" (a PostgreSQL URL may hold commas: several hosts), else at the last comma.
+            guard let comma = text.range(of: ",s3://")?.lowerBound ?? text.lastIndex(of: ",") else {
                 throw StoreAddressError("""
                     a shared store needs its blobs too: '\(text.prefix(80)),s3://BUCKET/PREFIX' \
                     (or a profile in spindle.toml)
