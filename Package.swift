@@ -40,6 +40,12 @@ let package = Package(
 
         // SHA-256 in C, with the x86 SHA extensions where the CPU has them.
         .target(name: "CSHA256", exclude: ["README.md"]),
+        // libcurl, opened with dlopen on first use: the S3 client needs it, most task processes never do.
+        .target(
+            name: "CCurlLoader",
+            exclude: ["README.md"],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
 
         // The value layer: what every artifact is.
         .target(
@@ -58,8 +64,8 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore"], exclude: ["README.md"]),
-        // The shared store's object storage (issue 17), begun: SigV4 request signing.
-        .target(name: "SpindleS3", dependencies: ["SpindleStore"], exclude: ["README.md"]),
+        // The shared store's object storage (issue 17): SigV4, an S3 client over libcurl, S3BlobStore.
+        .target(name: "SpindleS3", dependencies: ["SpindleStore", "SpindleValue", "CCurlLoader"], exclude: ["README.md"]),
         .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
         .target(
             name: "SpindleMCP",
@@ -93,7 +99,7 @@ let package = Package(
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
         .testTarget(name: "SpindleMCPTests", dependencies: ["SpindleMCP"]),
-        .testTarget(name: "SpindleS3Tests", dependencies: ["SpindleS3"]),
+        .testTarget(name: "SpindleS3Tests", dependencies: ["SpindleS3", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "SpindleStore", "SpindleValue", "SpindleLanguage",

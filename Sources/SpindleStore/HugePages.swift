@@ -10,13 +10,13 @@ import Glibc
 /// kernels give huge pages only to memory that asks for them
 /// (`transparent_hugepage/enabled` = `madvise`), as numpy's allocator does for
 /// its large arrays. Where the kernel says no, nothing changes.
-enum HugePages {
+package enum HugePages {
     /// The huge page size on x86-64 and most arm64 kernels.
     static let size = 2 << 20
 
     /// Advises huge pages for the 2 MiB-aligned interior of `buffer`, when it
     /// spans a few of them; a hint, so failure is ignored.
-    static func advise(_ buffer: UnsafeMutableRawBufferPointer) {
+    package static func advise(_ buffer: UnsafeMutableRawBufferPointer) {
         #if os(Linux)
         guard buffer.count >= 4 * size, let base = buffer.baseAddress else { return }
         let mask = UInt(size - 1)
