@@ -75,6 +75,11 @@ public final class S3Client: Sendable {
         public var retry: RetryPolicy
         /// Seconds to wait for a connection.
         public var connectTimeout: Double
+        /// Send and sign `/` in query values (a listing's prefix) as is, not
+        /// as `%2F`: for moto, which checks signatures against the query as
+        /// it arrives, after its web server has decoded `%2F`. AWS, MinIO and
+        /// Ceph want the default (false).
+        public var rawSlashesInQuery: Bool
 
         public init(endpoint: String, region: String, bucket: String, prefix: String = "", addressing: Addressing = .path) {
             self.endpoint = endpoint
@@ -88,6 +93,7 @@ public final class S3Client: Sendable {
             uploadConcurrency = 4
             retry = RetryPolicy()
             connectTimeout = 10
+            rawSlashesInQuery = false
         }
     }
 
@@ -208,8 +214,9 @@ public final class S3Client: Sendable {
     }
 
     /// Every object whose key starts with `keyPrefix` (relative to the
-    /// client's prefix), in key order, page after page (ListObjectsV2).
-    public func list(_ keyPrefix: String = "") throws -> [ObjectInfo] {
+    /// client's prefix), in key order, page after page (ListObjectsV2;
+    /// `pageSize` keys a page, S3's 1000 when nil).
+    public func list(_ keyPrefix: String = "", pageSize: Int? = nil) throws -> [ObjectInfo] {
         var out: [ObjectInfo] = []
         var token: String?
         let strip = configuration.prefix.isEmpty ? 0 : configuration.prefix.count + 1
@@ -217,6 +224,7 @@ public final class S3Client: Sendable {
             var call = Call(method: "GET", key: nil)
             call.query = [("list-type", "2"), ("prefix", fullKey(keyPrefix))]
             if let token { call.query.append(("continuation-token", token)) }
+            if let pageSize { call.query.append(("max-keys", String(pageSize))) }
             let body = CollectedBody()
             _ = try send(call, sink: body)
             let xml = Substring(String(decoding: body.bytes, as: UTF8.self))
@@ -264,12 +272,13 @@ public final class S3Client: Sendable {
         let path = configuration.addressing == .path
             ? "/" + configuration.bucket + (call.key == nil ? "" : objectPath)
             : objectPath
-        let request = S3Request(method: call.method, host: authority, path: path, query: call.query,
+        var request = S3Request(method: call.method, host: authority, path: path, query: call.query,
                                 headers: call.headers, payloadHash: call.payloadHash)
+        request.rawSlashesInQuery = configuration.rawSlashesInQuery
         var lines = ["Host: \(authority)"]
         for (name, value) in call.headers { lines.append("\(name): \(value)") }
         for (name, value) in signer.headers(for: request, at: Date()) { lines.append("\(name): \(value)") }
-        let query = call.query.map { (SigV4.encode($0.0, keepSlash: false), SigV4.encode($0.1, keepSlash: false)) }
+        let query = call.query.map { (SigV4.encode($0.0, keepSlash: false), SigV4.encode($0.1, keepSlash: configuration.rawSlashesInQuery)) }
             .sorted { $0 < $1 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         let url = "\(scheme)://\(authority)\(SigV4.encode(path, keepSlash: true))" + (query.isEmpty ? "" : "?" + query)
         return (url, lines)
