@@ -82,6 +82,14 @@ let package = Package(
         .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleMCP"], exclude: ["README.md"]),
 
 
+        // Benchmarks/s3-throughput: S3BlobStore against curl moving the same 100 MB object (not a test).
+        .executableTarget(
+            name: "S3Throughput",
+            dependencies: ["SpindleS3", "SpindleStore", "SpindleValue"],
+            path: "Benchmarks/s3-throughput",
+            exclude: ["README.md", "run"]
+        ),
+
         // Sample flows: real pipelines users can run, spin and read.
         .executableTarget(name: "HelloFlow", dependencies: ["Spindle"], path: "samples/HelloFlow"),
         .executableTarget(name: "RatingsFlow", dependencies: ["Spindle"], path: "samples/RatingsFlow"),

@@ -255,6 +255,8 @@ private final class ArrayFiller: @unchecked Sendable {
                     HugePages.advise(storage)
                     self.storage = storage
                     ready.signal()
+                    // Take the storage's page faults here, while its bytes are on their way.
+                    HugePages.populate(storage)
                     proceed.wait()
                     guard complete else { throw Abandoned() }
                     let matches = header.withUnsafeBytes { h in BlobName.matches([h, UnsafeRawBufferPointer(storage)], hash) }
