@@ -50,6 +50,28 @@ struct S3BlobStoreTests {
         #expect(try store.allHashes() == [hash])
     }
 
+    @Test("a put that finds its bytes stored long ago refreshes the object's time, for the garbage collector's grace")
+    func refreshOnReuse() throws {
+        let client = try TestServer.client("refresh")
+        let store = S3BlobStore(client: client, refreshAge: 0)
+        let bytes = TestServer.randomBytes(2000)
+        let hash = try store.put(bytes)
+        let before = client.exchangeCount
+        #expect(try store.put(bytes) == hash)
+        #expect(client.exchangeCount == before + 2)  // HEAD, then the copy onto itself
+        #expect(try store.get(hash) == bytes)
+        #expect(try store.storedBlobs().map(\.hash) == [hash])
+    }
+
+    @Test("an empty blob is a blob too")
+    func emptyBlob() throws {
+        let store = try TestServer.store("empty")
+        let hash = try store.put([])
+        #expect(hash == SHA256.hex([]))
+        #expect(try store.get(hash) == [])
+        #expect(try store.numericArray(hash) == nil)
+    }
+
     @Test("an object holding other bytes than its name says is corruptBlob naming the hash", arguments: [false, true])
     func corrupt(large: Bool) throws {
         let store = try TestServer.store("corrupt")

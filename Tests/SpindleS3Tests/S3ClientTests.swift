@@ -124,6 +124,18 @@ struct S3ClientTests {
         #expect(server.requests == 2)
     }
 
+    @Test("requests one after another reuse one connection")
+    func keepAlive() throws {
+        let server = try ScriptedServer([.init(status: 200, body: Array("ok".utf8))], keepAlive: true)
+        defer { server.stop() }
+        let client = try scriptedClient(server, attempts: 1)
+        for _ in 0..<5 { #expect(try client.get("k") == Array("ok".utf8)) }
+        _ = try client.head("k")
+        try client.put("k", [1, 2, 3])
+        #expect(server.requests == 7)
+        #expect(server.connections == 1)
+    }
+
     @Test("a 403 is not retried")
     func noRetryOn403() throws {
         let server = try ScriptedServer([.xmlError(403, "AccessDenied"), .init(status: 200)])

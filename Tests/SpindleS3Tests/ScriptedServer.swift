@@ -24,14 +24,21 @@ final class ScriptedServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let script: [Response]
+    private let keepAlive: Bool
     private let served = Atomic<Int>(0)
+    private let accepted = Atomic<Int>(0)
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Requests answered so far.
     var requests: Int { served.load(ordering: .relaxed) }
+    /// Connections accepted so far.
+    var connections: Int { accepted.load(ordering: .relaxed) }
 
-    init(_ script: [Response]) throws {
+    /// `keepAlive`: answer any number of requests on a connection (HTTP/1.1's
+    /// default) instead of closing it after one.
+    init(_ script: [Response], keepAlive: Bool = false) throws {
         self.script = script
+        self.keepAlive = keepAlive
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var addr = sockaddr_in()
@@ -60,15 +67,17 @@ final class ScriptedServer: @unchecked Sendable {
         while true {
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else { break }
-            answer(fd)
+            accepted.add(1, ordering: .relaxed)
+            var pending = [UInt8]()
+            while answer(fd, &pending) && keepAlive {}
             close(fd)
         }
         stopped.signal()
     }
 
-    private func answer(_ fd: Int32) {
-        // Read the head, then as much body as it announces.
-        var data = [UInt8]()
+    /// Reads one request from `fd` (after what `pending` holds of it) and
+    /// answers it; false when the connection ended first.
+    private func answer(_ fd: Int32, _ data: inout [UInt8]) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 65536)
         func more() -> Bool {
             let n = read(fd, &buffer, buffer.count)
@@ -76,22 +85,25 @@ final class ScriptedServer: @unchecked Sendable {
             data.append(contentsOf: buffer[..<n])
             return true
         }
-        var headEnd: Int?
+        var headEnd = Self.find([13, 10, 13, 10], in: data)
         while headEnd == nil {
-            guard more() else { return }
+            guard more() else { return false }
             headEnd = Self.find([13, 10, 13, 10], in: data)
         }
         let head = String(decoding: data[..<headEnd!], as: UTF8.self).lowercased()
         let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
             .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-        while data.count < headEnd! + 4 + length { guard more() else { return } }
+        while data.count < headEnd! + 4 + length { guard more() else { return false } }
+        data.removeFirst(headEnd! + 4 + length)
 
         let index = served.wrappingAdd(1, ordering: .relaxed).oldValue
         let response = script[Swift.min(index, script.count - 1)]
         let isHead = head.hasPrefix("head ")
-        var out = Array("HTTP/1.1 \(response.status) Scripted\r\nContent-Length: \(response.body.count)\r\nETag: \"scripted\"\r\nConnection: close\r\n\r\n".utf8)
+        let connection = keepAlive ? "" : "Connection: close\r\n"
+        var out = Array("HTTP/1.1 \(response.status) Scripted\r\nContent-Length: \(response.body.count)\r\nETag: \"scripted\"\r\n\(connection)\r\n".utf8)
         if !isHead { out += response.body.prefix(response.cutAfter ?? response.body.count) }
         _ = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        return response.cutAfter == nil
     }
 
     private static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
