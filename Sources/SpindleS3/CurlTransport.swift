@@ -50,6 +50,8 @@ enum TransportFailure: Error {
     case curl(code: Int32, message: String)
     /// The response body's receiver threw.
     case body(any Error)
+    /// libcurl cannot be loaded.
+    case library(S3Error)
 
     /// Whether trying again may help.
     var isTransient: Bool {
@@ -99,8 +101,9 @@ final class CurlTransport: Sendable {
     /// Exchanges performed (each attempt counts): what tests and `spindle cache` read.
     let exchanges = Atomic<Int>(0)
 
-    init(connectTo: String?, connectTimeout: Double) throws(S3Error) {
-        try Curl.load()
+    /// Loads nothing yet: libcurl is opened by the first exchange, so a
+    /// process that makes a client and never uses it never loads it.
+    init(connectTo: String?, connectTimeout: Double) {
         self.connectTo = connectTo
         connectTimeoutMilliseconds = Int(connectTimeout * 1000)
     }
@@ -161,6 +164,7 @@ final class CurlTransport: Sendable {
     /// goes to `sink`. HEAD asks for no body.
     func perform(method: String, url: String, headers: [String], body: [UnsafeRawBufferPointer],
                  sink: ResponseBody?) throws(TransportFailure) -> HTTPResponse {
+        do { try Curl.load() } catch { throw .library(error) }
         guard let handle = take() else { throw .curl(code: 2, message: "curl_easy_init failed") }
         defer { give(handle) }
         exchanges.add(1, ordering: .relaxed)

@@ -271,10 +271,9 @@ private final class ArrayFiller: @unchecked Sendable {
         ready.wait()
     }
 
-    /// Ends the fill: `complete` when every byte has arrived. Returns the
-    /// verified array, or throws (``StoreError/corruptBlob(hash:artifact:)``).
+    /// Ends the fill (call once): `complete` when every byte has arrived.
+    /// Returns the verified array, or throws (``StoreError/corruptBlob(hash:artifact:)``).
     func finish(complete: Bool) throws -> NumericArray {
-        guard outcome == nil else { return try outcome!.get() }
         self.complete = complete
         proceed.signal()
         joined.wait()

@@ -115,7 +115,8 @@ public final class S3Client: Sendable {
     let authority: String
 
     /// A client for `configuration`'s bucket, signing with `credentials`.
-    /// Loads libcurl (``S3Error/libcurlMissing(reason:)`` when it cannot).
+    /// libcurl is loaded by the first request (which throws
+    /// ``S3Error/libcurlMissing(reason:)`` when it cannot), not here.
     public init(_ configuration: Configuration, credentials: SigV4.Credentials) throws(S3Error) {
         let endpoint = configuration.endpoint.hasSuffix("/") ? String(configuration.endpoint.dropLast()) : configuration.endpoint
         guard let sep = endpoint.range(of: "://") else {
@@ -143,7 +144,7 @@ public final class S3Client: Sendable {
         self.scheme = scheme
         authority = configuration.addressing == .virtualHost ? "\(configuration.bucket).\(host)" : host
         signer = SigV4(credentials: credentials, region: configuration.region)
-        transport = try CurlTransport(connectTo: configuration.connectTo, connectTimeout: configuration.connectTimeout)
+        transport = CurlTransport(connectTo: configuration.connectTo, connectTimeout: configuration.connectTimeout)
     }
 
     /// HTTP exchanges this client has made (every try counts): lets a test
@@ -299,13 +300,15 @@ public final class S3Client: Sendable {
             switch result {
             case .failure(.body(let error)):
                 throw error
+            case .failure(.library(let error)):
+                throw error
             case .failure(let failure):
-                guard case .curl(_, let message) = failure else { continue }
                 if failure.isTransient && attempt < policy.attempts {
                     pause(policy.delay(after: attempt))
                     continue
                 }
-                throw S3Error.unreachable(url: configuration.endpoint, attempts: attempt, reason: redact(message))
+                let reason = if case .curl(_, let message) = failure { message } else { "\(failure)" }
+                throw S3Error.unreachable(url: configuration.endpoint, attempts: attempt, reason: redact(reason))
             case .success(var response):
                 if errorInBody, (200..<300).contains(response.status), let collected = sink as? CollectedBody,
                    String(decoding: collected.bytes.prefix(512), as: UTF8.self).contains("<Error>") {
