@@ -22,6 +22,7 @@ import Synchronization
 /// let hash = try blobs.put(Array("bytes".utf8))
 /// ```
 public final class S3BlobStore: BlobStore {
+    /// The bucket and prefix the blobs live under, and how to reach them.
     public let client: S3Client
     /// A blob found already stored by `put` is copied onto itself when it is
     /// older than this, so a garbage collector's grace period (counted from
@@ -34,6 +35,7 @@ public final class S3BlobStore: BlobStore {
     /// next), so its body is not downloaded twice. Verified when taken.
     private let stash = Mutex<(hash: String, bytes: [UInt8])?>(nil)
 
+    /// Blobs under `client`'s bucket and prefix.
     public init(client: S3Client, refreshAge: TimeInterval = 600) {
         self.client = client
         self.refreshAge = refreshAge
@@ -44,10 +46,14 @@ public final class S3BlobStore: BlobStore {
         "blobs/\(hash.prefix(2))/\(hash.dropFirst(2))"
     }
 
+    /// Stores `bytes` (once) and returns their name; see ``put(parts:)``.
     public func put(_ bytes: [UInt8]) throws -> String {
         try bytes.withUnsafeBytes { try put(parts: [$0]) }
     }
 
+    /// Names the bytes of `parts` (one after another), asks whether that
+    /// object is stored (HEAD), and uploads them only if not; returns the name.
+    /// The object appears whole or not at all.
     public func put(parts: [UnsafeRawBufferPointer]) throws -> String {
         let size = parts.reduce(0) { $0 + $1.count }
         let hash = BlobName.of(parts)
@@ -61,6 +67,8 @@ public final class S3BlobStore: BlobStore {
         return hash
     }
 
+    /// The blob's bytes, verified against `hash`: `StoreError.corruptBlob`
+    /// when they do not match, `StoreError.missingBlob` when there is no object.
     public func get(_ hash: String) throws -> [UInt8] {
         guard SHA256.isDigest(hash) else { throw StoreError.missingBlob(hash: hash, artifact: nil) }
         let bytes: [UInt8]
@@ -84,18 +92,22 @@ public final class S3BlobStore: BlobStore {
         return ((try? client.head(Self.key(hash))) ?? nil) != nil
     }
 
+    /// Deletes the blob's object (nothing when there is none).
     public func remove(_ hash: String) throws {
         guard SHA256.isDigest(hash) else { return }
         try client.delete(Self.key(hash))
     }
 
+    /// Every stored blob's name, in order (a listing of `PREFIX/blobs/`).
     public func allHashes() throws -> [String] {
         try storedBlobs().map(\.hash)
     }
 
     /// One stored blob as the bucket lists it.
     public struct StoredBlob: Sendable, Equatable {
+        /// The blob's name.
         public var hash: String
+        /// Its bytes.
         public var size: Int
         /// When it was written (or last refreshed by `put`); a garbage
         /// collector keeps blobs younger than its grace period, since a task
@@ -115,6 +127,10 @@ public final class S3BlobStore: BlobStore {
         }.sorted { $0.hash < $1.hash }
     }
 
+    /// The blob as a numeric array when it holds one: its body streamed
+    /// straight into the array's storage, then verified against `hash` on
+    /// every core. Nil for any other blob (whose bytes the next `get` takes
+    /// without a second download).
     public func numericArray(_ hash: String) throws -> NumericArray? {
         guard SHA256.isDigest(hash) else { throw StoreError.missingBlob(hash: hash, artifact: nil) }
         if stash.withLock({ $0?.hash == hash }) { return nil }

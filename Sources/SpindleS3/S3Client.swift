@@ -36,6 +36,7 @@ public final class S3Client: Sendable {
         public var attempts: Int
         /// The wait before the second try; each later wait doubles, up to `maxDelay`.
         public var firstDelay: Double
+        /// The longest wait between two tries.
         public var maxDelay: Double
 
         /// Five tries; the waits between them add up to 1.5–3 seconds.
@@ -58,10 +59,13 @@ public final class S3Client: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// `http://host:port` or `https://host`, without the bucket.
         public var endpoint: String
+        /// The region signatures are scoped to (`us-east-1` for most S3-compatible servers).
         public var region: String
+        /// The bucket's name.
         public var bucket: String
         /// Prepended (with a `/`) to every key; empty for none.
         public var prefix: String
+        /// Path-style or virtual-host; see ``Addressing``.
         public var addressing: Addressing
         /// `host:port` to connect to whatever host the URL names (libcurl's
         /// CONNECT_TO): virtual-host addressing without DNS for the bucket's name.
@@ -72,6 +76,7 @@ public final class S3Client: Sendable {
         public var multipartThreshold: Int
         /// Parts uploaded at once.
         public var uploadConcurrency: Int
+        /// When a failed request is tried again; see ``RetryPolicy``.
         public var retry: RetryPolicy
         /// Seconds to wait for a connection.
         public var connectTimeout: Double
@@ -81,6 +86,8 @@ public final class S3Client: Sendable {
         /// Ceph want the default (false).
         public var rawSlashesInQuery: Bool
 
+        /// A bucket at `endpoint`, with the defaults: 16 MiB parts from 32
+        /// MiB, 4 at a time, 5 tries, 10 s to connect.
         public init(endpoint: String, region: String, bucket: String, prefix: String = "", addressing: Addressing = .path) {
             self.endpoint = endpoint
             self.region = region
@@ -101,11 +108,15 @@ public final class S3Client: Sendable {
     public struct ObjectInfo: Sendable, Equatable {
         /// Relative to the client's prefix.
         public var key: String
+        /// Its bytes.
         public var size: Int
+        /// When it was written (S3 keeps whole seconds).
         public var lastModified: Date?
+        /// S3's ETag, quotes included (`"…-3"` for an object uploaded in 3 parts).
         public var etag: String?
     }
 
+    /// The settings, the endpoint without a trailing `/` and the prefix without outer `/`s.
     public let configuration: Configuration
     let signer: SigV4
     let transport: CurlTransport

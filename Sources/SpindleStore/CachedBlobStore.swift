@@ -54,20 +54,25 @@ public final class BlobCache: BlobStore {
         self.limit = limit
     }
 
+    /// Where the copies are.
     public var folder: URL { local.directory }
 
     // MARK: BlobStore
 
+    /// Stores `bytes` in the remote store, then keeps a copy.
     public func put(_ bytes: [UInt8]) throws -> String {
         try bytes.withUnsafeBytes { try put(parts: [$0]) }
     }
 
+    /// Stores the bytes of `parts` in the remote store, then keeps a copy.
     public func put(parts: [UnsafeRawBufferPointer]) throws -> String {
         let hash = try remote.put(parts: parts)
         keep(parts, as: hash)
         return hash
     }
 
+    /// The copy's bytes when there is a sound one; otherwise the remote
+    /// store's (verified there), kept for next time.
     public func get(_ hash: String) throws -> [UInt8] {
         if local.contains(hash) {
             do {
@@ -83,6 +88,8 @@ public final class BlobCache: BlobStore {
         return bytes
     }
 
+    /// From the copy when there is a sound one; otherwise the remote store's
+    /// array (streamed and verified there), whose bytes are then kept.
     public func numericArray(_ hash: String) throws -> NumericArray? {
         if local.contains(hash) {
             do {
@@ -99,15 +106,18 @@ public final class BlobCache: BlobStore {
         return array
     }
 
+    /// Whether there is a copy, or else the remote store has the blob.
     public func contains(_ hash: String) -> Bool {
         local.contains(hash) || remote.contains(hash)
     }
 
+    /// Removes the blob from the remote store and the copy.
     public func remove(_ hash: String) throws {
         try remote.remove(hash)
         try local.remove(hash)
     }
 
+    /// The remote store's blobs (the copies are a subset).
     public func allHashes() throws -> [String] {
         try remote.allHashes()
     }
@@ -116,9 +126,13 @@ public final class BlobCache: BlobStore {
 
     /// What the cache holds, for `spindle cache`.
     public struct Summary: Sendable, Equatable {
+        /// Blobs kept.
         public var count: Int
+        /// Their bytes.
         public var bytes: Int
+        /// The bytes they may take.
         public var limit: Int
+        /// The folder's path.
         public var folder: String
     }
 
