@@ -42,6 +42,12 @@ let package = Package(
 
         // SHA-256 in C, with the x86 SHA extensions where the CPU has them.
         .target(name: "CSHA256", exclude: ["README.md"]),
+        // libcurl, opened with dlopen on first use: the S3 client needs it, most task processes never do.
+        .target(
+            name: "CCurlLoader",
+            exclude: ["README.md"],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
 
         // The value layer: what every artifact is.
         .target(
@@ -61,8 +67,8 @@ let package = Package(
         ),
         .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindlePostgres", "SpindleS3",
                                                     .product(name: "TOMLKit", package: "TOMLKit")], exclude: ["README.md"]),
-        // The shared store's object storage (issue 17), begun: SigV4 request signing.
-        .target(name: "SpindleS3", dependencies: ["SpindleStore"], exclude: ["README.md"]),
+        // The shared store's object storage: SigV4, an S3 client over libcurl (loaded with dlopen), S3BlobStore.
+        .target(name: "SpindleS3", dependencies: ["SpindleStore", "SpindleValue", "CCurlLoader"], exclude: ["README.md"]),
         // libpq, loaded with dlopen only by processes that open a shared store.
         .target(name: "CPostgresLoader", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl")]),
         // The shared store's metadata in PostgreSQL.
@@ -83,6 +89,14 @@ let package = Package(
         .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleMCP"], exclude: ["README.md"]),
 
 
+        // Benchmarks/s3-throughput: S3BlobStore against curl moving the same 100 MB object (not a test).
+        .executableTarget(
+            name: "S3Throughput",
+            dependencies: ["SpindleS3", "SpindleStore", "SpindleValue"],
+            path: "Benchmarks/s3-throughput",
+            exclude: ["README.md", "run"]
+        ),
+
         // Sample flows: real pipelines users can run, spin and read.
         .executableTarget(name: "HelloFlow", dependencies: ["Spindle"], path: "samples/HelloFlow"),
         .executableTarget(name: "RatingsFlow", dependencies: ["Spindle"], path: "samples/RatingsFlow"),
@@ -100,7 +114,7 @@ let package = Package(
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
         .testTarget(name: "SpindleMCPTests", dependencies: ["SpindleMCP"]),
-        .testTarget(name: "SpindleS3Tests", dependencies: ["SpindleS3"]),
+        .testTarget(name: "SpindleS3Tests", dependencies: ["SpindleS3", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindlePostgresTests", dependencies: ["SpindlePostgres", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [

@@ -16,8 +16,8 @@ public enum SharedStoreFolders {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/spindle")
     }
 
-    /// The blob cache's folder.
-    public static func cache() -> URL { base().appendingPathComponent("blobs") }
+    /// The blob cache's folder (`BlobCache.defaultFolder`).
+    public static func cache() -> URL { BlobCache.defaultFolder() }
 
     /// The local folder of the shared store at `address`: named by its profile
     /// when it has one, else by a digest of its URLs.

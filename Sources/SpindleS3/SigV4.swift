@@ -66,7 +66,7 @@ public struct SigV4: Sendable {
         let canonicalRequest = [
             request.method,
             SigV4.encode(request.path, keepSlash: true),
-            request.query.map { (SigV4.encode($0.0, keepSlash: false), SigV4.encode($0.1, keepSlash: false)) }
+            request.query.map { (SigV4.encode($0.0, keepSlash: false), SigV4.encode($0.1, keepSlash: request.rawSlashesInQuery)) }
                 .sorted { $0 < $1 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&"),
             canonical.map { "\($0.0):\($0.1)\n" }.joined(),
             signedHeaders,
@@ -126,6 +126,9 @@ public struct S3Request: Sendable {
     public var headers: [String: String]
     /// The SHA-256 (hex) of the body (``SigV4/emptyPayloadHash`` for none).
     public var payloadHash: String
+    /// Leave `/` in query values unencoded, as sent: for servers that sign
+    /// the query string as it arrives (moto) rather than as SigV4 specifies.
+    public var rawSlashesInQuery = false
 
     public init(method: String, host: String, path: String, query: [(String, String)] = [], headers: [String: String] = [:],
                 payloadHash: String = SigV4.emptyPayloadHash) {

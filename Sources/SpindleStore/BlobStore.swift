@@ -111,6 +111,23 @@ public struct FileBlobStore: BlobStore {
         return try place(tmp, as: hash, failed: 0)
     }
 
+    /// Stores the bytes of `parts` as the blob named `hash` without naming
+    /// them again: for a cache whose bytes were verified against that name as
+    /// they arrived (``BlobCache``). A blob already there is touched instead.
+    package func store(_ parts: [UnsafeRawBufferPointer], as hash: String) throws {
+        guard SHA256.isDigest(hash) else { throw StoreError.io("not a blob name: \(hash)") }
+        if reuse(hash) { return }
+        let (fd, tmp) = try createTemporary(String(hash.prefix(16)))
+        var failed: Int32 = 0
+        var offset = 0
+        for p in parts where failed == 0 {
+            failed = Self.writeAll(fd, p, at: offset)
+            offset += p.count
+        }
+        close(fd)
+        _ = try place(tmp, as: hash, failed: failed)
+    }
+
     /// Whether a blob named `hash` is already stored; touches it if so, since
     /// gc keeps blobs written (or reused) within its grace period.
     private func reuse(_ hash: String) -> Bool {
