@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "SpindlePostgresTests", dependencies: ["SpindlePostgres", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleShellTests", dependencies: ["SpindleShell", "SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "SpindleStore", "SpindleValue", "SpindleLanguage", "SpindlePostgres",
+            "SpindleStore", "SpindleValue", "SpindleLanguage", "SpindlePostgres", "SpindleS3", "SpindleFlow",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Logging", package: "swift-log"),

@@ -100,9 +100,9 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
             guard let files = plain.blobs as? FileBlobStore else { return plain }
             // A blob a mirrored run names comes from its shared store, on first read.
             let metadata = plain.metadata
-            let blobs = MirrorBlobStore(local: files) {
+            let blobs = MirrorBlobStore(local: files, remotes: {
                 try Store.remotes(in: metadata).map { try SharedBlobs.open($0.blobs, cache: SharedStoreFolders.cache()) }
-            }
+            }, mirrored: { Store.isMirrored($0, in: metadata) })
             return Store(root: root, blobs: blobs, metadata: metadata, address: plain.address)
         case .shared(let metadataURL, let blobsURL):
             let local = try SharedStoreFolders.local(for: self)

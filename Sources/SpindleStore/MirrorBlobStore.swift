@@ -7,8 +7,8 @@ import SpindleValue
 /// stores' blobs, opened on the first such read (through the local cache, so
 /// a blob crosses the network once). Writes, listings and removals touch the
 /// local folder only: nothing is ever written to a shared store from here.
-/// `contains` answers for both, so a spin's planner finds a mirrored run's
-/// inputs present.
+/// `contains` answers for both (from the local rows, with no request), so a
+/// spin's planner finds a mirrored run's inputs present.
 public final class MirrorBlobStore: BlobStore, @unchecked Sendable {
     public let local: FileBlobStore
     /// Opens the shared stores' blob stores; called once, on the first miss.
@@ -16,9 +16,14 @@ public final class MirrorBlobStore: BlobStore, @unchecked Sendable {
     private var remotes: [any BlobStore]?
     private let lock = NSLock()
 
-    public init(local: FileBlobStore, remotes: @escaping @Sendable () throws -> [any BlobStore]) {
+    /// Whether a mirrored run's artifact row names the hash (a local query).
+    private let mirrored: @Sendable (String) -> Bool
+
+    public init(local: FileBlobStore, remotes: @escaping @Sendable () throws -> [any BlobStore],
+                mirrored: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.local = local
         self.openRemotes = remotes
+        self.mirrored = mirrored
     }
 
     private func shared() throws -> [any BlobStore] {
@@ -44,10 +49,12 @@ public final class MirrorBlobStore: BlobStore, @unchecked Sendable {
     public func put(parts: [UnsafeRawBufferPointer]) throws -> String { try local.put(parts: parts) }
     public func get(_ hash: String) throws -> [UInt8] { try fallBack(hash) { try $0.get(hash) } }
     public func numericArray(_ hash: String) throws -> NumericArray? { try fallBack(hash) { try $0.numericArray(hash) } }
-    /// Here, or in a shared store (its cache first): a mirrored run's blobs count as present.
+    /// Here, or named by a mirrored run: its shared store keeps it, and
+    /// asking that store (a request per blob) would make every spin of a
+    /// mirrored run touch the network. A blob the shared store has lost is
+    /// reported when read, naming its artifact.
     public func contains(_ hash: String) -> Bool {
-        if local.contains(hash) { return true }
-        return ((try? shared()) ?? []).contains { $0.contains(hash) }
+        local.contains(hash) || mirrored(hash)
     }
     public func remove(_ hash: String) throws { try local.remove(hash) }
     public func allHashes() throws -> [String] { try local.allHashes() }

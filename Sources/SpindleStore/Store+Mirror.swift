@@ -92,6 +92,16 @@ extension Store {
     /// The shared stores this one has mirrored runs of.
     public func remotes() throws -> [Remote] { try Store.remotes(in: metadata) }
 
+    /// Whether an artifact of a mirrored run in the store over `metadata` names `hash`.
+    public static func isMirrored(_ hash: String, in metadata: any MetadataDatabase) -> Bool {
+        (try? metadata.read { db in
+            try db.fetchOne(sql: """
+                SELECT 1 FROM artifacts a JOIN runs r ON r.flow = a.flow AND r.id = a.run
+                WHERE a.hash = ? AND r.kind = 'mirror' LIMIT 1
+                """, hash) != nil
+        }) ?? false
+    }
+
     /// The shared stores that the store over `metadata` has mirrored runs of.
     public static func remotes(in metadata: any MetadataDatabase) throws -> [Remote] {
         try metadata.read { db in

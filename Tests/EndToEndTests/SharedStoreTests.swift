@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 import Testing
 import SpindlePostgres
+import SpindleS3
+import SpindleFlow
 import SpindleStore
 import SpindleValue
 
@@ -16,6 +18,47 @@ enum TestServers {
         return v
     }
 
+    /// A free TCP port on loopback.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0 }
+        }
+        guard ok else { throw SupportError("no free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Whether an HTTP server answers at `endpoint`.
+    static func answers(_ endpoint: String) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-s", "-o", "/dev/null", "--max-time", "2", endpoint + "/"]
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+
+    /// Makes a bucket on an S3 server that checks no signatures.
+    static func createBucket(_ endpoint: String, _ bucket: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-sf", "-X", "PUT", "\(endpoint)/\(bucket)"]
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw SupportError("cannot create bucket \(bucket) at \(endpoint)") }
+    }
+
+    /// A fresh prefix in the test bucket, as an s3:// URL naming the test server.
+    static func freshBucketPrefix() throws -> String {
+        let endpoint = try value("SPINDLE_TEST_S3"), bucket = try value("SPINDLE_TEST_S3_BUCKET")
+        return "s3://\(bucket)/e2e-\(UUID().uuidString.prefix(8))?endpoint=\(endpoint)&query-slashes=raw"
+    }
+
     /// A fresh, empty database on the test PostgreSQL: a schema of its own, named through libpq's options.
     static func freshDatabase() throws -> String {
         let base = try value("SPINDLE_TEST_POSTGRES")
@@ -25,22 +68,36 @@ enum TestServers {
     }
 }
 
+/// Where a shared store's blobs live in a test.
+enum BlobPlace: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// The test S3 server (moto, signatures checked), under a fresh prefix.
+    case s3
+    /// A folder (PostgreSQL metadata, blobs on a shared disk).
+    case folder
+    var description: String { rawValue }
+}
+
 /// A team's setup in miniature: a "production" folder whose runs go to a
-/// shared store (PostgreSQL plus a blobs folder), and a "laptop" folder with
-/// its own local store, both naming the shared store `prod` in spindle.toml,
-/// each with its own blob cache.
+/// shared store (PostgreSQL plus S3 or a blobs folder), and a "laptop" folder
+/// with its own local store, both naming the shared store `prod` in
+/// spindle.toml, each with its own blob cache.
 struct SharedSandbox {
     let production: Sandbox
     let laptop: Sandbox
     let metadata: String
     let blobs: String
+    let place: BlobPlace
 
-    init() throws {
+    init(_ place: BlobPlace = .s3, blobs: String? = nil) throws {
         production = try Sandbox()
         laptop = try Sandbox()
         metadata = try TestServers.freshDatabase()
-        blobs = production.dir.appendingPathComponent("shared-blobs").path
-        for box in [production, laptop] { try profile(in: box, metadata: metadata, blobs: blobs) }
+        self.place = place
+        switch place {
+        case .folder: self.blobs = blobs ?? production.dir.appendingPathComponent("shared-blobs").path
+        case .s3: self.blobs = try blobs ?? TestServers.freshBucketPrefix()
+        }
+        for box in [production, laptop] { try profile(in: box, metadata: metadata, blobs: self.blobs) }
     }
 
     /// Writes `spindle.toml` naming the shared store `prod` in `box`.
@@ -58,10 +115,44 @@ struct SharedSandbox {
         try box.run(binary, arguments, environment: ["SPINDLE_CACHE": box.dir.appendingPathComponent("cache").path])
     }
 
-    /// The shared store, opened directly.
+    /// The shared store, opened directly (its blobs without a cache).
     func shared() throws -> Store {
-        Store(root: production.dir, blobs: try FileBlobStore(directory: URL(fileURLWithPath: blobs)),
-              metadata: try PostgresMetadata(url: metadata))
+        Store(root: production.dir, blobs: try sharedBlobs(), metadata: try PostgresMetadata(url: metadata))
+    }
+
+    /// The shared store's blobs, with no cache in front.
+    func sharedBlobs() throws -> any BlobStore {
+        switch place {
+        case .folder: return try FileBlobStore(directory: URL(fileURLWithPath: blobs))
+        case .s3:
+            return S3BlobStore(client: try S3Client(try SharedBlobs.configuration(blobs),
+                                                    credentials: try AWSConfiguration.credentials()))
+        }
+    }
+
+    /// Replaces the stored bytes of blob `hash` in the shared store with `bytes`.
+    func overwrite(_ hash: String, with bytes: [UInt8]) throws {
+        switch place {
+        case .folder:
+            let file = URL(fileURLWithPath: blobs).appendingPathComponent(String(hash.prefix(2)))
+                .appendingPathComponent(String(hash.dropFirst(2)))
+            try Data(bytes).write(to: file)
+        case .s3:
+            let client = try S3Client(try SharedBlobs.configuration(blobs), credentials: try AWSConfiguration.credentials())
+            try client.put(S3BlobStore.key(hash), bytes)
+        }
+    }
+
+    /// The stored bytes of blob `hash` in the shared store, unverified.
+    func storedBytes(_ hash: String) throws -> [UInt8] {
+        switch place {
+        case .folder:
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: blobs).appendingPathComponent(String(hash.prefix(2)))
+                .appendingPathComponent(String(hash.dropFirst(2)))))
+        case .s3:
+            let client = try S3Client(try SharedBlobs.configuration(blobs), credentials: try AWSConfiguration.credentials())
+            return try client.get(S3BlobStore.key(hash)) ?? []
+        }
     }
 }
 
@@ -69,9 +160,9 @@ struct SharedSandbox {
 struct SharedStoreTests {
     static let small = ["--users", "60", "--items", "40", "--per_user", "10", "--epochs", "3"]
 
-    @Test("a run recorded in the shared store is spun on a laptop: the spin is local, the shared store untouched")
-    func spinFromLaptop() throws {
-        let box = try SharedSandbox()
+    @Test("a run recorded in the shared store is spun on a laptop: the spin is local, the shared store untouched", arguments: BlobPlace.allCases)
+    func spinFromLaptop(place: BlobPlace) throws {
+        let box = try SharedSandbox(place)
         let ran = try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small)
         #expect(ran.status == 0, "\(ran.output)")
         let spun = try box.run(box.laptop, "RatingsFlow", ["spin", "train", "--from", "prod", "--index", "1", "--set", "input=0.05"])
@@ -94,9 +185,9 @@ struct SharedStoreTests {
         #expect(shown.stdout.contains("0.01"), "\(shown.output)")
     }
 
-    @Test("the shell loads a shared store's run as prod:Flow/N on a laptop with no store yet, and spins it locally")
-    func shellLoad() throws {
-        let box = try SharedSandbox()
+    @Test("the shell loads a shared store's run as prod:Flow/N on a laptop with no store yet, and spins it locally", arguments: [BlobPlace.s3])
+    func shellLoad(place: BlobPlace) throws {
+        let box = try SharedSandbox(place)
         #expect(try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small).status == 0)
         let out = try box.laptop.start("spindle", ["shell", "prod:RatingsFlow/1"],
                                        environment: ["SPINDLE_CACHE": box.laptop.dir.appendingPathComponent("cache").path],
@@ -108,22 +199,26 @@ struct SharedStoreTests {
         #expect(try box.shared().runs(flow: "RatingsFlow", spins: true).isEmpty)
     }
 
-    @Test("the second spin of a mirrored run needs no server: its records and blobs are local")
-    func secondSpinOffline() throws {
-        let box = try SharedSandbox()
+    @Test("the second spin of a mirrored run needs no server: its records and blobs are local", arguments: BlobPlace.allCases)
+    func secondSpinOffline(place: BlobPlace) throws {
+        let box = try SharedSandbox(place)
         #expect(try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small).status == 0)
         let first = try box.run(box.laptop, "RatingsFlow", ["spin", "pick", "--from", "prod"])
         #expect(first.status == 0, "\(first.output)")
         // Point the laptop's profile at nothing: no database, no blobs.
         try box.profile(in: box.laptop, metadata: "postgres://nobody@127.0.0.1:1/none", blobs: "/nonexistent/blobs")
-        let second = try box.run(box.laptop, "RatingsFlow", ["spin", "pick", "--run", "prod:1"])
+        // And no S3: any request would now be refused (a wrong key and secret).
+        let second = try box.laptop.run("RatingsFlow", ["spin", "pick", "--run", "prod:1"], environment: [
+            "SPINDLE_CACHE": box.laptop.dir.appendingPathComponent("cache").path,
+            "AWS_ACCESS_KEY_ID": "AKIAWRONGWRONGWRONG1", "AWS_SECRET_ACCESS_KEY": "wrong"])
         #expect(second.status == 0, "\(second.output)")
         #expect(second.output.contains("against RatingsFlow/prod:1/pick/5:\n  outputs unchanged"), "\(second.output)")
     }
 
-    @Test("runs write to the shared store from many processes at once, and resume works from another machine's folder")
-    func manyRunsAndResume() throws {
-        let box = try SharedSandbox()
+    @Test("runs write to the shared store from many processes at once, and resume works from another machine's folder",
+          arguments: [BlobPlace.s3])
+    func manyRunsAndResume(place: BlobPlace) throws {
+        let box = try SharedSandbox(place)
         let outcomes = Mutex<[Outcome]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { i in
             let out = (try? box.run(i % 2 == 0 ? box.production : box.laptop, "HelloFlow", ["run", "--store", "prod"]))
@@ -145,9 +240,9 @@ struct SharedStoreTests {
         #expect(latest.parameters["epochs"] == .int(5))
     }
 
-    @Test("gc on the shared store removes old spins and their unreferenced blobs, nothing a run uses")
-    func collect() throws {
-        let box = try SharedSandbox()
+    @Test("gc on the shared store removes old spins and their unreferenced blobs, nothing a run uses", arguments: BlobPlace.allCases)
+    func collect(place: BlobPlace) throws {
+        let box = try SharedSandbox(place)
         #expect(try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small).status == 0)
         let spun = try box.run(box.production, "RatingsFlow", ["spin", "train", "--store", "prod", "--set", "input=0.3"])
         #expect(spun.status == 0, "\(spun.output)")
@@ -164,9 +259,9 @@ struct SharedStoreTests {
     }
 
     @Test("SIGKILL of a runtime writing to the shared store: nothing committed is lost, resume completes the same",
-          .timeLimit(.minutes(5)))
-    func kills() throws {
-        let box = try SharedSandbox()
+          .timeLimit(.minutes(5)), arguments: [BlobPlace.s3])
+    func kills(place: BlobPlace) throws {
+        let box = try SharedSandbox(place)
         let args = ["run", "--store", "prod"] + Self.small
         #expect(try box.run(box.production, "RatingsFlow", args).status == 0)
         let shared = try box.shared()
@@ -199,24 +294,88 @@ struct SharedStoreTests {
         #expect(resumed > 0)
     }
 
-    @Test("a damaged blob in the shared store is an error naming the artifact, never a wrong value")
-    func damagedBlob() throws {
-        let box = try SharedSandbox()
+    @Test("a damaged blob in the shared store is an error naming the artifact, never a wrong value", arguments: BlobPlace.allCases)
+    func damagedBlob(place: BlobPlace) throws {
+        let box = try SharedSandbox(place)
         #expect(try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small).status == 0)
         let shared = try box.shared()
         let rate = try #require(try shared.artifacts(of: Pathspec(flow: "RatingsFlow", run: .number(1), step: "train", task: 3))
             .first { $0.name == "rate" })
-        let file = URL(fileURLWithPath: box.blobs).appendingPathComponent(String(rate.hash.prefix(2)))
-            .appendingPathComponent(String(rate.hash.dropFirst(2)))
-        var bytes = try Data(contentsOf: file)
+        var bytes = try box.storedBytes(rate.hash)
         bytes[bytes.count - 1] ^= 0x01
-        try bytes.write(to: file)
+        try box.overwrite(rate.hash, with: bytes)
         let out = try box.run(box.laptop, "RatingsFlow", ["show", "prod:1/train/3/rate"])
-        let shownHere = try box.run(box.production, "RatingsFlow", ["show", "--store", "prod", "1/train/3/rate"])
+        // The production folder's cache holds a good copy (written through when the task saved it), which
+        // is right to use; with an empty cache, its read meets the damage too.
+        let shownHere = try box.production.run("RatingsFlow", ["show", "--store", "prod", "1/train/3/rate"],
+                                               environment: ["SPINDLE_CACHE": box.production.dir.appendingPathComponent("empty-cache").path])
         for o in [out, shownHere] {
             #expect(o.status != 0)
             #expect(o.stderr.contains("RatingsFlow/") && o.stderr.contains("train/3/rate"), "\(o.output)")
             #expect(!o.stdout.contains("0.01"), "\(o.output)")
+        }
+    }
+
+    @Test("a wrong S3 secret fails the run with advice, and never shows the secret")
+    func wrongSecret() throws {
+        let box = try SharedSandbox(.s3)
+        let out = try box.production.run("RatingsFlow", ["run", "--store", "prod"] + Self.small, environment: [
+            "SPINDLE_CACHE": box.production.dir.appendingPathComponent("cache").path,
+            "AWS_SECRET_ACCESS_KEY": "not-the-secret-4417"])
+        #expect(out.status != 0)
+        #expect(out.output.contains("S3 rejected the signature for access key"), "\(out.output)")
+        #expect(out.output.contains("check AWS_SECRET_ACCESS_KEY"), "\(out.output)")
+        #expect(!out.output.contains("not-the-secret-4417"))
+        let run = try #require(try box.shared().runs(flow: "RatingsFlow").first)
+        #expect(run.status == .failed)
+        #expect(!(run.error ?? "").contains("not-the-secret-4417"))
+    }
+
+    @Test("an S3 server that dies mid-run: each write is retried, then the run fails saying so, with no task half-recorded",
+          .timeLimit(.minutes(3)))
+    func serverDiesMidRun() throws {
+        // An S3 server of this test's own (no authentication), so stopping it harms no other test.
+        let moto = Process()
+        moto.executableURL = URL(fileURLWithPath: try TestServers.value("SPINDLE_TEST_MOTO"))
+        let port = try TestServers.freePort()
+        moto.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        moto.standardOutput = FileHandle.nullDevice
+        moto.standardError = FileHandle.nullDevice
+        try moto.run()
+        defer { if moto.isRunning { kill(moto.processIdentifier, SIGKILL) } }
+        let endpoint = "http://127.0.0.1:\(port)"
+        var ready = false
+        for _ in 0..<100 where !ready {
+            usleep(100_000)
+            ready = TestServers.answers(endpoint)
+        }
+        #expect(ready, "moto did not start on \(endpoint)")
+        try TestServers.createBucket(endpoint, "dies")
+        let box = try SharedSandbox(.s3, blobs: "s3://dies/run?endpoint=\(endpoint)&query-slashes=raw")
+        let running = try box.production.start("RatingsFlow", ["run", "--store", "prod", "--epochs", "200"], environment: [
+            "SPINDLE_CACHE": box.production.dir.appendingPathComponent("cache").path])
+        // Once the first task is recorded complete, the server goes.
+        let shared = Store(root: box.production.dir, blobs: try FileBlobStore(directory: box.production.dir.appendingPathComponent("unused")),
+                           metadata: try PostgresMetadata(url: box.metadata))
+        var started = Date()
+        while Date().timeIntervalSince(started) < 60 {
+            if let run = try shared.runs(flow: "RatingsFlow").first,
+               try shared.tasks(flow: "RatingsFlow", run: run.id).contains(where: { $0.status == .completed }) { break }
+            usleep(20_000)
+        }
+        kill(moto.processIdentifier, SIGKILL)
+        started = Date()
+        let out = running.finish()
+        #expect(out.status != 0)
+        #expect(out.output.contains("cannot reach S3 at \(endpoint)"), "\(out.output)")
+        #expect(out.output.contains("after 5 attempts"), "\(out.output)")
+        let run = try #require(try shared.runs(flow: "RatingsFlow").first)
+        #expect(run.status == .failed)
+        for task in try shared.tasks(flow: "RatingsFlow", run: run.id) {
+            #expect(task.status != .running, "\(task.pathspec) left running")
+            if task.status == .failed {
+                #expect(try shared.artifacts(of: task.pathspec).isEmpty, "\(task.pathspec) failed with artifact rows")
+            }
         }
     }
 
