@@ -22,7 +22,7 @@ public enum SharedBlobs {
         if url.hasPrefix("s3://") {
             let client = try S3Client(try configuration(url, environment: environment),
                                       credentials: try AWSConfiguration.credentials(environment: environment))
-            return try BlobCache(remote: S3BlobStore(client: client), folder: cache)
+            return try BlobCache(remote: S3BlobStore(client: client), folder: cache, limit: try SharedStoreFolders.cacheLimit())
         }
         try FileManager.default.createDirectory(atPath: url, withIntermediateDirectories: true)
         return try FileBlobStore(directory: URL(fileURLWithPath: url))

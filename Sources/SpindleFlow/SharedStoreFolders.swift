@@ -19,6 +19,30 @@ public enum SharedStoreFolders {
     /// The blob cache's folder (`BlobCache.defaultFolder`).
     public static func cache() -> URL { BlobCache.defaultFolder() }
 
+    /// The cache's size bound: `SPINDLE_CACHE_LIMIT` (bytes, or with K, M, G
+    /// or T: `20G`), else 10 GiB.
+    public static func cacheLimit() throws -> Int {
+        guard let text = ProcessInfo.processInfo.environment["SPINDLE_CACHE_LIMIT"], !text.isEmpty else {
+            return BlobCache.defaultLimit
+        }
+        guard let bytes = parseSize(text) else {
+            throw StoreAddressError("SPINDLE_CACHE_LIMIT='\(text)' is not a size: write bytes, or a number with K, M, G or T (20G)")
+        }
+        return bytes
+    }
+
+    /// `512`, `64K`, `100M`, `20G`, `1T` (powers of 1024) as bytes.
+    public static func parseSize(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 10, "M": 20, "G": 30, "T": 40]
+        var digits = Substring(text.uppercased())
+        if digits.hasSuffix("B") || digits.hasSuffix("IB") { digits = digits.dropLast(digits.hasSuffix("IB") ? 2 : 1) }
+        var shift = 0
+        if let last = digits.last, let s = units[last] { shift = s; digits = digits.dropLast() }
+        guard let n = Double(digits), n >= 0, n.isFinite else { return nil }
+        let bytes = n * Double(1 << shift)
+        return bytes < Double(Int.max) ? Int(bytes) : nil
+    }
+
     /// The local folder of the shared store at `address`: named by its profile
     /// when it has one, else by a digest of its URLs.
     public static func local(for address: StoreAddress) throws -> URL {

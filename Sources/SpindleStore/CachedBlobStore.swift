@@ -133,6 +133,12 @@ public final class BlobCache: BlobStore {
 
     // MARK: The folder
 
+    /// The cache at `folder` with no remote store behind it: for showing and
+    /// clearing it (`spindle cache`); a read of a blob it lacks is a missing blob.
+    public static func folderOnly(_ folder: URL, limit: Int = BlobCache.defaultLimit) throws -> BlobCache {
+        try BlobCache(remote: NoRemote(), folder: folder, limit: limit)
+    }
+
     /// What the cache holds, for `spindle cache`.
     public struct Summary: Sendable, Equatable {
         /// Blobs kept.
@@ -217,4 +223,16 @@ public final class BlobCache: BlobStore {
         }
         return out
     }
+}
+
+/// The absent remote of a cache opened on its own.
+private struct NoRemote: BlobStore {
+    func put(_ bytes: [UInt8]) throws -> String {
+        throw StoreError.io("this blob cache is opened on its own, with no store to write to")
+    }
+    func get(_ hash: String) throws -> [UInt8] { throw StoreError.missingBlob(hash: hash, artifact: nil) }
+    func contains(_ hash: String) -> Bool { false }
+    func remove(_ hash: String) throws {}
+    func allHashes() throws -> [String] { [] }
+    func entries() throws -> [BlobEntry] { [] }
 }

@@ -183,6 +183,18 @@ struct SharedStoreTests {
         #expect(diff.status == 0 && diff.stdout.contains("~ rmse:"), "\(diff.output)")
         let shown = try box.run(box.laptop, "RatingsFlow", ["show", "prod:1/train/3/rate"])
         #expect(shown.stdout.contains("0.01"), "\(shown.output)")
+
+        // The blobs the spin read from S3 are in the laptop's cache; `spindle cache` shows and clears them.
+        guard place == .s3 else { return }
+        let cache = try box.run(box.laptop, "spindle", ["cache"])
+        let count = cache.stdout.split(separator: "\n").first { $0.hasPrefix("blobs") }.flatMap { Int($0.split(separator: " ").last ?? "") }
+        #expect((count ?? 0) > 0, "\(cache.output)")
+        let cleared = try box.run(box.laptop, "spindle", ["cache", "--clear"])
+        #expect(cleared.stdout.hasPrefix("cleared \(count ?? -1) blob"), "\(cleared.output)")
+        #expect(try box.run(box.laptop, "spindle", ["cache"]).stdout.contains("blobs   0\n"))
+        // And the run still spins: the bytes come from S3 again.
+        let again = try box.run(box.laptop, "RatingsFlow", ["spin", "train", "--run", "prod:1", "--index", "1", "--set", "input=0.05"])
+        #expect(again.status == 0, "\(again.output)")
     }
 
     @Test("the shell loads a shared store's run as prod:Flow/N on a laptop with no store yet, and spins it locally", arguments: [BlobPlace.s3])

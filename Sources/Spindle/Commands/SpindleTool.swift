@@ -10,7 +10,7 @@ public struct SpindleTool: ParsableCommand {
         commandName: "spindle",
         abstract: "Browse a Spindle store: its flows, runs, tasks, artifacts and logs.",
         discussion: "The store is .spindle in this directory or above it, or --store PATH, or $SPINDLE_STORE.",
-        subcommands: [ShellCommand.self, ReplayTool.self, MCPTool.self, FlowsTool.self, RunsTool.self, ShowCommand.self, LogsCommand.self, DiffCommand.self, ExportCommand.self, GCTool.self])
+        subcommands: [ShellCommand.self, ReplayTool.self, MCPTool.self, FlowsTool.self, RunsTool.self, ShowCommand.self, LogsCommand.self, DiffCommand.self, ExportCommand.self, GCTool.self, CacheTool.self])
 
     public init() {}
 
