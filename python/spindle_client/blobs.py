@@ -19,6 +19,25 @@ def path(root, name):
     return os.path.join(root, "blobs", name[:2], name[2:])
 
 
+def cache_folder():
+    """Where Spindle keeps shared stores' blobs it has fetched (as `spindle cache` shows):
+    $SPINDLE_CACHE/blobs, else $XDG_CACHE_HOME/spindle/blobs, else ~/.cache/spindle/blobs."""
+    if os.environ.get("SPINDLE_CACHE"):
+        return os.path.join(os.environ["SPINDLE_CACHE"], "blobs")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "spindle", "blobs")
+
+
+def locate(root, name):
+    """The file holding blob `name`: the store's own, else the shared-store cache's copy (a
+    run mirrored from a shared store keeps its blobs there once Spindle has read them)."""
+    own = path(root, name)
+    if os.path.exists(own):
+        return own
+    cached = os.path.join(cache_folder(), name[:2], name[2:])
+    return cached if os.path.exists(cached) else own
+
+
 def _flat(view):
     return hashlib.sha256(view).hexdigest()
 
@@ -41,10 +60,12 @@ def matches(view, name):
 def read(root, name, what=None):
     """The blob's bytes, verified: `bytes` for a small one, a read-only uint8
     memmap for a large one (its pages are read once, to hash them)."""
-    p = path(root, name)
+    p = locate(root, name)
     place = f" of {what}" if what else ""
     if not os.path.exists(p):
-        raise MissingBlob(f"missing artifact data{place}: blob {name[:12]}… is not in the store (collected by gc?)")
+        raise MissingBlob(f"missing artifact data{place}: blob {name[:12]}… is not in the store (collected by gc?), "
+                          "nor in the shared-store cache (for a run mirrored from a shared store, read it once with "
+                          "spindle, e.g. `spindle show`, to fetch it)")
     size = os.path.getsize(p)
     if size >= MAP_THRESHOLD:
         data = np.memmap(p, dtype=np.uint8, mode="r")

@@ -32,6 +32,11 @@ def _time(t):
     return None if t is None else datetime.datetime.fromtimestamp(t)
 
 
+# The newest store schema this client reads: version 3 added mirrored runs of shared
+# stores (kind 'mirror', ids like prod:42), the remotes table and runs.host.
+SCHEMA = 3
+
+
 class Store:
     """A store: `Store()` finds `.spindle` from here up (or `$SPINDLE_STORE`);
     `Store(path)` takes the `.spindle` folder or the project folder holding it."""
@@ -50,8 +55,8 @@ class Store:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version < 1:
             raise NotFound(f"the store at {root} is still being created (no schema yet); try again in a moment")
-        if version > 2:
-            raise SpindleError(f"the store was written by a newer Spindle (schema {version}; this client reads up to 2): upgrade spindle-client")
+        if version > SCHEMA:
+            raise SpindleError(f"the store was written by a newer Spindle (schema {version}; this client reads up to {SCHEMA}): upgrade spindle-client")
 
     def query(self, sql, *args):
         return self._db.execute(sql, args).fetchall()
@@ -101,6 +106,11 @@ class Flow:
         return self._runs("spin")
 
     @property
+    def mirrors(self):
+        """Runs of shared stores copied into this one (ids like `prod:42`), newest first."""
+        return self._runs("mirror")
+
+    @property
     def latest_run(self):
         runs = self.runs
         return runs[0] if runs else None
@@ -111,7 +121,8 @@ class Flow:
         return runs[0] if runs else None
 
     def __getitem__(self, run_id):
-        """`flow[3]`, `flow["3"]`, `flow["spin-2"]`, `flow["latest"]` (the latest successful run)."""
+        """`flow[3]`, `flow["3"]`, `flow["spin-2"]`, `flow["prod:42"]` (a shared store's run mirrored
+        here), `flow["latest"]` (the latest successful run)."""
         text = str(run_id)
         if text == "latest":
             run = self.latest_successful_run

@@ -8,6 +8,9 @@ import tempfile
 
 import pytest
 
+# The shared-store cache is the user's; these tests read only the stores they write.
+os.environ["SPINDLE_CACHE"] = tempfile.mkdtemp(prefix="spindle-py-cache-")
+
 
 def binary(name):
     folder = os.environ.get("SPINDLE_BIN")

@@ -2,6 +2,7 @@ import base64
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -204,3 +205,18 @@ def test_the_notebook_example_runs(project):
     assert out.returncode == 0, out.stderr
     assert "RatingsFlow/1: completed" in out.stdout
     assert "re-ran RatingsFlow/1/train/" in out.stdout and "{'input': 0.05}" in out.stdout
+
+
+def test_a_mirrored_runs_blob_is_read_from_the_shared_store_cache(copy_of, tmp_path, monkeypatch):
+    """A run copied from a shared store keeps its blobs in Spindle's cache: read from there, verified."""
+    store = Store(copy_of)
+    artifact = store["RatingsFlow/1/start/1"].artifacts["ratings"]
+    own = os.path.join(store.root, "blobs", artifact.hash[:2], artifact.hash[2:])
+    monkeypatch.setenv("SPINDLE_CACHE", str(tmp_path))
+    cached = tmp_path / "blobs" / artifact.hash[:2]
+    cached.mkdir(parents=True)
+    shutil.move(own, cached / artifact.hash[2:])
+    assert artifact.value is not None
+    (cached / artifact.hash[2:]).write_bytes(b"damaged")
+    with pytest.raises(CorruptBlob):
+        store["RatingsFlow/1/start/1"].artifacts["ratings"].value
