@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "Spindle", targets: ["Spindle"]),
         .library(name: "SpindleValue", targets: ["SpindleValue"]),
         .library(name: "SpindleStore", targets: ["SpindleStore"]),
+        .library(name: "SpindleS3", targets: ["SpindleS3"]),
+        .library(name: "SpindlePostgres", targets: ["SpindlePostgres"]),
         .library(name: "SpindleLanguage", targets: ["SpindleLanguage"]),
         .library(name: "SpindleShell", targets: ["SpindleShell"]),
         .executable(name: "spindle", targets: ["spindle"]),
@@ -89,13 +91,6 @@ let package = Package(
         .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleMCP"], exclude: ["README.md"]),
 
 
-        // Benchmarks/s3-throughput: S3BlobStore against curl moving the same 100 MB object (not a test).
-        .executableTarget(
-            name: "S3Throughput",
-            dependencies: ["SpindleS3", "SpindleStore", "SpindleValue"],
-            path: "Benchmarks/s3-throughput",
-            exclude: ["README.md", "run"]
-        ),
 
         // Sample flows: real pipelines users can run, spin and read.
         .executableTarget(name: "HelloFlow", dependencies: ["Spindle"], path: "samples/HelloFlow"),

@@ -34,6 +34,13 @@ let package = Package(
         .executableTarget(name: "BenchShell", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchShell"),
         .executableTarget(name: "BenchForeach", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchForeach"),
         .executableTarget(name: "BenchArray", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchArray"),
+        // S3BlobStore against curl moving the same 100 MB object (Benchmarks/s3-throughput/run).
+        .executableTarget(
+            name: "S3Throughput",
+            dependencies: ["SpindleS3", "SpindleStore", "SpindleValue"].map { .product(name: $0, package: "Spindle") },
+            path: "s3-throughput",
+            exclude: ["README.md", "run"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
