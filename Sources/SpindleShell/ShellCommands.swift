@@ -19,7 +19,7 @@ extension ShellSession {
         ShellCommand(name: "load", usage: "load [RUN | Flow/run[/step[/task]]]", summary: "load a run (latest completed by default), optionally focusing a step") { s, a in
             try s.load(a.isEmpty ? nil : a)
         },
-        ShellCommand(name: "runs", usage: "runs [--spins]", summary: "list the loaded flow's runs (or spins)") { s, a in try s.listRuns(spins: a.contains("--spins")) },
+        ShellCommand(name: "runs", usage: "runs [--spins]", summary: "list the loaded flow's runs, shared stores' runs mirrored here (prod:N), or spins") { s, a in try s.listRuns(spins: a.contains("--spins")) },
         ShellCommand(name: "steps", usage: "steps", summary: "list the loaded run's steps and their tasks") { s, _ in try s.listSteps() },
         ShellCommand(name: "graph", usage: "graph", summary: "draw the loaded flow's graph") { s, _ in
             s.output.line(try s.requireRun().1.drawn())
@@ -104,7 +104,8 @@ extension ShellSession {
 
     func listRuns(spins: Bool) throws {
         let (run, _) = try requireRun()
-        let runs = try store.runs(flow: run.flow, spins: spins, limit: 20)
+        // A shared store's runs mirrored here are listed with the store's own.
+        let runs = try store.runs(flow: run.flow, spins: spins, limit: 20) + (spins ? [] : try store.mirrors(flow: run.flow))
         if runs.isEmpty { output.line(spins ? "no spins" : "no runs"); return }
         for r in runs {
             let mark = r.id == run.id ? "*" : " "

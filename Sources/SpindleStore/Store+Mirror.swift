@@ -114,6 +114,18 @@ extension Store {
         }
     }
 
+    /// The runs of shared stores mirrored here, newest first (of `flow`, when given).
+    public func mirrors(flow: String? = nil) throws -> [RunRecord] {
+        var sql = "SELECT \(Store.runColumns) FROM runs r WHERE kind = 'mirror'"
+        var args: [SQLValue] = []
+        if let flow { sql += " AND flow = ?"; args.append(.text(flow)) }
+        sql += " ORDER BY started DESC"
+        return try read { db in
+            var reader = RowReader(table: "runs")
+            return try db.fetchAll(sql: sql, arguments: args).map { try Store.runRecord($0, &reader) }
+        }
+    }
+
     /// The mirrored copy of `store:number`, if this store has one.
     public func mirrored(flow: String, store: String, number: Int) throws -> RunRecord? {
         do { return try run(flow: flow, id: .remote(store: store, number: number)) } catch StoreError.noSuch {

@@ -328,6 +328,16 @@ struct SharedStoreTests {
         }
     }
 
+    @Test("the shared-store demo transcript replays against the real servers")
+    func transcript() throws {
+        let box = try SharedSandbox(.s3)
+        let file = transcriptsFolder.appendingPathComponent("shared-store.txt").path
+        let out = try box.run(box.laptop, "spindle", ["replay", file, "--check"])
+        #expect(out.status == 0, "\(out.output)")
+        #expect(out.stdout.contains(", 0 failed"), "\(out.output)")
+        #expect(try box.shared().runs(flow: "RatingsFlow").count == 1, "the transcript's run went to the shared store")
+    }
+
     @Test("a wrong S3 secret fails the run with advice, and never shows the secret")
     func wrongSecret() throws {
         let box = try SharedSandbox(.s3)

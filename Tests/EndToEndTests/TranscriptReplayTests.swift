@@ -7,8 +7,12 @@ let transcriptsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponen
 
 @Suite("Transcripts replayed")
 struct TranscriptReplayTests {
+    /// The demos that need no server (a shared store's transcript is replayed by SharedStoreTests).
     static var demos: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: transcriptsFolder.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: transcriptsFolder.path)) ?? []).filter { name in
+            name.hasSuffix(".txt") && !((try? String(contentsOf: transcriptsFolder.appendingPathComponent(name), encoding: .utf8))?
+                .contains("\n#! store:") ?? false)
+        }.sorted()
     }
 
     @Test("there are at least three demos")

@@ -10,7 +10,9 @@ struct ReplayTool: ParsableCommand {
         abstract: "Replay a shell transcript: as a demo, or with --check as a test.",
         discussion: """
         By default the transcript runs against a fresh temporary store, seeded by running the sample flow its \
-        '#! flow:' line names (built next to spindle); --store uses an existing store instead. The format is in \
+        '#! flow:' line names (built next to spindle); with '#! store: NAME' that run goes to the shared store NAME \
+        (a profile of the spindle.toml found from here) instead, for a transcript that loads NAME:Flow. --store \
+        uses an existing store instead. The format is in \
         docs/transcripts.md. Exit status: 0 when every output matched (or without --check), 1 when one did not, \
         2 when the transcript does not parse.
         """)
@@ -39,7 +41,8 @@ struct ReplayTool: ParsableCommand {
         }
         defer { if store == nil { try? FileManager.default.removeItem(at: storeRoot.deletingLastPathComponent()) } }
         if store == nil { try seed(transcript, into: storeRoot) }
-        let replay = TranscriptReplay(transcript: transcript, store: try Store.open(at: storeRoot, create: true))
+        // Opened by address, as every command opens a store: a mirrored run's blobs come from its shared store.
+        let replay = TranscriptReplay(transcript: transcript, store: try StoreAddress(.folder(storeRoot)).open(creating: true))
         let quiet = check || update
         let pace = self.pace, step = self.step
         // Written unbuffered, so typed characters appear as they are typed.
@@ -90,8 +93,17 @@ struct ReplayTool: ParsableCommand {
             throw ValidationError("the transcript needs the flow \(name), which is not built next to spindle (swift build --product \(name))")
         }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        // A shared store's transcript: the run goes there, and the session mirrors it into the fresh local store.
+        var target = root.path
+        if let shared = t.directives["store"] {
+            let address = try StoreAddress(parsing: shared)
+            guard address.isShared, address.profile == shared else {
+                throw ValidationError("'#! store: \(shared)' names no shared store in a spindle.toml here ([stores.\(shared)])")
+            }
+            target = shared
+        }
         let out = LineCollector()
-        let status = try runStreaming(binary, ["run", "--store", root.path] + Array(words.dropFirst()),
+        let status = try runStreaming(binary, ["run", "--store", target] + Array(words.dropFirst()),
                                       environment: ["NO_COLOR": "1"], line: { l, _ in out.append(l) }, interrupted: { false })
         guard status.succeeded else {
             throw ValidationError("seeding the store with \(name) failed (\(status)):\n" + out.text)
