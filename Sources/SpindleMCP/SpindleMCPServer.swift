@@ -80,7 +80,7 @@ public enum SpindleMCPServer {
 
     static let flowArgument = ToolArgument(name: "flow", kind: .string, description: "The flow's name, as in pathspecs, e.g. \"RatingsFlow\" (list_runs shows them).", required: true)
     static let stepArgument = ToolArgument(name: "step", kind: .string, description: "A step of the flow, by name, e.g. \"train\".", required: true)
-    static let runArgument = ToolArgument(name: "run", kind: .run, description: "The run whose artifacts the step reads: a run number, e.g. 3 or \"3\", or \"latest\" (the latest completed run; the default). Not a spin: to build on a spin's outputs, give after.")
+    static let runArgument = ToolArgument(name: "run", kind: .run, description: "The run whose artifacts the step reads: a run number, e.g. 3 or \"3\", \"latest\" (the latest completed run; the default), or a shared store's run, e.g. \"prod:42\" (copied into this store first; the spin is stored here). Not a spin: to build on a spin's outputs, give after.")
     static let indexArgument = ToolArgument(name: "index", kind: .index, description: "For a step inside a foreach: which split, counting from 0, e.g. 2 (the third element). Inside nested foreaches, one index per level, outermost first, e.g. [2, 1] (split 1 of the inner foreach in split 2 of the outer); a shorter list names the innermost levels, the outer ones taken as 0. Default: the first split. A step in no foreach takes none.")
     static let afterArgument = ToolArgument(name: "after", kind: .string, description: "A spin whose outputs replace, as the step's inputs, the parent tasks it re-ran, e.g. \"spin-1\": how spins chain down the graph (spin train, then spin pick with after \"spin-1\"). Default: none, the run's own tasks.")
 
@@ -209,14 +209,19 @@ public enum SpindleMCPServer {
         }
         var runID: RunID?
         if let r = args.run("run") {
-            guard let id = RunID(r) else { throw ToolError("argument 'run' must be a run number, like 3, or \"latest\", not \(quoted(r))") }
+            guard let id = RunID(r) else {
+                throw ToolError("argument 'run' must be a run number, like 3, \"latest\", or a shared store's run, like \"prod:42\", not \(quoted(r))")
+            }
             if id.isSpin {
                 throw ToolError("run \(quoted(r)) is a spin; a spin is not a run to spin from: give after: \"\(r)\" instead, and the step reads that spin's outputs where it re-ran its parents (and the run it came from for the rest)")
             }
             runID = id
         }
         let base: RunRecord
-        if let runID {
+        if case .remote(let name, let n)? = runID, try store.mirrored(flow: flow, store: name, number: n) == nil {
+            // A shared store's run (prod:42): copied into this store first, as the command line does.
+            base = try RemoteRuns.mirror(flow: flow, run: runID, from: name, into: store)
+        } else if let runID {
             base = try store.run(flow: flow, id: runID)
         } else if let after, let origin = try store.run(flow: flow, id: after).origin {
             base = try store.run(flow: flow, id: origin)

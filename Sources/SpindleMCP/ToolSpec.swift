@@ -62,7 +62,7 @@ struct ToolArgument: Sendable {
         case .nonNegativeNumber: "a number at least 0"
         case .boolean: "true or false"
         case .object: "an object"
-        case .run: "a run number (like 3 or \"3\") or \"latest\""
+        case .run: "a run number (like 3 or \"3\"), \"latest\", or a shared store's run (like \"prod:42\")"
         case .index: "an integer at least 0, or an array of them (outer split first)"
         }
     }

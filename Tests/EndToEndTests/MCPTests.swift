@@ -100,10 +100,11 @@ final class MCPSession {
     let client = Client(name: "spindle-tests", version: "1.0")
     var serverName = ""
 
-    init(store: URL, environment: [String: String] = [:]) async throws {
+    init(store: URL, environment: [String: String] = [:], directory: URL? = nil) async throws {
         signal(SIGPIPE, SIG_IGN)  // a write to a dead server is an error, not the end of the test runner
         process.executableURL = URL(fileURLWithPath: try product("spindle"))
         process.arguments = ["mcp", "--store", store.path]
+        if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["SPINDLE_NO_REBUILD"] = "1"
         for (k, v) in environment { env[k] = v }

@@ -328,6 +328,24 @@ struct SharedStoreTests {
         }
     }
 
+    @Test("MCP spins a shared store's run given as run: \"prod:2\", copying it into the local store first")
+    func mcpSpin() async throws {
+        let box = try SharedSandbox(.s3)
+        for _ in 0..<2 { #expect(try box.run(box.production, "RatingsFlow", ["run", "--store", "prod"] + Self.small).status == 0) }
+        // The laptop's store exists (a first look at run 1); run 2 is not mirrored yet.
+        #expect(try box.run(box.laptop, "RatingsFlow", ["show", "prod:1"]).status == 0)
+        let cache = box.laptop.dir.appendingPathComponent("cache").path
+        let mcp = try await MCPSession(store: box.laptop.storeRoot, environment: ["SPINDLE_CACHE": cache], directory: box.laptop.dir)
+        let answer = try await mcp.call("spin", #"{"flow":"RatingsFlow","step":"train","run":"prod:2","index":1,"overrides":{"input":0.05}}"#)
+        _ = await mcp.close()
+        #expect(!answer.isError, "\(answer.text)")
+        #expect(answer.text.contains("RatingsFlow/prod:2/train/3"), "\(answer.text)")
+        let local = try box.laptop.store()
+        #expect(try local.mirrored(flow: "RatingsFlow", store: "prod", number: 2) != nil)
+        #expect(try local.runs(flow: "RatingsFlow", spins: true).first?.origin == .remote(store: "prod", number: 2))
+        #expect(try box.shared().runs(flow: "RatingsFlow", spins: true).isEmpty)
+    }
+
     @Test("the shared-store demo transcript replays against the real servers")
     func transcript() throws {
         let box = try SharedSandbox(.s3)
