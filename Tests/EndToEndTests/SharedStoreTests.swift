@@ -177,6 +177,8 @@ struct SharedStoreTests {
         #expect(spin.origin == .remote(store: "prod", number: 1))
         #expect(try box.shared().runs(flow: "RatingsFlow", spins: true).isEmpty)
         #expect(try local.runs(flow: "RatingsFlow").isEmpty, "a mirror is not one of the laptop's own runs")
+        let listed = try box.run(box.laptop, "RatingsFlow", ["runs", "--mirrors"])
+        #expect(listed.stdout.contains("prod:1") && listed.stdout.contains("completed"), "\(listed.output)")
 
         // diff and show work on the mirrored run as on any other.
         let diff = try box.run(box.laptop, "RatingsFlow", ["diff", "prod:1/train/3", "spin-1/train/1"])

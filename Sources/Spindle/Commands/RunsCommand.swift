@@ -16,6 +16,8 @@ struct RunsCommand: ParsableCommand {
     var limit: Int?
     @Flag(help: "Print JSON.")
     var json = false
+    @Flag(help: "Also list shared stores' runs copied into this store (prod:42), after its own.")
+    var mirrors = false
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
@@ -24,7 +26,9 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(creating: false)
-        let runs = try store.runs(flow: Spindle.graph.flow.name, spins: spins, status: status, tag: tag, limit: limit)
+        var runs = try store.runs(flow: Spindle.graph.flow.name, spins: spins, status: status, tag: tag, limit: limit)
+        // Shared stores' runs mirrored here (prod:42) come after the store's own.
+        if mirrors { runs += try store.mirrors(flow: Spindle.graph.flow.name).filter { status == nil || $0.status == status } }
         print(json ? Value.array(runs.map(Browse.runJSON)).jsonText(pretty: true) : Browse.runsText(runs, showFlow: false))
     }
 }

@@ -12,6 +12,8 @@ struct RunsTool: ParsableCommand {
     @Option(help: "Only runs with this tag.") var tag: String?
     @Option(help: "At most this many runs.") var limit: Int?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Also list shared stores' runs copied into this store (prod:42), after its own.")
+    var mirrors = false
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
@@ -24,7 +26,9 @@ struct RunsTool: ParsableCommand {
         if let flow, !(try store.flows().contains(flow)) {
             throw StoreError.noSuch("flow '\(flow)' in this store", suggestion: Store.nearest(flow, in: try store.flows()))
         }
-        let runs = try store.runs(flow: flow, spins: spins, status: status, tag: tag, limit: limit)
+        var runs = try store.runs(flow: flow, spins: spins, status: status, tag: tag, limit: limit)
+        // Shared stores' runs mirrored here (prod:42) come after the store's own.
+        if mirrors { runs += try store.mirrors(flow: flow).filter { status == nil || $0.status == status } }
         print(json ? Value.array(runs.map(Browse.runJSON)).jsonText(pretty: true) : Browse.runsText(runs, showFlow: flow == nil))
     }
 }
