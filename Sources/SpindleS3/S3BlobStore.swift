@@ -51,14 +51,20 @@ public final class S3BlobStore: BlobStore {
         try bytes.withUnsafeBytes { try put(parts: [$0]) }
     }
 
+    /// Blobs under this many bytes are uploaded without asking first: one
+    /// request instead of two, and a PUT of the same bytes under the same
+    /// name changes nothing but the object's time (which `refreshAge` wants
+    /// renewed anyway).
+    public static let askFirstFrom = 256 << 10
+
     /// Names the bytes of `parts` (one after another), asks whether that
-    /// object is stored (HEAD), and uploads them only if not; returns the name.
-    /// The object appears whole or not at all.
+    /// object is stored (HEAD; only from ``askFirstFrom`` bytes), and uploads
+    /// them only if not; returns the name. The object appears whole or not at all.
     public func put(parts: [UnsafeRawBufferPointer]) throws -> String {
         let size = parts.reduce(0) { $0 + $1.count }
         let hash = BlobName.of(parts)
         let key = Self.key(hash)
-        if let stored = try client.head(key), stored.size == size {
+        if size >= Self.askFirstFrom, let stored = try client.head(key), stored.size == size {
             if let modified = stored.lastModified, Date().timeIntervalSince(modified) > refreshAge { try client.touch(key) }
             return hash
         }

@@ -25,11 +25,14 @@ extension Store {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", flow, run, id)
-            for a in artifacts {
-                try db.execute(sql: """
-                    INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, flow, run, id, a.name, a.hash, a.type, a.size, a.summary, a.isOwn)
+            // Many rows a statement: one round trip, not one per artifact, to a shared store's database.
+            for chunk in stride(from: 0, to: artifacts.count, by: 200).map({ artifacts[$0..<min($0 + 200, artifacts.count)] }) {
+                let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                try db.execute(sql: "INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own) VALUES \(rows)",
+                               arguments: chunk.flatMap { a -> [SQLValue] in
+                                   [.text(flow), .text(run), id.sqlValue, .text(a.name), .text(a.hash), .text(a.type),
+                                    a.size.sqlValue, .text(a.summary), a.isOwn.sqlValue]
+                               })
             }
             try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
                            Date().timeIntervalSince1970, foreachCount,

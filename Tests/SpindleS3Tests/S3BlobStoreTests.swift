@@ -39,22 +39,29 @@ struct S3BlobStoreTests {
         #expect(try store.get(hash) == bytes)
     }
 
-    @Test("the same bytes are stored once: a second put only asks whether they are there")
+    @Test("the same bytes are stored once: a second put of a large blob only asks whether it is there; a small one is one PUT")
     func storedOnce() throws {
         let store = try TestServer.store("once")
-        let bytes = TestServer.randomBytes(5000)
+        let bytes = TestServer.randomBytes(S3BlobStore.askFirstFrom + 5000)
         let hash = try store.put(bytes)
         let before = store.client.exchangeCount
         #expect(try store.put(bytes) == hash)
         #expect(store.client.exchangeCount == before + 1)
-        #expect(try store.allHashes() == [hash])
+        // A small blob is sent without asking: one request either way.
+        let small = TestServer.randomBytes(5000)
+        let first = store.client.exchangeCount
+        let smallHash = try store.put(small)
+        #expect(store.client.exchangeCount == first + 1)
+        #expect(try store.put(small) == smallHash)
+        #expect(store.client.exchangeCount == first + 2)
+        #expect(try store.allHashes() == [hash, smallHash].sorted())
     }
 
     @Test("a put that finds its bytes stored long ago refreshes the object's time, for the garbage collector's grace")
     func refreshOnReuse() throws {
         let client = try TestServer.client("refresh")
         let store = S3BlobStore(client: client, refreshAge: 0)
-        let bytes = TestServer.randomBytes(2000)
+        let bytes = TestServer.randomBytes(S3BlobStore.askFirstFrom + 2000)
         let hash = try store.put(bytes)
         let before = client.exchangeCount
         #expect(try store.put(bytes) == hash)
