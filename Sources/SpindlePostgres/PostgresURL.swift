@@ -32,6 +32,9 @@ struct PostgresURL: Sendable {
         var query = components.queryItems ?? []
         if !query.contains(where: { $0.name == "connect_timeout" }) { query.append(.init(name: "connect_timeout", value: "10")) }
         if !query.contains(where: { $0.name == "application_name" }) { query.append(.init(name: "application_name", value: "spindle")) }
+        // No GSSAPI-encryption probe (it loads Kerberos and asks the server first, on every connection
+        // of every task process); a Kerberos site says gssencmode=prefer or require in its URL.
+        if !query.contains(where: { $0.name == "gssencmode" }) { query.append(.init(name: "gssencmode", value: "disable")) }
         var full = components
         full.queryItems = query
         connectionString = full.string ?? text

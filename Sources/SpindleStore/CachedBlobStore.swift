@@ -163,7 +163,9 @@ public final class BlobCache: BlobStore {
         for entry in try scan() { try local.remove(entry.hash) }
         let tmp = folder.appendingPathComponent("tmp").path
         for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] { unlink(tmp + "/" + name) }
-        known.withLock { $0 = (0, Date()) }
+        let now = Date()
+        known.withLock { $0 = (0, now) }
+        writeLedger(bytes: 0, scanned: now)
     }
 
     /// Keeps a copy of a blob whose bytes were verified against `hash` (or
@@ -171,11 +173,39 @@ public final class BlobCache: BlobStore {
     private func keep(_ parts: [UnsafeRawBufferPointer], as hash: String) {
         let size = parts.reduce(0) { $0 + $1.count }
         guard size <= limit, (try? local.store(parts, as: hash)) != nil else { return }
+        // The folder's size is known from its ledger, which every process adds
+        // to, not from a scan per process: a task process keeps a copy or two
+        // and must not list a cache of thousands of blobs to do it.
         let rescan = known.withLock { k -> Bool in
+            if k.bytes == nil, let ledger = readLedger() { k = (ledger.bytes, ledger.scanned) }
             if let bytes = k.bytes { k.bytes = bytes + size }
-            return k.bytes.map { $0 > limit } ?? true || Date().timeIntervalSince(k.scanned) > 60
+            return k.bytes.map { $0 > limit } ?? true || Date().timeIntervalSince(k.scanned) > 600
         }
-        if rescan { evict(keeping: hash) }
+        if rescan { evict(keeping: hash) } else { addToLedger(size) }
+    }
+
+    /// `usage` in the folder: the bytes the last scan found, plus what was
+    /// kept since, and when that scan was. Approximate (two processes adding
+    /// at once may lose one's bytes); a scan every ten minutes corrects it.
+    private var ledger: String { folder.appendingPathComponent("usage").path }
+
+    private func readLedger() -> (bytes: Int, scanned: Date)? {
+        guard let text = try? String(contentsOfFile: ledger, encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count == 2, let bytes = Int(fields[0]), let seconds = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return nil }
+        return (bytes, Date(timeIntervalSince1970: seconds))
+    }
+
+    private func writeLedger(bytes: Int, scanned: Date) {
+        let tmp = folder.appendingPathComponent("tmp/usage-\(getpid())").path
+        guard (try? "\(bytes) \(scanned.timeIntervalSince1970)\n".write(toFile: tmp, atomically: false, encoding: .utf8)) != nil else { return }
+        rename(tmp, ledger)
+    }
+
+    private func addToLedger(_ size: Int) {
+        guard let current = readLedger() else { return }
+        writeLedger(bytes: current.bytes + size, scanned: current.scanned)
     }
 
     /// Removes the least recently used copies (never `newest`) until the
@@ -190,7 +220,9 @@ public final class BlobCache: BlobStore {
                 if (try? local.remove(entry.hash)) != nil { total -= entry.size }
             }
         }
-        known.withLock { $0 = (total, Date()) }
+        let now = Date()
+        known.withLock { $0 = (total, now) }
+        writeLedger(bytes: total, scanned: now)
     }
 
     /// A read found the copy damaged (or gone): drop it and read the remote store.
