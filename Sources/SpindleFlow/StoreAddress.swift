@@ -107,7 +107,8 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
         case .shared(let metadataURL, let blobsURL):
             let local = try SharedStoreFolders.local(for: self)
             let metadata = try PostgresMetadata(url: metadataURL, checkSchema: !forTask)
-            let blobs = try SharedBlobs.open(blobsURL, cache: SharedStoreFolders.cache())
+            // Small blobs are rows of the database; the rest go to S3 (or the folder).
+            let blobs = TieredBlobStore(metadata: metadata, large: try SharedBlobs.open(blobsURL, cache: SharedStoreFolders.cache()))
             return Store(root: local, blobs: blobs, metadata: metadata, address: description)
         }
     }

@@ -20,9 +20,11 @@ enum Schema {
 
     /// Version 3: runs of a shared store copied into this one to be spun
     /// (`kind = 'mirror'`, ids like `prod:42`), and where each such store
-    /// keeps its blobs, so that their bytes are fetched when first read; and
-    /// the machine each running run's process is on (`runs.host`), since a
-    /// shared store's runs come from many.
+    /// keeps its blobs, so that their bytes are fetched when first read; the
+    /// machine each running run's process is on (`runs.host`), since a
+    /// shared store's runs come from many; and a shared store's small blobs,
+    /// kept in its database rather than as objects (`small_blobs`,
+    /// `TieredBlobStore`).
     /// SQLite cannot change a CHECK constraint in place: the table is rebuilt.
     static let version3SQLite = """
     CREATE TABLE runs_v3 (
@@ -64,6 +66,11 @@ enum Schema {
         name TEXT NOT NULL PRIMARY KEY,
         metadata TEXT NOT NULL,
         blobs TEXT NOT NULL
+    );
+    CREATE TABLE small_blobs (
+        hash TEXT NOT NULL PRIMARY KEY,
+        bytes BLOB NOT NULL,
+        written REAL NOT NULL
     );
     """
 

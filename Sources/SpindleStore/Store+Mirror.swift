@@ -35,6 +35,28 @@ extension Store {
              try db.fetchAll(sql: "SELECT * FROM artifacts WHERE flow = ? AND run = ?", flow, record.id.description),
              try db.fetchAll(sql: "SELECT * FROM logs WHERE flow = ? AND run = ?", flow, record.id.description))
         }
+        // The shared store's small blobs are rows of its database: copied here with the records (verified),
+        // so that a spin on this machine never needs that database. Blobs first, then the rows naming them.
+        if let tiered = source.blobs as? TieredBlobStore {
+            let hashes = Set(artifactRows.compactMap { row -> String? in
+                guard case .text(let h) = row["hash"], case .integer(let size) = row["size"], size < TieredBlobStore.inlineLimit else { return nil }
+                return h
+            })
+            do {
+                for (_, bytes) in try tiered.smallBlobs(hashes.sorted()) { _ = try blobs.put(bytes) }
+            } catch StoreError.corruptBlob(let hash, _) {
+                let row = artifactRows.first { $0["hash"] == .text(hash) }
+                let place = row.map { r -> String in
+                    let task = r["task"], name: String = { if case .text(let n) = r["name"] { return n } else { return "?" } }()
+                    let step: String = {
+                        if case .text(let s)? = taskRows.first(where: { $0["id"] == task })?["step"] { return s } else { return "?" }
+                    }()
+                    let id: String = { if case .integer(let t) = task { return String(t) } else { return "?" } }()
+                    return "\(flow)/\(local)/\(step)/\(id)/\(name)"
+                }
+                throw StoreError.corruptBlob(hash: hash, artifact: place.map { "\($0) in \(remote.name)" })
+            }
+        }
         func rename(_ text: String) -> String {
             guard var p = try? Pathspec(parsing: text), case .number(let n)? = p.run else { return text }
             p.run = .remote(store: remote.name, number: n)

@@ -117,7 +117,8 @@ struct SharedSandbox {
 
     /// The shared store, opened directly (its blobs without a cache).
     func shared() throws -> Store {
-        Store(root: production.dir, blobs: try sharedBlobs(), metadata: try PostgresMetadata(url: metadata))
+        let db = try PostgresMetadata(url: metadata)
+        return Store(root: production.dir, blobs: TieredBlobStore(metadata: db, large: try sharedBlobs()), metadata: db)
     }
 
     /// The shared store's blobs, with no cache in front.
@@ -132,6 +133,11 @@ struct SharedSandbox {
 
     /// Replaces the stored bytes of blob `hash` in the shared store with `bytes`.
     func overwrite(_ hash: String, with bytes: [UInt8]) throws {
+        let db = try PostgresMetadata(url: metadata)
+        if try db.read({ try $0.fetchOne(sql: "SELECT 1 FROM small_blobs WHERE hash = ?", hash) }) != nil {
+            try db.write { try $0.execute(sql: "UPDATE small_blobs SET bytes = ? WHERE hash = ?", bytes, hash) }
+            return
+        }
         switch place {
         case .folder:
             let file = URL(fileURLWithPath: blobs).appendingPathComponent(String(hash.prefix(2)))
@@ -145,6 +151,10 @@ struct SharedSandbox {
 
     /// The stored bytes of blob `hash` in the shared store, unverified.
     func storedBytes(_ hash: String) throws -> [UInt8] {
+        if let row = try PostgresMetadata(url: metadata).read({ try $0.fetchOne(sql: "SELECT bytes FROM small_blobs WHERE hash = ?", hash) }),
+           case .blob(let bytes) = row[0] {
+            return bytes
+        }
         switch place {
         case .folder:
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: blobs).appendingPathComponent(String(hash.prefix(2)))
