@@ -80,6 +80,11 @@ public enum Browse {
          "ended": t.ended.map { .double($0.timeIntervalSince1970) } ?? .null,
          "origin": t.origin.map { .string($0.description) } ?? .null,
          "error": t.error.map { .string($0) } ?? .null]
+        if let p = t.placement, case .object(var d) = o {
+            d["ran_on"] = ["engine": .string(p.engine), "job": .string(p.job), "node": p.node.map { .string($0) } ?? .null,
+                           "inspect": p.inspectCommand.map { .string($0) } ?? .null]
+            o = .object(d)
+        }
         if let shape, case .object(var d) = o {
             d["index"] = .array(shape.address(of: t.splits).map { .int(Int64($0)) })
             d["place"] = .string(shape.describe(t.splits))
@@ -156,6 +161,7 @@ public enum Browse {
         }
         if !task.parents.isEmpty { lines.append("parents: \(task.parents.map(\.description).joined(separator: " "))") }
         if let o = task.origin { lines.append("origin: \(o)") }
+        if let p = task.placement { lines.append("ran on: \(p)" + (p.inspectCommand.map { " (\($0))" } ?? "")) }
         if let e = task.error { lines.append("error: \(e)") }
         lines.append("")
         lines.append(artifactsText(artifacts, width: width))

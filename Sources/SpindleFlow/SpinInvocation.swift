@@ -22,6 +22,8 @@ public struct SpinInvocation: Sendable, Equatable {
     /// A shared store (a profile of spindle.toml) whose run to spin here: its
     /// run is mirrored into the local store and the spin is written there.
     public var from: String?
+    /// Where the spun task runs: nil or `local` here, `slurm` as a Slurm job.
+    public var executor: String?
     public var task: String?
     public var index = SplitAddress.first
     public var allSplits = false
@@ -52,6 +54,7 @@ public struct SpinInvocation: Sendable, Equatable {
         option("at", at)
         option("run", sourceRun)
         option("from", from)
+        option("executor", executor)
         option("task", task)
         if index != .first { option("index", index.description) }
         for s in sets { option("set", s) }
@@ -129,6 +132,7 @@ extension SpinInvocation {
                 case "at": at = value
                 case "run": sourceRun = value
                 case "from": from = value
+                case "executor": executor = value
                 case "task": task = value
                 case "after": after = value
                 case "overrides-file": overridesFile = value

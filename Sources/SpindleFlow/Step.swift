@@ -37,26 +37,30 @@ public struct Step: FlowComponent {
     /// When set, a failure after the last attempt is stored as this artifact
     /// (the error's description) and the flow goes on.
     public let catchArtifact: String?
+    /// What a task of the step needs from the machine it runs on; an engine
+    /// (Slurm) asks for it, local processes ignore it.
+    public let resources: StepResources?
     /// Where the step is written, so tools can find the step at a line.
     public let file: String
     public let line: Int
     public let body: StepBody
 
     public init(_ name: String, next: Transition = .end, retry: Int = 0, retryDelay: Duration = .zero,
-                timeout: Duration? = nil, catch catchArtifact: String? = nil,
+                timeout: Duration? = nil, catch catchArtifact: String? = nil, resources: StepResources? = nil,
                 file: String = #filePath, line: Int = #line, _ body: @escaping StepBody) {
         self.init(name: name, transition: next, isJoin: false, retry: RetryPolicy(count: retry, delay: retryDelay),
-                  timeout: timeout, catchArtifact: catchArtifact, file: file, line: line, body: body)
+                  timeout: timeout, catchArtifact: catchArtifact, resources: resources, file: file, line: line, body: body)
     }
 
     init(name: String, transition: Transition, isJoin: Bool, retry: RetryPolicy, timeout: Duration?,
-         catchArtifact: String?, file: String, line: Int, body: @escaping StepBody) {
+         catchArtifact: String?, resources: StepResources? = nil, file: String, line: Int, body: @escaping StepBody) {
         self.name = name
         self.transition = transition
         self.isJoin = isJoin
         self.retry = retry
         self.timeout = timeout
         self.catchArtifact = catchArtifact
+        self.resources = resources
         self.file = file
         self.line = line
         self.body = body
@@ -72,10 +76,10 @@ public struct Step: FlowComponent {
 /// }
 /// ```
 public func Join(_ name: String, next: Transition = .end, retry: Int = 0, retryDelay: Duration = .zero,
-                 timeout: Duration? = nil, catch catchArtifact: String? = nil,
+                 timeout: Duration? = nil, catch catchArtifact: String? = nil, resources: StepResources? = nil,
                  file: String = #filePath, line: Int = #line, _ body: @escaping StepBody) -> Step {
     Step(name: name, transition: next, isJoin: true, retry: RetryPolicy(count: retry, delay: retryDelay),
-         timeout: timeout, catchArtifact: catchArtifact, file: file, line: line, body: body)
+         timeout: timeout, catchArtifact: catchArtifact, resources: resources, file: file, line: line, body: body)
 }
 
 /// Builds a flow's body from parameters and steps.

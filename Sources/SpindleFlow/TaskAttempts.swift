@@ -103,6 +103,6 @@ extension Step {
     func with(timeout: Duration?) -> Step {
         if timeout == self.timeout { return self }
         return Step(name: name, transition: transition, isJoin: isJoin, retry: retry, timeout: timeout,
-                    catchArtifact: catchArtifact, file: file, line: line, body: body)
+                    catchArtifact: catchArtifact, resources: resources, file: file, line: line, body: body)
     }
 }

@@ -8,17 +8,24 @@ public struct AttemptResult: Sendable {
     public var stdout: String
     public var stderr: String
     public var truncated: Bool
+    /// Why it failed, in words, when the executor knows better than the exit
+    /// status (an engine that cancelled the job, say).
+    public var reason: String? = nil
 }
 
 /// Runs one attempt of a task as a subprocess of the flow binary: streams its
 /// output with a task prefix, keeps the last `logLimit` bytes of each stream,
 /// and kills its process group past `timeout`.
 enum TaskLauncher {
-    static func run(_ inv: TaskInvocation, binary: String, timeout: Duration?, logLimit: Int, console: Console,
-                    registry: ChildRegistry, label: String) async -> AttemptResult {
+    /// `launcher`, when given, is a command the task's command line is handed
+    /// to (`srun … BINARY _task …`): the launcher's process is the one timed,
+    /// killed and read.
+    static func run(_ inv: TaskInvocation, binary: String, launcher: [String] = [], timeout: Duration?, logLimit: Int,
+                    console: Console, registry: ChildRegistry, label: String) async -> AttemptResult {
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(binary, [TaskInvocation.command] + inv.arguments)
+            let command = launcher + [binary, TaskInvocation.command] + inv.arguments
+            child = try ChildProcess.spawn(command[0], Array(command.dropFirst()))
         } catch {
             return AttemptResult(status: ExitStatus(code: 127, signal: nil), timedOut: false, stdout: "",
                                  stderr: "\(error)", truncated: false)
@@ -51,6 +58,7 @@ enum TaskLauncher {
     /// one, else how the process ended and the last lines it printed.
     static func failureReason(_ r: AttemptResult, record: TaskRecord?, timeout: Duration?) -> String {
         if r.timedOut, let t = timeout { return "timed out after \(t.formatted) and was killed" }
+        if let reason = r.reason { return reason }
         if let e = record?.error, record?.status == .failed,
            r.status.code == TaskProcess.failedExitCode || r.status.code == TaskProcess.setupExitCode {
             return e

@@ -29,6 +29,8 @@ public enum TaskProcess {
             store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true)
             keptUntilExit.withLock { $0.append(store) }
             Trace.mark("store open")
+            // Under an engine, say where: the job and the node, for show, the shell and MCP.
+            if let placement = SlurmExecutor.placementFromEnvironment() { try store.placeTask(inv.pathspec, placement) }
             guard let s = graph.step(inv.step) else {
                 throw FlowError.usage("the flow has no step '\(inv.step)'; the binary may have changed since the run started")
             }

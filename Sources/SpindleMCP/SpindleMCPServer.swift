@@ -264,6 +264,9 @@ public enum SpindleMCPServer {
         }
         if let original = planned.original {
             out.append("task \(original.pathspec): \(original.status.rawValue)" + (original.error.map { ", error: \($0)" } ?? ""))
+            if let p = original.placement {
+                out.append("ran on \(p)" + (p.inspectCommand.map { "; the engine's record of it: \($0)" } ?? ""))
+            }
             if let log = try store.logs(task: original.pathspec).last {
                 let tail = (log.stdout + log.stderr).split(separator: "\n").suffix(20).joined(separator: "\n")
                 if !tail.isEmpty { out.append("last output (attempt \(log.attempt + 1)):\n" + tail) }

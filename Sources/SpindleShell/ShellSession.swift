@@ -200,6 +200,10 @@ public final class ShellSession {
         let chained = after.map { ", after \(run.flow)/\($0)" } ?? ""
         let inputs = variables.filter { if case .parameter = $0.value.source { false } else { $0.value.isInput } }.keys
         output.line("focused \(step)\(split) of \(run.pathspec)\(chained): inputs \(inputs.isEmpty ? "none" : inputs.joined(separator: ", "))")
+        // A task an engine ran: where, and how to see the engine's own record of it.
+        if let original = planned.original, let p = original.placement {
+            output.line("  \(original.pathspec) ran on \(p)" + (p.inspectCommand.map { " (\($0))" } ?? ""))
+        }
     }
 
     // MARK: Variables

@@ -105,11 +105,13 @@ public struct TaskRecord: Sendable, Equatable {
     /// completed; `nil` when unknown (a task from an older store, or one not
     /// completed), which resume takes as "it may have read any of them".
     public var parametersRead: [String]?
+    /// Where an engine ran it (a Slurm job on a node); nil for a local process.
+    public var placement: TaskPlacement? = nil
 
     public init(flow: String, run: RunID, step: String, id: Int, status: TaskStatus = .running, attempt: Int = 0,
                 parents: [Pathspec] = [], splits: [SplitFrame] = [], inputFingerprint: String? = nil,
                 origin: Pathspec? = nil, foreachCount: Int? = nil, started: Date = Date(), ended: Date? = nil,
-                error: String? = nil, parametersRead: [String]? = nil) {
+                error: String? = nil, parametersRead: [String]? = nil, placement: TaskPlacement? = nil) {
         self.flow = flow
         self.run = run
         self.step = step
@@ -125,6 +127,7 @@ public struct TaskRecord: Sendable, Equatable {
         self.ended = ended
         self.error = error
         self.parametersRead = parametersRead
+        self.placement = placement
     }
 
     public var pathspec: Pathspec { Pathspec(flow: flow, run: run, step: step, task: id) }
@@ -165,4 +168,22 @@ public struct TaskLog: Sendable, Equatable {
     public var stderr: String
     /// Whether output beyond the store's bound was dropped.
     public var truncated: Bool
+}
+
+/// Where an engine ran a task: which engine, its job, the node.
+public struct TaskPlacement: Sendable, Equatable, CustomStringConvertible {
+    public var engine: String
+    public var job: String
+    public var node: String?
+    public init(engine: String, job: String, node: String?) {
+        self.engine = engine
+        self.job = job
+        self.node = node
+    }
+
+    /// `slurm job 12 on node vm`.
+    public var description: String { "\(engine) job \(job)" + (node.map { " on node \($0)" } ?? "") }
+
+    /// A command that shows the engine's own record of the job.
+    public var inspectCommand: String? { engine == "slurm" ? "scontrol show job \(job)" : nil }
 }

@@ -22,9 +22,10 @@ enum Schema {
     /// (`kind = 'mirror'`, ids like `prod:42`), and where each such store
     /// keeps its blobs, so that their bytes are fetched when first read; the
     /// machine each running run's process is on (`runs.host`), since a
-    /// shared store's runs come from many; and a shared store's small blobs,
+    /// shared store's runs come from many; a shared store's small blobs,
     /// kept in its database rather than as objects (`small_blobs`,
-    /// `TieredBlobStore`).
+    /// `TieredBlobStore`); and where an engine ran each task (`tasks.engine`,
+    /// `job`, `node`).
     /// SQLite cannot change a CHECK constraint in place: the table is rebuilt.
     static let version3SQLite = """
     CREATE TABLE runs_v3 (
@@ -72,6 +73,9 @@ enum Schema {
         bytes BLOB NOT NULL,
         written REAL NOT NULL
     );
+    ALTER TABLE tasks ADD COLUMN engine TEXT;
+    ALTER TABLE tasks ADD COLUMN job TEXT;
+    ALTER TABLE tasks ADD COLUMN node TEXT;
     """
 
     /// SQLite's column types as PostgreSQL names them: 64-bit integers and

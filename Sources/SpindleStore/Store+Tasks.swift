@@ -9,7 +9,7 @@ extension Store {
                 INSERT INTO tasks (flow, run, id, step, status, attempt, parents, splits, fingerprint, origin, started)
                 VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (flow, run, id) DO UPDATE SET status = 'running', attempt = excluded.attempt,
-                    started = excluded.started, ended = NULL, error = NULL
+                    started = excluded.started, ended = NULL, error = NULL, engine = NULL, job = NULL, node = NULL
                 """, task.flow, task.run.description, task.id, task.step, task.attempt,
                                  task.parents.map(\.description).joined(separator: " "),
                                  SplitFrame.render(task.splits), task.inputFingerprint,
@@ -37,6 +37,15 @@ extension Store {
             try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
                            Date().timeIntervalSince1970, foreachCount,
                                        parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
+        }
+    }
+
+    /// Records where an engine is running the task (its latest attempt).
+    public func placeTask(_ task: Pathspec, _ placement: TaskPlacement) throws {
+        try write { db in
+            let (flow, run, id) = try Store.taskKey(task)
+            try db.execute(sql: "UPDATE tasks SET engine = ?, job = ?, node = ? WHERE flow = ? AND run = ? AND id = ?",
+                           placement.engine, placement.job, placement.node, flow, run, id)
         }
     }
 
@@ -122,6 +131,8 @@ extension Store {
             throw StoreError.corruptRow(table: "tasks", row: key, column: "splits", reason: "holds '\(splitsText.prefix(60))', not step:index:count frames")
         }
         let reads: String? = try r.optional(row, "reads", key: key)
+        let engine: String? = try r.optional(row, "engine", key: key), job: String? = try r.optional(row, "job", key: key)
+        let placement = try engine.flatMap { e in try job.map { TaskPlacement(engine: e, job: $0, node: try r.optional(row, "node", key: key)) } }
         return TaskRecord(
             flow: flow, run: try r.parsed(row, "run", key: key, what: "a run id", RunID.init),
             step: try r.required(row, "step", key: key), id: id,
@@ -134,7 +145,7 @@ extension Store {
             started: Date(timeIntervalSince1970: try r.required(row, "started", key: key)),
             ended: try r.optional(row, "ended", key: key).map { Date(timeIntervalSince1970: $0) },
             error: try r.optional(row, "error", key: key),
-            parametersRead: reads.map { $0.split(separator: " ").map(String.init) })
+            parametersRead: reads.map { $0.split(separator: " ").map(String.init) }, placement: placement)
     }
 
     /// Saves the captured output of one attempt, cut to the last `limit` bytes of each stream.

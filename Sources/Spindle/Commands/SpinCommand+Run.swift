@@ -43,7 +43,10 @@ extension SpinInvocation {
             request.run = mirrored.id
         }
         let console = Console(echoTaskOutput: !quiet && !json)
-        let engine = SpinEngine(graph: graph, store: store, console: console)
+        guard let choice = ExecutorChoice(rawValue: executor ?? "local") else {
+            throw ValidationError("--executor '\(executor ?? "")' is not an executor: local or slurm")
+        }
+        let engine = SpinEngine(graph: graph, store: store, executor: try choice.make(binary: currentExecutable()), console: console)
         Trace.mark("spin: store open")
         let plan = try engine.plan(request)
         Trace.mark("spin: planned")

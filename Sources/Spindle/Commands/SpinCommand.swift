@@ -32,6 +32,9 @@ struct SpinCommand: ParsableCommand {
         local store, its blobs fetched when read (and cached), and the spin written locally, never to the shared store.
         """, valueName: "store"))
     var from: String?
+    @Option(help: ArgumentHelp("Where the step runs: local (here) or slurm (a Slurm job, for a step that needs the cluster's resources).",
+                               valueName: "local|slurm"))
+    var executor: ExecutorChoice?
     @Option(help: "An earlier task of this step whose inputs to reuse (run/step/task).") var task: String?
     @Option(help: ArgumentHelp("Which split, outermost foreach first: 2, or 2.1 for split 1 inside split 2 (default 0; a branch's arm is named by its step).",
                                valueName: "N[.N…]"))
@@ -60,6 +63,7 @@ struct SpinCommand: ParsableCommand {
         get throws {
             var s = SpinInvocation(step: step)
             (s.at, s.sourceRun, s.from, s.task, s.index, s.allSplits) = (at, sourceRun, from, task, index, allSplits)
+            s.executor = executor?.rawValue
             (s.sets, s.setFiles, s.withDecorators, s.noTimeout, s.after) = (sets, setFiles, withDecorators, noTimeout, after)
             (s.atol, s.rtol, s.json, s.failOnDiff, s.noRebuild, s.quiet) = (atol, rtol, json, failOnDiff, noRebuild, quiet)
             (s.maxWorkers, s.overridesFile, s.report, s.store) = (maxWorkers, overridesFile, report, try storeOptions.named())
