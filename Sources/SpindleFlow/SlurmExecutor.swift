@@ -75,10 +75,12 @@ public struct SlurmExecutor: TaskExecutor {
         if stderr.contains("CANCELLED AT") {
             return "\(which) was cancelled (scancel, or an administrator)\(inspect); resume the run to try again"
         }
-        if stderr.contains("Unable to allocate resources") || stderr.contains("srun: error: ") && status.code == 1 {
-            let line = stderr.split(separator: "\n").first { $0.contains("srun: error:") }.map(String.init) ?? "srun failed"
-            return "Slurm did not run the task: \(line)"
+        // srun's own errors before the task ran (not "task 0: Exited with exit code 1", which is the task's failure).
+        let refusal = stderr.split(separator: "\n").first { line in
+            line.contains("srun: error:") && !line.contains(": task ") &&
+                ["Unable to", "Invalid", "controller", "not available", "Requested", "Batch job submission failed"].contains { line.contains($0) }
         }
+        if let refusal { return "Slurm did not run the task: \(refusal.trimmingCharacters(in: .whitespaces))" }
         return nil
     }
 
