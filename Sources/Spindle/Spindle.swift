@@ -46,6 +46,13 @@ public enum Spindle {
                 exit(TaskProcess.setupExitCode)
             }
         }
+        // A task an outside engine (Argo) scheduled: it makes its own run and row.
+        if arguments.first == EngineStep.command {
+            lineBufferStandardOutput()
+            let code = (try? runBlocking { await EngineStep.main(Array(arguments.dropFirst()), graph: graph) }) ?? TaskProcess.setupExitCode
+            fflush(nil)
+            _exit(code)
+        }
         current.withLock { $0 = graph }
         // `Flow resume … | head`: a closed output pipe must not kill the runtime
         // by SIGPIPE mid-run; Console stops writing and the run finishes.

@@ -40,6 +40,22 @@ extension Store {
         }
     }
 
+    /// Records a new task, running, with the next free id of its run, and
+    /// returns the id: for tasks an outside engine schedules, where no
+    /// runtime hands out ids (two at once: one of them retries).
+    public func startNewTask(flow: String, run: RunID, step: String, parents: [Pathspec], splits: [SplitFrame]) throws -> Int {
+        try write { db in
+            let last = try db.fetchOne(sql: "SELECT MAX(id) FROM tasks WHERE flow = ? AND run = ?", flow, run.description)
+            let id = (last.flatMap { Int(sqlValue: $0[0]) } ?? 0) + 1
+            try db.execute(sql: """
+                INSERT INTO tasks (flow, run, id, step, status, attempt, parents, splits, started)
+                VALUES (?, ?, ?, ?, 'running', 0, ?, ?, ?)
+                """, flow, run.description, id, step, parents.map(\.description).joined(separator: " "),
+                           SplitFrame.render(splits), Date().timeIntervalSince1970)
+            return id
+        }
+    }
+
     /// Records where an engine is running the task (its latest attempt).
     public func placeTask(_ task: Pathspec, _ placement: TaskPlacement) throws {
         try write { db in

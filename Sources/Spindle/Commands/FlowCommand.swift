@@ -10,7 +10,7 @@ struct FlowCommand: ParsableCommand {
         CommandConfiguration(
             commandName: Spindle.current.withLock { $0?.flow.name } ?? "flow",
             abstract: "A Spindle flow: run it, resume it, browse its runs.",
-            subcommands: [RunCommand.self, ResumeCommand.self, SpinCommand.self, WatchCommand.self, DiffCommand.self, ShellCommand.self, GraphCommand.self,
+            subcommands: [RunCommand.self, ResumeCommand.self, SpinCommand.self, WatchCommand.self, DiffCommand.self, ShellCommand.self, GraphCommand.self, ArgoCommand.self,
                           RunsCommand.self, ShowCommand.self, LogsCommand.self, ExportCommand.self])
     }
 }
