@@ -77,6 +77,21 @@ struct SlurmTests {
         #expect(shown.stdout.contains("(scontrol show job "), "\(shown.output)")
     }
 
+    @Test("MCP's step_context says where the task ran, and how to ask Slurm about it")
+    func mcpShowsPlacement() async throws {
+        let box = try SharedSandbox(.s3)
+        var env = try TestSlurm.environment()
+        env["SPINDLE_CACHE"] = box.production.dir.appendingPathComponent("cache").path
+        let ran = try box.production.run("RatingsFlow", ["run", "--executor", "slurm"] + Self.small, environment: env)
+        #expect(ran.status == 0, "\(ran.output)")
+        let mcp = try await MCPSession(store: box.production.storeRoot, environment: env, directory: box.production.dir)
+        let answer = try await mcp.call("step_context", #"{"flow":"RatingsFlow","step":"train","index":1}"#)
+        _ = await mcp.close()
+        #expect(!answer.isError, "\(answer.text)")
+        #expect(answer.text.contains("ran on slurm job "), "\(answer.text)")
+        #expect(answer.text.contains("scontrol show job "), "\(answer.text)")
+    }
+
     @Test("the seed scenario across engines: a run on Slurm, one step spun on the laptop locally and diffed, another sent to Slurm")
     func spinAcrossEngines() throws {
         let box = try SharedSandbox(.s3)
