@@ -68,10 +68,11 @@ public struct SplitFrame: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the stored form `step:index:count,…`.
     public static func parse(_ text: String) -> [SplitFrame] {
-        text.split(separator: ",").compactMap { part in
-            let f = part.split(separator: ":")
-            guard f.count == 3, let i = Int(f[1]), let c = Int(f[2]) else { return nil }
-            return SplitFrame(step: String(f[0]), index: i, count: c)
+        if text.isEmpty { return [] }
+        return text.utf8.split(separator: UInt8(ascii: ",")).compactMap { part in
+            let f = part.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+            guard f.count == 3, let i = Int(Substring(f[1])), let c = Int(Substring(f[2])) else { return nil }
+            return SplitFrame(step: String(Substring(f[0])), index: i, count: c)
         }
     }
     /// The stored form of a stack of splits.

@@ -29,10 +29,16 @@ enum TestSlurm {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Our jobs Slurm still has queued or running for `run` of `flow`.
-    static func liveJobs(flow: String, run: String) throws -> [String] {
-        try command("squeue", ["-h", "-o", "%i %j"]).split(separator: "\n")
-            .filter { $0.contains("spindle:\(flow)/\(run)/") }.map { String($0.split(separator: " ")[0]) }
+    /// Which of `jobs` Slurm still has queued or running. (By id: tests running at once
+    /// in stores of their own have runs of the same name, so job names do not tell them apart.)
+    static func live(_ jobs: [String]) throws -> [String] {
+        let queued = Set(try command("squeue", ["-h", "-o", "%i"]).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        return jobs.filter(queued.contains)
+    }
+
+    /// The Slurm jobs the store recorded for the tasks of `run` of `flow`.
+    static func jobs(_ store: Store, flow: String, run: RunID) throws -> [String] {
+        try store.tasks(flow: flow, run: run).compactMap(\.placement?.job)
     }
 }
 
@@ -127,7 +133,14 @@ struct SlurmTests {
         #expect(out.status == 1, "\(out.output)")
         let left = try #require(try box.shared().tasks(flow: "FaultFlow", run: .number(1), step: "left").first)
         #expect(left.error?.contains("timed out after 2 s") == true, "\(left.error ?? "")")
-        #expect(try TestSlurm.liveJobs(flow: "FaultFlow", run: "1").isEmpty, "the job is gone")
+        let job = try #require(left.placement?.job)
+        var live = try TestSlurm.live([job])
+        let ended = Date()
+        while !live.isEmpty && Date().timeIntervalSince(ended) < 10 {
+            usleep(200_000)
+            live = try TestSlurm.live([job])
+        }
+        #expect(live.isEmpty, "job \(job) is still there")
     }
 
     @Test("a job killed with scancel fails the run cleanly, naming the job; resume completes it", .timeLimit(.minutes(3)))
@@ -164,18 +177,26 @@ struct SlurmTests {
         var env = try TestSlurm.environment()
         env.merge(["FAULT_MODE": "timeout", "FAULT_TIMEOUT": "600", "FAULT_SLEEP": "600"]) { $1 }
         let running = try box.production.start("FaultFlow", ["run", "--executor", "slurm", "--store", "prod"], environment: env)
+        let shared = try box.shared()
         let started = Date()
-        while try TestSlurm.liveJobs(flow: "FaultFlow", run: "1").isEmpty && Date().timeIntervalSince(started) < 60 { usleep(100_000) }
-        #expect(try !TestSlurm.liveJobs(flow: "FaultFlow", run: "1").isEmpty)
+        var jobs: [String] = []
+        // Wait for the sleeping step's job (left), so a job is surely running when Ctrl-C comes.
+        while Date().timeIntervalSince(started) < 60 {
+            jobs = try TestSlurm.jobs(shared, flow: "FaultFlow", run: .number(1))
+            if try shared.tasks(flow: "FaultFlow", run: .number(1), step: "left").first?.placement != nil { break }
+            usleep(100_000)
+        }
+        #expect(try !TestSlurm.live(jobs).isEmpty)
         usleep(300_000)
         kill(running.process.processIdentifier, SIGINT)
         let out = running.finish()
         #expect(out.status == 130, "\(out.output)")
-        var live = try TestSlurm.liveJobs(flow: "FaultFlow", run: "1")
+        jobs = try TestSlurm.jobs(shared, flow: "FaultFlow", run: .number(1))
+        var live = try TestSlurm.live(jobs)
         let ended = Date()
         while !live.isEmpty && Date().timeIntervalSince(ended) < 10 {
             usleep(200_000)
-            live = try TestSlurm.liveJobs(flow: "FaultFlow", run: "1")
+            live = try TestSlurm.live(jobs)
         }
         #expect(live.isEmpty, "jobs left running: \(live)")
         #expect(try box.shared().run(flow: "FaultFlow", id: .number(1)).status == .cancelled)
