@@ -50,13 +50,20 @@ public enum Browse {
 
     /// Rows of flat objects as an aligned table, strings unquoted.
     static func plainTable(_ rows: [Value]) -> String {
+        plainTable(rows.map { r -> [(String, String)] in
+            guard case .object(let o) = r else { return [] }
+            return o.map { k, v in
+                if case .string(let s) = v { return (k, s) }
+                return (k, v.summary(width: 40))
+            }
+        })
+    }
+
+    /// A table of text cells: columns in order of first appearance, each as wide as its widest cell.
+    static func plainTable(_ rows: [[(String, String)]]) -> String {
         var columns: [String] = []
-        for r in rows { for k in r.keys where !columns.contains(k) { columns.append(k) } }
-        let cells = rows.map { r in columns.map { c -> String in
-            guard let v = r[c] else { return "" }
-            if case .string(let s) = v { return s }
-            return v.summary(width: 40)
-        } }
+        for r in rows { for (k, _) in r where !columns.contains(k) { columns.append(k) } }
+        let cells = rows.map { r in columns.map { c in r.first { $0.0 == c }?.1 ?? "" } }
         let widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
         // Padding and trimming in Swift, not through NSString: a run of 10 000 tasks is 10 000 lines.
         func line(_ items: [String]) -> String {
@@ -186,19 +193,20 @@ public enum Browse {
 
     static func tasksText(_ tasks: [TaskRecord], shape: FlowShape?) -> String {
         if tasks.isEmpty { return "no tasks" }
+        // Text cells straight away: a run of 10 000 tasks is 10 000 rows.
         return plainTable(tasks.map { t in
-            var o: [(String, Value)] = [("task", .string("\(t.step)/\(t.id)")), ("status", .string(t.status.rawValue)),
-                                        ("attempts", .int(Int64(t.attempt + 1))), ("duration", .string(seconds(t.duration)))]
+            var o: [(String, String)] = [("task", "\(t.step)/\(t.id)"), ("status", t.status.rawValue),
+                                         ("attempts", String(t.attempt + 1)), ("duration", seconds(t.duration))]
             // The split address in full, as --index takes it (outermost first, from 0).
             if let shape {
                 let address = shape.address(of: t.splits)
-                if !address.isEmpty { o.append(("index", .string(SplitAddress(address).description))) }
+                if !address.isEmpty { o.append(("index", SplitAddress(address).description)) }
             } else if let f = t.splits.last {
-                o.append(("index", .string("\(f.index)")))
+                o.append(("index", "\(f.index)"))
             }
-            if let origin = t.origin { o.append(("origin", .string(origin.description))) }
-            if let e = t.error { o.append(("error", .string(String(e.prefix(60))))) }
-            return .object(.init(o, uniquingKeysWith: { a, _ in a }))
+            if let origin = t.origin { o.append(("origin", origin.description)) }
+            if let e = t.error { o.append(("error", String(e.prefix(60)))) }
+            return o
         })
     }
 
