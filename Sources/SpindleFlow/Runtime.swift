@@ -52,6 +52,15 @@ public struct Runtime: Sendable {
                                             graph: graph.descriptionValue.jsonText(), tags: options.tags,
                                             origin: origin?.id, binary: binary))
         let scheduler = Scheduler(runtime: self, run: run, origin: origin)
+        // A heartbeat while the run runs: another machine sharing the store tells a live run from a dead one by it.
+        let store = self.store, interval = Store.heartbeatInterval
+        let heartbeat = Task.detached {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: .seconds(interval)) } catch { return }
+                try? store.beat(flow: run.flow, id: run.id)
+            }
+        }
+        defer { heartbeat.cancel() }
         return try await scheduler.execute()
     }
 }

@@ -35,6 +35,8 @@ public struct RunRecord: Sendable, Equatable {
     public var pid: Int?
     /// The machine that process runs on (a shared store's runs come from many).
     public var host: String? = nil
+    /// When that process last said it was alive.
+    public var heartbeat: Date? = nil
 
     public var pathspec: Pathspec { Pathspec(flow: flow, run: id) }
     public var duration: TimeInterval? { ended.map { $0.timeIntervalSince(started) } }
@@ -43,8 +45,11 @@ public struct RunRecord: Sendable, Equatable {
     /// restarted): it will never finish by itself, and `resume` can take it up.
     public var isAbandoned: Bool {
         guard status == .running else { return false }
-        // Another machine's process cannot be checked from here: never call it gone.
-        if let host, host != Store.hostName { return false }
+        // Another machine's process cannot be checked from here: its heartbeat tells.
+        if let host, host != Store.hostName {
+            guard let heartbeat else { return false }
+            return Date().timeIntervalSince(heartbeat) > Store.heartbeatTimeout
+        }
         guard let pid, pid > 0 else { return true }
         return kill(pid_t(pid), 0) != 0 && errno == ESRCH
     }

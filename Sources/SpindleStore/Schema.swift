@@ -21,8 +21,9 @@ enum Schema {
     /// Version 3: runs of a shared store copied into this one to be spun
     /// (`kind = 'mirror'`, ids like `prod:42`), and where each such store
     /// keeps its blobs, so that their bytes are fetched when first read; the
-    /// machine each running run's process is on (`runs.host`), since a
-    /// shared store's runs come from many; a shared store's small blobs,
+    /// machine each running run's process is on (`runs.host`) and when it
+    /// last said it was alive (`runs.heartbeat`), since a shared store's runs
+    /// come from many; a shared store's small blobs,
     /// kept in its database rather than as objects (`small_blobs`,
     /// `TieredBlobStore`); and where an engine ran each task (`tasks.engine`,
     /// `job`, `node`).
@@ -45,9 +46,10 @@ enum Schema {
         ended REAL,
         error TEXT,
         host TEXT,
+        heartbeat REAL,
         PRIMARY KEY (flow, id)
     );
-    INSERT INTO runs_v3 SELECT *, NULL FROM runs;
+    INSERT INTO runs_v3 SELECT *, NULL, NULL FROM runs;
     DROP TABLE runs;
     ALTER TABLE runs_v3 RENAME TO runs;
     CREATE UNIQUE INDEX runs_by_number ON runs(flow, kind, number);
@@ -59,6 +61,7 @@ enum Schema {
     ALTER TABLE runs DROP CONSTRAINT runs_kind_check;
     ALTER TABLE runs ADD CONSTRAINT runs_kind_check CHECK (kind IN ('run', 'spin', 'mirror'));
     ALTER TABLE runs ADD COLUMN host TEXT;
+    ALTER TABLE runs ADD COLUMN heartbeat REAL;
     \(remotes)
     """
 

@@ -41,21 +41,39 @@ extension Store {
             let id: RunID = new.isSpin ? .spin(number) : .number(number)
             try db.execute(sql: """
                 INSERT INTO runs (flow, id, kind, number, status, parameters, graph, origin, origin_task,
-                                  overrides, "binary", pid, host, started)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  overrides, "binary", pid, host, started, heartbeat)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, new.flow, id.description, kind, number,
                                  ArtifactCodec.encode(new.parameters), new.graph, new.origin?.description,
                                  new.originTask, new.overrides.map { ArtifactCodec.encode($0) }, new.binary,
-                                 Int(getpid()), Store.hostName, now.timeIntervalSince1970)
+                                 Int(getpid()), Store.hostName, now.timeIntervalSince1970, now.timeIntervalSince1970)
             for tag in Set(new.tags) {
                 try db.execute(sql: "INSERT INTO run_tags (flow, run, tag) VALUES (?, ?, ?)", new.flow, id.description, tag)
             }
             return RunRecord(flow: new.flow, id: id, status: .running, parameters: new.parameters,
                              tags: new.tags.sorted(), started: now, ended: nil, origin: new.origin,
                              originTask: new.originTask, overrides: new.overrides, binary: new.binary,
-                             error: nil, pid: Int(getpid()), host: Store.hostName)
+                             error: nil, pid: Int(getpid()), host: Store.hostName, heartbeat: now)
         }
     }
+
+    /// Says that the process running the run is alive (its runtime calls it
+    /// every ``heartbeatInterval`` seconds): another machine takes a run whose
+    /// heartbeat stopped for ``heartbeatTimeout`` for abandoned.
+    public func beat(flow: String, id: RunID, at date: Date = Date()) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET heartbeat = ? WHERE flow = ? AND id = ? AND status = 'running'",
+                           date.timeIntervalSince1970, flow, id.description)
+        }
+    }
+
+    /// Seconds between heartbeats (`SPINDLE_HEARTBEAT_SECONDS` changes it, for tests).
+    public static var heartbeatInterval: Double {
+        getenv("SPINDLE_HEARTBEAT_SECONDS").flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil } ?? 10
+    }
+
+    /// Seconds without a heartbeat after which a run on another machine is taken for abandoned.
+    public static var heartbeatTimeout: Double { max(60, heartbeatInterval * 6) }
 
     /// Marks a run ended with `status` (and why, when it did not complete).
     public func finishRun(flow: String, id: RunID, status: RunStatus, error: String? = nil) throws {
@@ -122,7 +140,7 @@ extension Store {
     }
 
     /// The columns a run record needs (not the graph, which only `graph(of:)` reads).
-    static let runColumns = #"flow, id, status, parameters, origin, origin_task, overrides, "binary", pid, host, started, ended, error"#
+    static let runColumns = #"flow, id, status, parameters, origin, origin_task, overrides, "binary", pid, host, heartbeat, started, ended, error"#
 
     /// The flow graph a run recorded (JSON text, as its runtime described it).
     public func graph(flow: String, run: RunID) throws -> String {
@@ -186,7 +204,8 @@ extension Store {
             originTask: try r.optional(row, "origin_task", key: key),
             overrides: try r.value(row, "overrides", key: key),
             binary: try r.optional(row, "binary", key: key), error: try r.optional(row, "error", key: key),
-            pid: try r.optional(row, "pid", key: key), host: try r.optional(row, "host", key: key))
+            pid: try r.optional(row, "pid", key: key), host: try r.optional(row, "host", key: key),
+            heartbeat: try r.optional(row, "heartbeat", key: key).map { Date(timeIntervalSince1970: $0) })
     }
 
     /// This machine's name, recorded with each run's process id: a run
