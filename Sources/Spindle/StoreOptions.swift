@@ -37,13 +37,11 @@ struct StoreOptions: ParsableArguments {
     /// (`prod:42`) is mirrored into it first when it is not already (making
     /// a local store if there is none), so it can be shown and diffed here.
     func open(reading pathspecs: [Pathspec]) throws -> Store {
-        let remote = pathspecs.compactMap { p -> (String, String, Int)? in
-            guard case .remote(let name, let n)? = p.run else { return nil }
-            return (p.flow, name, n)
-        }
+        let remote = pathspecs.filter { $0.run?.isRemote == true }
         let store = try open(creating: !remote.isEmpty)
-        for (flow, name, n) in remote where try store.mirrored(flow: flow, store: name, number: n) == nil {
-            try RemoteRuns.mirror(flow: flow, run: .remote(store: name, number: n), from: name, into: store)
+        for p in remote {
+            guard case .remote(let name, _)? = p.run else { continue }
+            try RemoteRuns.mirror(flow: p.flow, run: p.run, from: name, into: store)
         }
         return store
     }

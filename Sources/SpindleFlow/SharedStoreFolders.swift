@@ -47,9 +47,10 @@ public enum SharedStoreFolders {
 
     /// The local folder of the shared store at `address`: named by its profile
     /// when it has one, else by a digest of its URLs.
-    public static func local(for address: StoreAddress) throws -> URL {
+    public static func local(for address: StoreAddress, creating: Bool = true) throws -> URL {
         let name = address.profile ?? "store-" + String(Array(address.description.utf8).withUnsafeBytes { BlobName.of([$0]) }.prefix(12))
         let dir = base().appendingPathComponent("stores").appendingPathComponent(name)
+        guard creating else { return dir }
         do { try FileManager.default.createDirectory(at: dir.appendingPathComponent("tmp"), withIntermediateDirectories: true) } catch {
             throw StoreAddressError("cannot create \(dir.path) for the shared store's local files: \(error.localizedDescription)")
         }

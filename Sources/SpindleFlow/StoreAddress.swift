@@ -88,7 +88,7 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
         if let env = environment[StoreLocation.environmentVariable], !env.isEmpty {
             return try StoreAddress(parsing: env, from: directory)
         }
-        return StoreAddress(.folder(try StoreLocation.resolve(explicit: nil, environment: [:], from: directory, creating: creating)))
+        return StoreAddress(.folder(try StoreLocation.nearest(from: directory, creating: creating)))
     }
 
     /// Opens the store. A task process (`forTask`) skips the schema check
@@ -105,7 +105,8 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
             }, mirrored: { Store.isMirrored($0, in: metadata) })
             return Store(root: root, blobs: blobs, metadata: metadata, address: plain.address)
         case .shared(let metadataURL, let blobsURL):
-            let local = try SharedStoreFolders.local(for: self)
+            // A task process never writes scratch files: it need not make the folder.
+            let local = try SharedStoreFolders.local(for: self, creating: !forTask)
             let metadata = try PostgresMetadata(url: metadataURL, checkSchema: !forTask)
             // Small blobs are rows of the database; the rest go to S3 (or the folder).
             let blobs = TieredBlobStore(metadata: metadata, large: try SharedBlobs.open(blobsURL, cache: SharedStoreFolders.cache()))

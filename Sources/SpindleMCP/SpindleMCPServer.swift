@@ -218,7 +218,7 @@ public enum SpindleMCPServer {
             runID = id
         }
         let base: RunRecord
-        if case .remote(let name, let n)? = runID, try store.mirrored(flow: flow, store: name, number: n) == nil {
+        if case .remote(let name, _)? = runID {
             // A shared store's run (prod:42): copied into this store first, as the command line does.
             base = try RemoteRuns.mirror(flow: flow, run: runID, from: name, into: store)
         } else if let runID {

@@ -113,7 +113,7 @@ public final class ShellSession {
                 spec = Pathspec(flow: flow, run: .latest)
             }
         }
-        if case .remote(let name, let n)? = spec.run, try store.mirrored(flow: spec.flow, store: name, number: n)?.status ?? .running == .running {
+        if case .remote(let name, _)? = spec.run {
             spec.run = try RemoteRuns.mirror(flow: spec.flow, run: spec.run, from: name, into: store).id
         }
         let record: RunRecord

@@ -8,7 +8,7 @@ import SpindleValue
 /// PostgreSQL and S3 bucket).
 ///
 /// ```swift
-/// let store = try Store.open(at: StoreLocation.resolve(explicit: nil, creating: false))
+/// let store = try Store.open(at: StoreLocation.nearest(creating: false))
 /// for run in try store.runs(flow: "RatingsFlow") { print(run.id, run.status) }
 /// ```
 ///

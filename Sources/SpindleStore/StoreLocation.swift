@@ -5,17 +5,12 @@ public enum StoreLocation {
     /// The environment variable that names a store explicitly.
     public static let environmentVariable = "SPINDLE_STORE"
 
-    /// The store directory to use: `explicit` (`--store`), else `SPINDLE_STORE`,
-    /// else the nearest `.spindle` walking up from `directory`, else (when
+    /// The nearest `.spindle` walking up from `directory`, else (when
     /// `creating`) `.spindle` at the nearest folder holding `Package.swift`,
-    /// or in `directory` itself.
-    public static func resolve(explicit: String?, environment: [String: String] = currentEnvironment(),
-                               from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+    /// or in `directory` itself. (`--store` and `SPINDLE_STORE` come first:
+    /// `StoreAddress.resolve` in SpindleFlow says which store a command uses.)
+    public static func nearest(from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                creating: Bool) throws -> URL {
-        if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit, relativeTo: directory).standardizedFileURL }
-        if let env = environment[environmentVariable], !env.isEmpty {
-            return URL(fileURLWithPath: env, relativeTo: directory).standardizedFileURL
-        }
         let fm = FileManager.default
         var dir = directory.standardizedFileURL
         var package: URL?

@@ -111,17 +111,15 @@ struct StoreTests {
         #expect(error?.description == "no flow 'FF' in this store; did you mean F?")
     }
 
-    @Test("the store is found by walking up, and overridden by --store and SPINDLE_STORE")
+    @Test("the store is found by walking up")
     func location() throws {
         let (_, root) = try temporaryStore()
         let deep = root.deletingLastPathComponent().appendingPathComponent("a/b/c")
         try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
-        #expect(try StoreLocation.resolve(explicit: nil, environment: [:], from: deep, creating: false).path == root.path)
-        #expect(try StoreLocation.resolve(explicit: "/x/y", environment: [:], from: deep, creating: false).path == "/x/y")
-        #expect(try StoreLocation.resolve(explicit: nil, environment: ["SPINDLE_STORE": "/z"], from: deep, creating: false).path == "/z")
+        #expect(try StoreLocation.nearest(from: deep, creating: false).path == root.path)
         let lonely = FileManager.default.temporaryDirectory.appendingPathComponent("nostore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: lonely, withIntermediateDirectories: true)
-        #expect(throws: StoreError.self) { try StoreLocation.resolve(explicit: nil, environment: [:], from: lonely, creating: false) }
+        #expect(throws: StoreError.self) { try StoreLocation.nearest(from: lonely, creating: false) }
     }
 
     @Test("a cloned task points at the same blobs and names its origin")
