@@ -8,6 +8,8 @@ public struct ExitStatus: Sendable, Equatable, CustomStringConvertible {
     public var code: Int32?
     /// The signal that ended it, when one did.
     public var signal: Int32?
+    /// What it used, when the waiter asked the kernel (``runStreaming``).
+    public var usage: ResourceUsage? = nil
 
     public init(code: Int32?, signal: Int32?) {
         self.code = code
@@ -230,8 +232,9 @@ public func runStreaming(_ executable: String, _ arguments: [String], environmen
     let err = PipeReader(fd: child.stderr, limit: 1 << 20) { line($0, true) }
     var status: Int32 = 0
     var sentInterrupt = false
+    var usage = rusage()
     while true {
-        let r = waitpid(child.pid, &status, WNOHANG)
+        let r = wait4(child.pid, &status, WNOHANG, &usage)
         if r == child.pid { break }
         if r < 0 && errno != EINTR { break }
         if !sentInterrupt && interrupted() {
@@ -243,7 +246,29 @@ public func runStreaming(_ executable: String, _ arguments: [String], environmen
     out.waitUntilClosed()
     err.waitUntilClosed()
     let low = status & 0x7f
-    return low == 0 ? ExitStatus(code: (status >> 8) & 0xff, signal: nil) : ExitStatus(code: nil, signal: low)
+    var ended = low == 0 ? ExitStatus(code: (status >> 8) & 0xff, signal: nil) : ExitStatus(code: nil, signal: low)
+    ended.usage = ResourceUsage(usage)
+    return ended
+}
+
+/// The CPU time and peak memory of a child process and the children it waited
+/// for (the kernel's account at `wait4`): a spin's flow binary and its task process.
+public struct ResourceUsage: Sendable, Equatable {
+    /// User and system CPU time, in seconds.
+    public var cpuSeconds: Double
+    /// The largest resident set of the process or any child it waited for, in bytes.
+    public var peakMemoryBytes: Int
+
+    public init(cpuSeconds: Double, peakMemoryBytes: Int) {
+        self.cpuSeconds = cpuSeconds
+        self.peakMemoryBytes = peakMemoryBytes
+    }
+
+    init(_ u: rusage) {
+        cpuSeconds = Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6
+            + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+        peakMemoryBytes = Int(u.ru_maxrss) * 1024  // Linux counts kilobytes
+    }
 }
 
 extension PipeReader {

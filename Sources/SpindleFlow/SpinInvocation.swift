@@ -42,6 +42,12 @@ public struct SpinInvocation: Sendable, Equatable {
     public var overridesFile: String?
     public var report: String?
     public var store: String?
+    /// Run the task under a debugger (``DebuggerExecutor``).
+    public var debug = false
+    /// Which debugger: gdb, lldb or wait (default: lldb where it starts, else gdb).
+    public var debugger: String?
+    /// A file of debugger commands to run in batch after the stop.
+    public var debuggerCommands: String?
 
     public init(step: String? = nil) { self.step = step }
 
@@ -66,7 +72,9 @@ public struct SpinInvocation: Sendable, Equatable {
         option("overrides-file", overridesFile)
         option("report", report)
         option("store", store)
-        for (flag, on) in [("all-splits", allSplits), ("with-decorators", withDecorators), ("no-timeout", noTimeout),
+        option("debugger", debugger)
+        option("debugger-commands", debuggerCommands)
+        for (flag, on) in [("debug", debug), ("all-splits", allSplits), ("with-decorators", withDecorators), ("no-timeout", noTimeout),
                            ("json", json), ("fail-on-diff", failOnDiff), ("no-rebuild", noRebuild), ("quiet", quiet)] where on {
             a.append("--" + flag)
         }
@@ -138,6 +146,8 @@ extension SpinInvocation {
                 case "overrides-file": overridesFile = value
                 case "report": report = value
                 case "store": store = value
+                case "debugger": debugger = value
+                case "debugger-commands": debuggerCommands = value
                 case "index":
                     guard let address = try? SplitAddress(parsing: value) else { return nil }
                     index = address
@@ -164,6 +174,7 @@ extension SpinInvocation {
         case "fail-on-diff": \.failOnDiff
         case "no-rebuild": \.noRebuild
         case "quiet": \.quiet
+        case "debug": \.debug
         default: nil
         }
     }

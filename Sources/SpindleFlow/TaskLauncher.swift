@@ -21,11 +21,11 @@ enum TaskLauncher {
     /// to (`srun … BINARY _task …`): the launcher's process is the one timed,
     /// killed and read.
     static func run(_ inv: TaskInvocation, binary: String, launcher: [String] = [], timeout: Duration?, logLimit: Int,
-                    console: Console, registry: ChildRegistry, label: String) async -> AttemptResult {
+                    console: Console, registry: ChildRegistry, label: String, environment: [String: String] = [:]) async -> AttemptResult {
         let child: ChildProcess
         do {
             let command = launcher + [binary, TaskInvocation.command] + inv.arguments
-            child = try ChildProcess.spawn(command[0], Array(command.dropFirst()))
+            child = try ChildProcess.spawn(command[0], Array(command.dropFirst()), environment: TaskLauncher.crashReports.merging(environment) { $1 })
         } catch {
             return AttemptResult(status: ExitStatus(code: 127, signal: nil), timedOut: false, stdout: "",
                                  stderr: "\(error)", truncated: false)
@@ -54,6 +54,19 @@ enum TaskLauncher {
         return AttemptResult(status: status, timedOut: timedOut.isSet, stdout: o, stderr: e, truncated: ot || et)
     }
 
+    /// A task process that crashes prints the crashing thread's backtrace,
+    /// with files and lines, to its stderr, which the log keeps (the shell's
+    /// post-mortem shows it as `error.backtrace`). Swift's backtracer does it;
+    /// a `SWIFT_BACKTRACE` of the user's own is left as it is.
+    static let crashReports: [String: String] = ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] != nil ? [:]
+        : ["SWIFT_BACKTRACE": "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no"]
+
+    /// The lines a task printed before a crash report began (``crashReports``).
+    public static func beforeCrashReport(_ stderr: String) -> Substring {
+        guard let r = stderr.range(of: "\n*** Signal ") ?? stderr.range(of: "\n💣 Program crashed") else { return Substring(stderr) }
+        return stderr[..<r.lowerBound]
+    }
+
     /// Why an attempt failed, in words: the step's own error when it reported
     /// one, else how the process ended and the last lines it printed.
     static func failureReason(_ r: AttemptResult, record: TaskRecord?, timeout: Duration?) -> String {
@@ -64,7 +77,7 @@ enum TaskLauncher {
             return e
         }
         var reason = "the task process \(r.status)"
-        let tail = r.stderr.split(separator: "\n").suffix(3).joined(separator: " | ")
+        let tail = beforeCrashReport(r.stderr).split(separator: "\n").suffix(3).joined(separator: " | ")
         if !tail.isEmpty { reason += ": \(tail)" }
         return reason
     }

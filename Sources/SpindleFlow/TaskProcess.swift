@@ -44,6 +44,7 @@ public enum TaskProcess {
             return setupExitCode
         }
         Trace.mark("context ready")
+        if ProcessInfo.processInfo.environment[DebuggerExecutor.waitVariable] != nil { waitForDebugger(inv) }
         do {
             try await step.body(context)
             Trace.mark("body done")
@@ -64,6 +65,22 @@ public enum TaskProcess {
             try? store.failTask(inv.pathspec, error: message)
             return failedExitCode
         }
+    }
+
+    /// Waits (up to ten minutes) until a debugger attaches, so an editor's
+    /// breakpoints in the step are hit (`spin --debug --debugger wait`).
+    static func waitForDebugger(_ inv: TaskInvocation) {
+        report("task process \(getpid()) of \(inv.pathspec) waits for a debugger to attach (its inputs are loaded)")
+        for _ in 0..<6000 {
+            if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("TracerPid:") }),
+               let tracer = Int(line.dropFirst("TracerPid:".count).trimmingCharacters(in: .whitespaces)), tracer != 0 {
+                report("debugger attached (pid \(tracer)); running the step")
+                return
+            }
+            usleep(100_000)
+        }
+        report("no debugger attached in ten minutes; running the step")
     }
 
     static func report(_ text: String) {

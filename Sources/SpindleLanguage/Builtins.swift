@@ -217,6 +217,25 @@ enum Builtins {
             guard let i = xs.indices.filter({ !xs[$0].isNaN }).max(by: { xs[$0] < xs[$1] }) else { return .null }
             return .int(Int64(i))
         },
+        "zip": Function(arity: 2...8, help: "zip(a, b, …): the lists side by side, [[a0, b0], [a1, b1], …]") { (a: [Value], c: Int, stop: Interruption) throws(EvalError) -> Value in
+            var columns: [[Value]] = []
+            for (k, x) in a.enumerated() {
+                switch x {
+                case .array(let items): columns.append(items)
+                case .numeric(let n) where n.rank == 1: columns.append((0..<n.count).map { n.element(at: $0) })
+                default: throw EvalError("zip needs lists or rank-1 arrays; argument \(k + 1) is \(x.typeName)", column: c)
+                }
+                if columns[k].count != columns[0].count {
+                    throw EvalError("zip needs lists of one length; argument 1 has \(NumberFormatting.count(columns[0].count)), argument \(k + 1) has \(NumberFormatting.count(columns[k].count))", column: c)
+                }
+            }
+            var out: [Value] = []
+            out.reserveCapacity(columns[0].count)
+            try stop.chunks(columns[0].count, column: c) { (r: Range<Int>) throws(EvalError) in
+                for i in r { out.append(Literal.packed(columns.map { $0[i] })) }
+            }
+            return .array(out)
+        },
         "count": Function(arity: 1...1, help: "count(mask): how many elements are true") { (a: [Value], c: Int, stop: Interruption) throws(EvalError) -> Value in
             guard let n = Arithmetic.numeric(a[0]), case .bool(let xs) = n.storage else {
                 throw EvalError("count needs a [Bool] mask (like x > 0), found \(a[0].typeName)", column: c)

@@ -55,6 +55,8 @@ public struct Evaluator {
         case .call: return try call(e)
         case .unary: return try unary(e)
         case .binary: return try binary(e)
+        case .lambda(let name, _, let column):
+            throw EvalError("'\(name) -> …' is a function: it can only be given to \(Evaluator.higherOrder.sorted().joined(separator: ", "))", column: column)
         }
     }
 
@@ -158,6 +160,7 @@ public struct Evaluator {
 
     @inline(never)
     func call(_ name: String, _ args: [Expr], column: Int) throws(EvalError) -> Value {
+        if Evaluator.higherOrder.contains(name) { return try higherOrder(name, args, column: column) }
         var values: [Value] = []
         values.reserveCapacity(args.count)
         for a in args { values.append(try evaluate(a)) }
@@ -182,6 +185,8 @@ public struct Evaluator {
     // MARK: Access
 
     func member(_ v: Value, _ name: String, column: Int) throws(EvalError) -> Value {
+        // A member of every element: `inputs.rmse` is each join input's rmse.
+        if case .array(let items) = v { return try memberOfEach(items, name, column: column) }
         guard case .object(let o) = v else {
             let hint = ["count", "length", "size"].contains(name) ? " (use len(…))" : ""
             throw EvalError("\(v.typeName) has no members; '.\(name)' needs an object\(hint)", column: column)
@@ -344,7 +349,14 @@ public struct Evaluator {
 
 extension Evaluator {
     /// The names of the built-in functions.
-    public static var functionNames: [String] { Builtins.names }
+    public static var functionNames: [String] { Array(Set(Builtins.names).union(higherOrder)).sorted() }
     /// One line of help per built-in function.
-    public static var functionHelp: [String] { Builtins.helpLines }
+    public static var functionHelp: [String] {
+        functionNames.map { name in
+            let help = higherOrderHelp[name] ?? (name == "argmin" || name == "argmax"
+                ? "\(name)(x) or \(name)(xs, key): the position of the \(name == "argmin" ? "smallest" : "largest") element, or of the element with the \(name == "argmin" ? "smallest" : "largest") key"
+                : Builtins.table[name]!.help)
+            return "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(help)"
+        }
+    }
 }

@@ -12,12 +12,15 @@ public indirect enum Expr: Equatable, Sendable {
     case call(String, [Expr], column: Int)
     case unary(String, Expr, column: Int)
     case binary(String, Expr, Expr, column: Int)
+    /// `name -> body`: a function of one value, only as an argument of the
+    /// functions that take one (`map`, `filter`, `sortby`, `argmin`, `argmax`).
+    case lambda(String, Expr, column: Int)
 
     /// Where the expression starts in its line.
     public var column: Int {
         switch self {
         case .literal(_, let c), .variable(_, let c), .array(_, let c), .object(_, let c), .member(_, _, let c),
-             .index(_, _, let c), .slice(_, _, _, let c), .call(_, _, let c), .unary(_, _, let c), .binary(_, _, _, let c):
+             .index(_, _, let c), .slice(_, _, _, let c), .call(_, _, let c), .unary(_, _, let c), .binary(_, _, _, let c), .lambda(_, _, let c):
             return c
         }
     }
@@ -37,6 +40,7 @@ public indirect enum Expr: Equatable, Sendable {
         case (.unary(let o, let x, let c1), .unary(let p, let y, let c2)): return o == p && x == y && c1 == c2
         case (.binary(let o, let x1, let x2, let c1), .binary(let p, let y1, let y2, let c2)):
             return o == p && x1 == y1 && x2 == y2 && c1 == c2
+        case (.lambda(let n, let x, let c1), .lambda(let m, let y, let c2)): return n == m && x == y && c1 == c2
         default: return false
         }
     }

@@ -22,7 +22,7 @@ public struct Lexer {
         }
     }
 
-    static let twoCharSymbols: Set<String> = ["<=", ">=", "==", "!=", "&&", "||", ".."]
+    static let twoCharSymbols: Set<String> = ["<=", ">=", "==", "!=", "&&", "||", "..", "->"]
     static let oneCharSymbols: Set<Character> = ["[", "]", "{", "}", "(", ")", ",", ":", ".", "=", "+", "-", "*", "/", "%", "<", ">", "!"]
 
     /// The next token (`.end` at the end of the line).

@@ -13,11 +13,16 @@ import SpindleValue
 /// sum        := product ( ( '+' | '-' ) product )*
 /// product    := unary ( ( '*' | '/' | '%' ) unary )*
 /// unary      := '-' unary | postfix
-/// postfix    := primary ( '.' name | '[' index ']' )*
+/// postfix    := primary ( '.' name | '[' index ']' | '[' '*' ']' )*
 /// index      := expr | expr? ':' expr?
 /// primary    := number | string | true | false | null | nan | inf
 ///             | name | name '(' args ')' | '[' list ']' | '{' members '}' | '(' expr ')'
+/// args       := ( arg ( ',' arg )* )?
+/// arg        := name '->' expr | expr
 /// ```
+///
+/// `[*]` names every element (`inputs[*].rmse`); it reads as the array
+/// itself, since a member of an array is already that member of each element.
 ///
 /// The binary operators are read by precedence climbing (``operators(_:)``),
 /// which reads the same language with fewer nested calls a parenthesis.
@@ -272,6 +277,10 @@ public struct Parser {
         let open = advance()
         // Checked before the index is parsed, so that a chain too deep is reported at its bracket.
         guard base.height < Parser.maxDepth else { throw Parser.tooDeep(at: open.column) }
+        if isSymbol("*"), isSymbol("]", peekNext) {
+            _ = advance(); _ = advance()
+            return base
+        }
         var lo: Node?
         if !isSymbol(":") {
             if isSymbol("]") { throw Parser.expectedIndex(at: peek.column) }
@@ -324,7 +333,7 @@ public struct Parser {
         var height = 0
         if !isSymbol(")") {
             while true {
-                let a = try expressionNode()
+                let a = try argument()
                 args.append(a.expr)
                 height = max(height, a.height)
                 guard isSymbol(",") else { break }
@@ -334,6 +343,16 @@ public struct Parser {
         guard isSymbol(")") else { throw Parser.unclosedCall(name, open, found: peek) }
         _ = advance()
         return try node(.call(name, args, column: t.column), over: height, at: t.column)
+    }
+
+    /// A call's argument: an expression, or a function of one value `name -> body`.
+    mutating func argument() throws(SyntaxError) -> Node {
+        guard case .identifier(let name) = peek.kind, isSymbol("->", peekNext) else { return try expressionNode() }
+        let t = advance()
+        _ = advance()  // '->'
+        if Parser.constants[name] != nil { throw SyntaxError("'\(name)' is a constant; name the value another way", column: t.column) }
+        let body = try expressionNode()
+        return try node(.lambda(name, body.expr, column: t.column), over: body.height, at: t.column)
     }
 
     /// The `close` of what `open` opened, or an error naming it.

@@ -26,7 +26,7 @@ extension ShellSession {
             return matching(pathspecCandidates(for: word))
         }
         if first == "help", before == "help" { return matching(ShellSession.commandNames) }
-        return matching(Array(variables.keys) + Evaluator.functionNames.map { $0 + "(" } + (lastSpin == nil ? [] : ["out"]))
+        return matching(variableNames + Evaluator.functionNames.map { $0 + "(" })
     }
 
     /// `ratings.us` → `ratings.users`: the members of the value before the last dot.

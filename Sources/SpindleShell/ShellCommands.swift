@@ -55,12 +55,17 @@ extension ShellSession {
             s.output.line("dropped \(names.joined(separator: ", "))")
         },
         ShellCommand(name: "spin", usage: "spin", summary: "run the focused step with the current variables as its inputs, and diff") { s, _ in try s.spin() },
-        ShellCommand(name: "diff", usage: "diff [A B]", summary: "the last spin against the task it re-ran, or any two tasks (run/step/task)") { s, a in try s.diff(a) },
+        ShellCommand(name: "diff", usage: "diff [spinN | A B]", summary: "the last spin (or spinN) against the task it re-ran, or any two tasks (run/step/task or spinN)") { s, a in try s.diff(a) },
         ShellCommand(name: "outputs", usage: "outputs", summary: "list the last spin's outputs (the variable out)") { s, _ in try s.listOutputs() },
         ShellCommand(name: "logs", usage: "logs [run/step/task]", summary: "a task's output: the last spin's, or the focused step's original task's") { s, a in try s.logs(a) },
-        ShellCommand(name: "history", usage: "history [N]", summary: "the last N lines typed (default 20)") { s, a in
+        ShellCommand(name: "history", usage: "history [N]", summary: "the last N lines typed (default 20), with _N beside each line whose result is kept") { s, a in
             let n = max(0, Int(a) ?? 20)
-            for (i, l) in s.historyLines.suffix(n).enumerated() { s.output.line(String(format: "%4d  ", s.historyLines.count - min(n, s.historyLines.count) + i + 1) + l) }
+            let first = s.historyLines.count - min(n, s.historyLines.count) + 1
+            for (i, l) in s.historyLines.suffix(n).enumerated() {
+                let number = first + i
+                let mark = s.results.has(line: number) ? "_\(number)" : ""
+                s.output.line(String(format: "%4d  ", number) + mark.padding(toLength: 6, withPad: " ", startingAt: 0) + l)
+            }
         },
         ShellCommand(name: "save", usage: "save EXPRESSION FILE", summary: "write a value to a JSON file") { s, a in try s.save(a) },
         ShellCommand(name: "read", usage: "read NAME FILE", summary: "read a JSON file into a variable") { s, a in try s.read(a) },
@@ -141,6 +146,7 @@ extension ShellSession {
             case .splitInput: kind = "split input"
             case .joinInputs: kind = "join inputs"
             case .outputs: kind = "spin outputs"
+            case .failure: kind = "failure"
             case .user: kind = "yours"
             }
             let what: String
@@ -209,17 +215,29 @@ extension ShellSession {
         if let report = try? SpinReport.read(from: stem + ".json"), let spec = report.firstTask {
             lastSpin = (spec, report.firstOriginal)
             variables["out"] = nil
+            variables["orig"] = nil
         }
         if status.code == 130 { throw ShellError("spin interrupted") }
         if !status.succeeded { throw ShellError("the spin failed (the flow binary \(status))") }
+        if let spin = lastSpin { keepSpin(spin.task, original: spin.original) }
     }
 
     func diff(_ args: String) throws {
         let parts = args.split(separator: " ").map(String.init)
         let a: Pathspec, b: Pathspec
-        if parts.isEmpty {
-            guard let spin = lastSpin else { throw ShellError("nothing to diff yet: spin first, or diff A B") }
-            guard let original = spin.original else { throw ShellError("the last spin re-ran no task of the run, so there is nothing to compare") }
+        if parts.count <= 1 {
+            var spin = lastSpin.map { SessionSpin(task: $0.task, original: $0.original) }
+            var which = "the last spin"
+            if let name = parts.first {
+                guard let n = ShellSession.spinNumber(name) else {
+                    throw ShellError("diff takes two tasks (diff run/step/task run/step/task), one spin (diff spin2), or none (the last spin)")
+                }
+                guard n <= spins.count else { throw ShellError(spins.isEmpty ? "no spins yet" : "there are \(spins.count) spins: spin1 … spin\(spins.count)") }
+                spin = spins[n - 1]
+                which = name
+            }
+            guard let spin else { throw ShellError("nothing to diff yet: spin first, or diff A B") }
+            guard let original = spin.original else { throw ShellError("\(which) re-ran no task of the run, so there is nothing to compare") }
             a = original
             b = spin.task
         } else {
@@ -235,6 +253,10 @@ extension ShellSession {
 
     /// A task pathspec, with the loaded flow's name when left out.
     func resolve(_ text: String) throws -> Pathspec {
+        if let n = ShellSession.spinNumber(text) {
+            guard n <= spins.count else { throw ShellError(spins.isEmpty ? "no spins yet" : "there are \(spins.count) spins: spin1 … spin\(spins.count)") }
+            return spins[n - 1].task
+        }
         let flow = run?.flow ?? ""
         let full = text.split(separator: "/").count >= 4 ? text : "\(flow)/\(text)"
         return try Pathspec(parsing: full)

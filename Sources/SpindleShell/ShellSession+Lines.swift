@@ -93,8 +93,8 @@ extension ShellSession {
                         + (variables[name]?.isInput == true && variables[name]?.changed == true ? output.dim("  (changed)") : ""))
         case .expression(let expr):
             // A lone unknown word may be a mistyped command.
-            if case .variable(let name, let column) = expr, variables[name] == nil, name != "out" || lastSpin == nil {
-                let candidates = ShellSession.commandNames + Array(variables.keys)
+            if case .variable(let name, let column) = expr, variables[name] == nil, !ShellSession.implicitName(name) {
+                let candidates = ShellSession.commandNames + variableNames
                 let hint = Suggestion.hint(Store.nearest(name, in: candidates))
                 throw LocatedError(message: "no command or variable '\(name)'\(hint); type help", column: column)
             }
@@ -103,6 +103,7 @@ extension ShellSession {
             let text = v.rendered(width: output.width, lines: 30)
             try checkInterruption()
             output.line(text)
+            results.keep(v, line: historyLines.count)
         }
     }
 

@@ -34,6 +34,10 @@ public final class ShellSession {
     var lastSpin: (task: Pathspec, original: Pathspec?)?
     /// Lines accepted this session (the `history` command shows them).
     var historyLines: [String] = []
+    /// Each expression's result, by line number (`_3`, `_`).
+    var results = ShellResults()
+    /// Each successful spin of the session, in order (`spin1`, `spin2`, …).
+    var spins: [SessionSpin] = []
     /// Runs the flow binary for a spin; replaceable so tests can intercept.
     var spinner: (([String]) throws -> Int32)?
     /// The transcript being recorded, if any.
@@ -140,6 +144,10 @@ public final class ShellSession {
         variables = variables.filter { if case .user = $0.value.source { true } else { false } }
         lastSpin = nil
         output.line("loaded \(record.pathspec) (\(record.status.rawValue), started \(Browse.time(record.started)))")
+        if record.status == .failed, spec.step == nil {
+            let failed = try store.tasks(flow: record.flow, run: record.id).filter { $0.status == .failed }
+            if !failed.isEmpty { output.line(output.dim("  \(failed.count) task\(failed.count == 1 ? "" : "s") failed: failed lists them, focus one for a post-mortem")) }
+        }
         if let step = spec.step {
             var index = SplitAddress.first
             if let task = spec.task {
@@ -204,6 +212,7 @@ public final class ShellSession {
         if let original = planned.original, let p = original.placement {
             output.line("  \(original.pathspec) ran on \(p)" + (p.inspectCommand.map { " (\($0))" } ?? ""))
         }
+        try exposeFailure(of: planned.original)
     }
 
     // MARK: Variables
@@ -230,7 +239,7 @@ public final class ShellSession {
             var o = OrderedDictionary<String, Value>()
             for a in try store.artifacts(of: task) { o[a.name] = try store.load(a) }
             loaded = .object(o)
-        case .parameter, .user:
+        case .parameter, .failure, .user:
             return v.current
         }
         v.original = loaded
@@ -282,11 +291,9 @@ public final class ShellSession {
 
 extension ShellSession: Environment {
     public func lookup(_ name: String) throws -> Value? {
-        if name == "out", variables["out"] == nil, let spin = lastSpin {
-            variables["out"] = ShellVariable(source: .outputs(spin.task))
-        }
+        if variables[name] == nil, ShellSession.implicitName(name) { return try implicitValue(name) }
         return try value(of: name)
     }
 
-    public var variableNames: [String] { Array(variables.keys) }
+    public var variableNames: [String] { Array(variables.keys) + implicitNames }
 }

@@ -16,6 +16,8 @@ struct ShellVariable {
         case joinInputs([Pathspec])
         /// The artifacts of a spin's task, as an object.
         case outputs(Pathspec)
+        /// The focused task's failure (``TaskFailure``), when it failed.
+        case failure
         /// Made in the shell.
         case user
     }
@@ -32,7 +34,7 @@ struct ShellVariable {
     var isInput: Bool {
         switch source {
         case .artifact, .parameter, .splitInput, .joinInputs: true
-        case .outputs, .user: false
+        case .outputs, .failure, .user: false
         }
     }
 

@@ -4,6 +4,15 @@ import Foundation
 /// shortest-exact in full views and to six significant digits in summaries.
 public enum NumberFormatting {
     /// `1 000 000`: a count, grouped by thousands with spaces.
+    /// A size in bytes as people read it: `812 bytes`, `12.5 KB`, `3.2 MB`, `1.4 GB` (powers of 1000).
+    public static func bytes(_ n: Int) -> String {
+        if n < 1000 { return "\(n) byte\(n == 1 ? "" : "s")" }
+        let units = ["KB", "MB", "GB", "TB"]
+        var v = Double(n) / 1000, u = 0
+        while v >= 1000, u < units.count - 1 { v /= 1000; u += 1 }
+        return (v < 10 ? String(format: "%.1f", v) : String(format: "%.0f", v)) + " " + units[u]
+    }
+
     public static func count(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""

@@ -46,7 +46,9 @@ extension SpinInvocation {
         guard let choice = ExecutorChoice(rawValue: executor ?? "local") else {
             throw ValidationError("--executor '\(executor ?? "")' is not an executor: local or slurm")
         }
-        let engine = SpinEngine(graph: graph, store: store, executor: try choice.make(binary: currentExecutable()), console: console)
+        var executor = try choice.make(binary: currentExecutable())
+        if debug { executor = try debuggerExecutor(step: step, graph: graph) }
+        let engine = SpinEngine(graph: graph, store: store, executor: executor, console: console)
         Trace.mark("spin: store open")
         let plan = try engine.plan(request)
         Trace.mark("spin: planned")
@@ -66,7 +68,8 @@ extension SpinInvocation {
         // ends the step's process; the spin is recorded as cancelled and we exit 130.
         let registry = ChildRegistry()
         let interrupted = InterruptFlag()
-        let watch = SignalWatch([SIGINT, SIGTERM]) { _ in
+        // Under an interactive debugger Ctrl-C is the debugger's (it stops the step); only SIGTERM ends the spin.
+        let watch = SignalWatch(debug && debuggerCommands == nil ? [SIGTERM] : [SIGINT, SIGTERM]) { _ in
             interrupted.set()
             registry.killAll(SIGTERM)
             DispatchQueue.global().asyncAfter(deadline: .now() + 1) { registry.killAll(SIGKILL) }
@@ -88,6 +91,30 @@ extension SpinInvocation {
         if failOnDiff && outcome.changed { throw ExitCode(3) }
     }
 }
+extension SpinInvocation {
+    /// The executor for `--debug`: the chosen debugger, stopping at the step body's first line.
+    func debuggerExecutor(step: String, graph: FlowGraph) throws -> any TaskExecutor {
+        guard !allSplits else { throw ValidationError("--debug runs one task; leave out --all-splits and pick a split with --index") }
+        guard executor == nil || executor == "local" else { throw ValidationError("--debug runs the task here; leave out --executor") }
+        var requested: DebuggerExecutor.Debugger?
+        if let debugger {
+            guard let d = DebuggerExecutor.Debugger(rawValue: debugger) else {
+                throw ValidationError("--debugger '\(debugger)' is not one of gdb, lldb, wait")
+            }
+            requested = d
+        }
+        if let debuggerCommands, !FileManager.default.isReadableFile(atPath: debuggerCommands) {
+            throw ValidationError("--debugger-commands: cannot read \(debuggerCommands)")
+        }
+        let chosen = try DebuggerExecutor.choose(requested) { FileHandle.standardError.write(Data("note: \($0)\n".utf8)) }
+        guard let shape = graph.shape.step(step) else { throw ValidationError("the flow has no step '\(step)'") }
+        let source = try StepSource(shape)
+        FileHandle.standardError.write(Data("debugging \(step) under \(chosen.rawValue), stopped at \(source.file):\(source.firstBodyLine)\n".utf8))
+        return DebuggerExecutor(binary: currentExecutable(), debugger: chosen, file: source.file, line: source.firstBodyLine,
+                                commands: debuggerCommands)
+    }
+}
+
 /// Set from a signal handler, read after the work it interrupted.
 final class InterruptFlag: @unchecked Sendable {
     private let lock = NSLock()

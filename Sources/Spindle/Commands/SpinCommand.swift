@@ -54,6 +54,13 @@ struct SpinCommand: ParsableCommand {
     @Flag(help: "Do not rebuild the flow when its sources changed.") var noRebuild = false
     @Flag(help: "Do not echo the step's output.") var quiet = false
     @Option(help: "How many splits run at once with --all-splits.") var maxWorkers: Int?
+    @Flag(help: "Run the task under a debugger, stopped at the first line of the step's body with its inputs loaded (no timeout).")
+    var debug = false
+    @Option(help: ArgumentHelp("The debugger for --debug: lldb, gdb, or wait (the task waits for an editor's debugger to attach). Default: lldb where it starts, else gdb.",
+                               valueName: "gdb|lldb|wait"))
+    var debugger: String?
+    @Option(help: ArgumentHelp("With --debug: run these debugger commands after the stop, then end (batch).", valueName: "FILE"))
+    var debuggerCommands: String?
     @Option(help: .hidden) var overridesFile: String?
     @Option(help: .hidden) var report: String?
     @OptionGroup var storeOptions: StoreOptions
@@ -67,6 +74,7 @@ struct SpinCommand: ParsableCommand {
             (s.sets, s.setFiles, s.withDecorators, s.noTimeout, s.after) = (sets, setFiles, withDecorators, noTimeout, after)
             (s.atol, s.rtol, s.json, s.failOnDiff, s.noRebuild, s.quiet) = (atol, rtol, json, failOnDiff, noRebuild, quiet)
             (s.maxWorkers, s.overridesFile, s.report, s.store) = (maxWorkers, overridesFile, report, try storeOptions.named())
+            (s.debug, s.debugger, s.debuggerCommands) = (debug || debugger != nil || debuggerCommands != nil, debugger, debuggerCommands)
             return s
         }
     }
