@@ -54,11 +54,12 @@ public struct FlowShape: Sendable {
         if case .array(let ps)? = v["parameters"] {
             for p in ps {
                 guard case .string(let n)? = p["name"] else { continue }
+                let help: String = { if case .string(let h)? = p["help"] { h } else { "" } }()
                 switch p["default"] {
-                case .int(let i)?: params.append(Parameter(n, default: Int(i)))
-                case .double(let d)?: params.append(Parameter(n, default: d))
-                case .bool(let b)?: params.append(Parameter(n, default: b))
-                case .string(let s)?: params.append(Parameter(n, default: s))
+                case .int(let i)?: params.append(Parameter(n, default: Int(i), help: help))
+                case .double(let d)?: params.append(Parameter(n, default: d, help: help))
+                case .bool(let b)?: params.append(Parameter(n, default: b, help: help))
+                case .string(let s)?: params.append(Parameter(n, default: s, help: help))
                 default: break
                 }
             }

@@ -54,7 +54,22 @@ extension ShellSession {
             for name in names { s.variables[name] = nil }
             s.output.line("dropped \(names.joined(separator: ", "))")
         },
-        ShellCommand(name: "spin", usage: "spin", summary: "run the focused step with the current variables as its inputs, and diff") { s, _ in try s.spin() },
+        ShellCommand(name: "spin", usage: "spin", summary: "run the focused step with the current variables as its inputs, and diff; kept as spinN") { s, _ in try s.spin() },
+        ShellCommand(name: "debug", usage: "debug [COMMANDS_FILE]", summary: "spin under a debugger (lldb, else gdb), stopped at the step's first line; with a file of debugger commands, in batch") { s, a in
+            try s.spin(debugCommands: a.isEmpty ? "" : a)
+        },
+        ShellCommand(name: "info", usage: "info EXPRESSION  (or ?NAME)", summary: "what a value is: type, shape, size, hash, the task that made it, whether you changed it") { s, a in
+            try s.info(a, offset: 5)
+        },
+        ShellCommand(name: "source", usage: "source [STEP]  (or ??STEP)", summary: "a step's code with line numbers (the focused step by default)") { s, a in
+            try s.showSource(a)
+        },
+        ShellCommand(name: "failed", usage: "failed", summary: "the loaded run's failed tasks; focus one for a post-mortem (its failure is 'error')") { s, _ in
+            try s.listFailed()
+        },
+        ShellCommand(name: "time", usage: "time LINE", summary: "run a line (an expression, spin, …) and print its wall and CPU time") { s, a in
+            try s.time(a)
+        },
         ShellCommand(name: "diff", usage: "diff [spinN | A B]", summary: "the last spin (or spinN) against the task it re-ran, or any two tasks (run/step/task or spinN)") { s, a in try s.diff(a) },
         ShellCommand(name: "outputs", usage: "outputs", summary: "list the last spin's outputs (the variable out)") { s, _ in try s.listOutputs() },
         ShellCommand(name: "logs", usage: "logs [run/step/task]", summary: "a task's output: the last spin's, or the focused step's original task's") { s, a in try s.logs(a) },
@@ -179,7 +194,8 @@ extension ShellSession {
 
     // MARK: Spin and diff
 
-    func spin() throws {
+    /// Spins the focused step; with `debugCommands` (empty: interactive) under a debugger.
+    func spin(debugCommands: String? = nil) throws {
         let (run, _) = try requireRun()
         guard let focus else { throw ShellError("focus a step first: focus STEP") }
         guard let binary = run.binary, FileManager.default.isExecutableFile(atPath: binary) else {
@@ -194,6 +210,13 @@ extension ShellSession {
         spin.report = stem + ".json"
         spin.store = store.address
         spin.after = focus.after?.description
+        if let debugCommands {
+            spin.debug = true
+            if !debugCommands.isEmpty { spin.debuggerCommands = debugCommands }
+            else if !output.isTerminal {
+                throw ShellError("debug without a file of commands needs a terminal; debug FILE runs the commands in FILE in batch")
+            }
+        }
         let changes = try overrides()
         if !changes.isEmpty {
             try changes.write(to: stem + ".spnv")
@@ -208,6 +231,10 @@ extension ShellSession {
         let status: ExitStatus
         if let spinner {
             status = ExitStatus(code: try spinner([binary] + args), signal: nil)
+        } else if debugCommands == "" {
+            // The debugger needs the terminal itself: no pipes in between.
+            status = try runInTerminal(binary, args)
+            _ = EditLineReader.takeInterrupt()
         } else {
             status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.longLine(text) },
                                       interrupted: { EditLineReader.takeInterrupt() })
@@ -219,7 +246,8 @@ extension ShellSession {
         }
         if status.code == 130 { throw ShellError("spin interrupted") }
         if !status.succeeded { throw ShellError("the spin failed (the flow binary \(status))") }
-        if let spin = lastSpin { keepSpin(spin.task, original: spin.original) }
+        lastSpinUsage = status.usage
+        if let spin = lastSpin { keepSpin(spin.task, original: spin.original, usage: status.usage) }
     }
 
     func diff(_ args: String) throws {

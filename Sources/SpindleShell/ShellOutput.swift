@@ -59,6 +59,9 @@ public final class ShellOutput: Sendable {
     /// Ends the second copy and returns it.
     public func stopRecording() -> String { recorded.withLock { let s = $0 ?? ""; $0 = nil; return s } }
 
+    /// Whether output goes to a terminal (and is not being recorded).
+    public var isTerminal: Bool { folds && !plain.load(ordering: .relaxed) }
+
     /// A line of results.
     public func line(_ text: String) { emit(text + "\n", fd: STDOUT_FILENO) }
 

@@ -51,6 +51,9 @@ extension ShellSession {
     }
 
     func perform(_ line: String) throws {
+        // IPython's introspection: ?name and ??step.
+        if line.hasPrefix("??") { return try showSource(String(line.dropFirst(2))) }
+        if line.hasPrefix("?") { return try info(String(line.dropFirst()), offset: 1) }
         // A command: its name, then anything but an operator. Only the first two
         // tokens matter here: a command's arguments (paths, say) need not lex.
         var lexer = Lexer(line)

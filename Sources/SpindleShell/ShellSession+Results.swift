@@ -1,5 +1,6 @@
 import Foundation
 import OrderedCollections
+import SpindleFlow
 import SpindleStore
 import SpindleValue
 
@@ -75,7 +76,9 @@ extension ShellSession {
             if results.dropped.contains(line) {
                 throw ShellError("_\(line) is no longer kept: the shell keeps the last \(ShellResults.limit) results and at most 1 GiB of them")
             }
-            guard line <= historyLines.count else { return nil }
+            guard line <= historyLines.count else {
+                throw ShellError("no result _\(line): this session has \(historyLines.count) line\(historyLines.count == 1 ? "" : "s") so far (history shows them)")
+            }
             throw ShellError("line \(line) (\(historyLines[line - 1])) gave no result; history shows which lines did (_N)")
         }
         let task: Pathspec?
@@ -102,10 +105,11 @@ extension ShellSession {
     }
 
     /// Keeps a successful spin as `spinN` and says so.
-    func keepSpin(_ task: Pathspec, original: Pathspec?) {
+    func keepSpin(_ task: Pathspec, original: Pathspec?, usage: ResourceUsage?) {
         spins.append(SessionSpin(task: task, original: original))
         for name in ["out", "orig"] { variables[name] = nil }
-        output.line(output.dim("kept as spin\(spins.count): its outputs are out (and spin\(spins.count))" + (original == nil ? "" : ", the task it re-ran's are orig")))
+        let memory = usage.map { " · peak memory \(NumberFormatting.bytes($0.peakMemoryBytes))" } ?? ""
+        output.line(output.dim("spin\(spins.count): outputs as out and spin\(spins.count)" + (original == nil ? "" : ", the re-ran task's as orig") + memory))
     }
 }
 

@@ -38,6 +38,8 @@ public final class ShellSession {
     var results = ShellResults()
     /// Each successful spin of the session, in order (`spin1`, `spin2`, …).
     var spins: [SessionSpin] = []
+    /// What the last spin's processes used (for `time spin`).
+    var lastSpinUsage: ResourceUsage?
     /// Runs the flow binary for a spin; replaceable so tests can intercept.
     var spinner: (([String]) throws -> Int32)?
     /// The transcript being recorded, if any.
