@@ -55,7 +55,10 @@ public struct FlowShape: Sendable {
             for p in ps {
                 guard case .string(let n)? = p["name"] else { continue }
                 let help: String = { if case .string(let h)? = p["help"] { h } else { "" } }()
+                // JSON writes 2.0 as 2: the declared type says which it was.
+                let declaredDouble: Bool = { if case .string("Double")? = p["type"] { true } else { false } }()
                 switch p["default"] {
+                case .int(let i)? where declaredDouble: params.append(Parameter(n, default: Double(i), help: help))
                 case .int(let i)?: params.append(Parameter(n, default: Int(i), help: help))
                 case .double(let d)?: params.append(Parameter(n, default: d, help: help))
                 case .bool(let b)?: params.append(Parameter(n, default: b, help: help))

@@ -11,6 +11,14 @@ public protocol Environment {
     var variableNames: [String] { get }
 }
 
+/// Thrown by an environment for a name it knows but cannot give a value
+/// now (a result no longer kept, say); the evaluator reports the message at
+/// the name's column.
+public struct NameError: Error, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}
+
 /// A fixed set of variables.
 public struct Variables: Environment, Sendable {
     public var values: [String: Value]
@@ -117,7 +125,9 @@ public struct Evaluator {
     @inline(never)
     func variable(_ name: String, column: Int) throws(EvalError) -> Value {
         let found: Value?
-        do { found = try environment.lookup(name) } catch let err as EvalError { throw err } catch {
+        do { found = try environment.lookup(name) } catch let err as EvalError { throw err } catch let err as NameError {
+            throw EvalError(err.message, column: column)
+        } catch {
             throw EvalError("cannot load '\(name)': \(error)", column: column)
         }
         guard let v = found else {

@@ -67,7 +67,13 @@ extension ShellSession {
 
     /// `Parameter("epochs", default: 20, help: "…")`, as the flow declares it.
     static func declaration(_ p: Parameter) -> String {
-        "Parameter(\"\(p.name)\", default: \(p.defaultValue.summary(width: 40))" + (p.help.isEmpty ? "" : ", help: \"\(p.help)\"") + ")"
+        "Parameter(\"\(p.name)\", default: \(literal(p.defaultValue))" + (p.help.isEmpty ? "" : ", help: \"\(p.help)\"") + ")"
+    }
+
+    /// A parameter's default as Swift source writes it.
+    static func literal(_ v: Value) -> String {
+        if case .double(let d) = v { return "\(d)" }
+        return v.jsonText()
     }
 
     static func shapeText(_ v: Value) -> String {

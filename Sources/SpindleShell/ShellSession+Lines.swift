@@ -81,6 +81,9 @@ extension ShellSession {
             if path.isEmpty, ShellSession.commandNames.contains(name) {
                 throw LocatedError(message: "'\(name)' is a command; choose another name", column: column)
             }
+            if path.isEmpty, variables[name] == nil, ShellSession.implicitName(name) {
+                throw LocatedError(message: "'\(name)' is the shell's own (_N are results, spinN spins, out and orig the last spin's outputs); choose another name", column: column)
+            }
             if path.isEmpty, Evaluator.functionNames.contains(name) {
                 throw LocatedError(message: "'\(name)' is a function; choose another name", column: column)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 import SpindleFlow
+import SpindleLanguage
 import SpindleStore
 import SpindleValue
 
@@ -70,16 +71,19 @@ extension ShellSession {
     /// The value of an implicit name, or nil when it names nothing (yet).
     /// Throws when it names something no longer kept, saying so.
     func implicitValue(_ name: String) throws -> Value? {
-        if name == "_" { return results.last }
+        if name == "_" {
+            guard let last = results.last else { throw NameError("no result yet: _ is the value of the last expression") }
+            return last
+        }
         if let line = ShellSession.resultLine(name) {
             if let v = results.value(line: line) { return v }
             if results.dropped.contains(line) {
-                throw ShellError("_\(line) is no longer kept: the shell keeps the last \(ShellResults.limit) results and at most 1 GiB of them")
+                throw NameError("_\(line) is no longer kept: the shell keeps the last \(ShellResults.limit) results and at most 1 GiB of them")
             }
             guard line <= historyLines.count else {
-                throw ShellError("no result _\(line): this session has \(historyLines.count) line\(historyLines.count == 1 ? "" : "s") so far (history shows them)")
+                throw NameError("no result _\(line): this session has \(historyLines.count) line\(historyLines.count == 1 ? "" : "s") so far (history shows them)")
             }
-            throw ShellError("line \(line) (\(historyLines[line - 1])) gave no result; history shows which lines did (_N)")
+            throw NameError("line \(line) (\(historyLines[line - 1])) gave no result; history shows which lines did (_N)")
         }
         let task: Pathspec?
         if let n = ShellSession.spinNumber(name) {

@@ -16,7 +16,7 @@ extension ShellSession {
         let spun = word == "spin" || word == "debug"
         // The line runs as if typed (it is not added to history again).
         historyLines.removeLast()
-        defer { historyLines.append("time " + text) }
+        defer { historyLines[historyLines.count - 1] = "time " + text }
         historyLines.append(text)
         var failure: Error?
         do { try perform(text) } catch { failure = error }
