@@ -91,7 +91,8 @@ public struct DebuggerExecutor: TaskExecutor {
                 value = gdb.parse_and_eval("*(%s *)($r14 + %s)" % (ctype, m.group(1)))
             else:
                 value = gdb.parse_and_eval("*(%s *)&%s" % (ctype, name))
-            print("%s = %s" % (name, value))
+            text = repr(float(value)) if ctype in ("double", "float") else str(value)
+            print("%s = %s" % (name, text))
 
     SwiftPrint()
     """#

@@ -248,11 +248,8 @@ public enum SpindleMCPServer {
         var out = ["\(run.pathspec) step \(step)" + (f.after.map { ", after \(run.flow)/\($0)" } ?? "")]
         if let s = shape.step(step) {
             out.append("source: \(s.file):\(s.line)")
-            if let text = try? String(contentsOfFile: s.file, encoding: .utf8) {
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let next = shape.steps.filter { $0.file == s.file && $0.line > s.line }.map(\.line).min() ?? (s.line + 30)
-                let body = lines.dropFirst(max(0, s.line - 1)).prefix(max(1, min(next - s.line, 60)))
-                out.append("```swift\n" + body.joined(separator: "\n") + "\n```")
+            if let source = try? StepSource(s) {
+                out.append("```swift\n" + source.numbered.joined(separator: "\n") + "\n```")
             }
         }
         for p in planned.parents {
@@ -267,7 +264,10 @@ public enum SpindleMCPServer {
             if let p = original.placement {
                 out.append("ran on \(p)" + (p.inspectCommand.map { "; the engine's record of it: \($0)" } ?? ""))
             }
-            if let log = try store.logs(task: original.pathspec).last {
+            if let failure = try TaskFailure(original, store: store) {
+                // The post-mortem the shell gives as `error`: how it ended, where it crashed, what it printed last.
+                out.append("post-mortem:\n" + failure.text)
+            } else if let log = try store.logs(task: original.pathspec).last {
                 let tail = (log.stdout + log.stderr).split(separator: "\n").suffix(20).joined(separator: "\n")
                 if !tail.isEmpty { out.append("last output (attempt \(log.attempt + 1)):\n" + tail) }
             }

@@ -87,7 +87,9 @@ extension ShellSession {
         }
         let task: Pathspec?
         if let n = ShellSession.spinNumber(name) {
-            guard n <= spins.count else { return nil }
+            guard n <= spins.count else {
+                throw NameError(spins.isEmpty ? "no spins yet: focus a step and spin" : "there are \(spins.count) spins: spin1 … spin\(spins.count)")
+            }
             task = spins[n - 1].task
         } else if name == "out" {
             task = lastSpin?.task
