@@ -214,7 +214,8 @@ public struct TranscriptMatcher {
     /// A line with what varies between runs — clock times, durations — made wildcards.
     public static func generalize(_ line: String) -> String {
         var s = line
-        let patterns = [#"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, #"\d+\.\d+ s\b"#, #"\d+(\.\d+)? ms\b"#]
+        let patterns = [#"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, #"\d+\.\d+ s\b"#, #"\d+(\.\d+)? ms\b"#, #"\d+ µs"#,
+                        #"(?<=peak memory )\d+(\.\d+)? ([KMGT]B|bytes?)"#]
         for p in patterns {
             s = s.replacingOccurrences(of: p, with: "{{*}}", options: .regularExpression)
         }
