@@ -10,6 +10,13 @@ struct Model: Codable, Sendable {
 
     /// Trains by stochastic gradient descent, visiting ratings in a seeded order.
     static func fit(_ r: Ratings, factors k: Int, rate: Double, epochs: Int, regularization: Double = 0.02, seed: UInt64) -> Model {
+        fitTracking(r, factors: k, rate: rate, epochs: epochs, regularization: regularization, seed: seed).model
+    }
+
+    /// Trains as `fit` does, and gives the training RMSE after each epoch: the loss curve.
+    static func fitTracking(_ r: Ratings, factors k: Int, rate: Double, epochs: Int, regularization: Double = 0.02,
+                            seed: UInt64) -> (model: Model, losses: [Double]) {
+        var losses: [Double] = []
         var g = SeededGenerator(seed: seed)
         let mean = r.values.reduce(0, +) / Double(max(r.count, 1))
         var m = Model(factors: k, mean: mean,
@@ -40,8 +47,9 @@ struct Model: Codable, Sendable {
                     }
                 }
             }
+            losses.append(m.rmse(r))
         }
-        return m
+        return (m, losses)
     }
 
     func predict(user u: Int, item i: Int) -> Double {

@@ -10,12 +10,14 @@ let flow = Flow("RatingsFlow") {
     Parameter("epochs", default: 20, help: "passes over the training ratings")
     Parameter("factors", default: 8, help: "latent factors per user and item")
     Parameter("seed", default: 7, help: "seed for the data and the training order")
+    Parameter("rate_scale", default: 1.0, help: "multiplies every learning rate (too large and training diverges)")
 
     Step("start", next: .foreach("rates", then: "train")) { task in
         let ratings = Ratings.synthetic(users: try task.parameter("users"), items: try task.parameter("items"),
                                         perUser: try task.parameter("per_user"), seed: try task.parameter("seed"))
         task["ratings"] = ratings
-        task["rates"] = [0.005, 0.01, 0.02]
+        let scale: Double = try task.parameter("rate_scale")
+        task["rates"] = [0.005, 0.01, 0.02].map { $0 * scale }
         print("\(ratings.count) ratings from \(ratings.userCount) users of \(ratings.itemCount) items")
     }
 
@@ -23,13 +25,17 @@ let flow = Flow("RatingsFlow") {
         let rate: Double = try task.input()
         let ratings: Ratings = try task.artifact("ratings")
         let (train, validation) = ratings.split()
-        let model = Model.fit(train, factors: try task.parameter("factors"), rate: rate,
-                              epochs: try task.parameter("epochs"), seed: try task.parameter("seed"))
+        let (model, losses) = Model.fitTracking(train, factors: try task.parameter("factors"), rate: rate,
+                                                epochs: try task.parameter("epochs"), seed: try task.parameter("seed"))
+        if let epoch = losses.firstIndex(where: { !$0.isFinite }) {
+            throw TrainingError.diverged(rate: rate, epoch: epoch + 1, losses: losses)
+        }
         let rmse = model.rmse(validation)
         task["rate"] = rate
         task["model"] = model
         task["rmse"] = rmse
         task["train_rmse"] = model.rmse(train)
+        task["losses"] = losses
         print("rate \(rate): validation RMSE \(rmse)")
     }
 
@@ -47,6 +53,17 @@ let flow = Flow("RatingsFlow") {
         let rate: Double = try task.artifact("best_rate")
         let rmse: Double = try task.artifact("best_rmse")
         print("best learning rate \(rate) with validation RMSE \(rmse)")
+    }
+}
+
+/// Why training failed: SGD whose learning rate is too large blows up.
+enum TrainingError: Error, CustomStringConvertible {
+    case diverged(rate: Double, epoch: Int, losses: [Double])
+    var description: String {
+        switch self {
+        case .diverged(let rate, let epoch, let losses):
+            "training diverged at learning rate \(rate): the training RMSE was \(losses[epoch - 1]) after epoch \(epoch) (losses by epoch: \(losses.prefix(epoch).map { "\($0)" }.joined(separator: ", "))); try a smaller rate"
+        }
     }
 }
 
