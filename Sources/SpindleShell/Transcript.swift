@@ -43,7 +43,7 @@ public struct Transcript: Equatable, Sendable {
         public var description: String { "line \(line): \(message)" }
     }
 
-    public static let knownDirectives: Set<String> = ["flow", "store"]
+    public static let knownDirectives: Set<String> = ["flow", "store", "fails"]
 
     public static func parse(_ text: String) throws(ParseError) -> Transcript {
         var directives: [String: String] = [:]

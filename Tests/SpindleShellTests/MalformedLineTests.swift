@@ -28,6 +28,13 @@ let malformedLines: [String] = [
     "logs ../../etc/passwd", "load 99", "load Nope/1", "load ../x", "load spin-99", "read", "read x", "read 1x file",
     "read x /nonexistent", "save", "save weights", "save weights /nonexistent/dir/f.json", "help nocommand", "spin",
     "helpp", "quitt", "varss",
+    // The notebook's forms: collections, results, spins, introspection, timing, the debugger.
+    "map(weights)", "map(weights, 3)", "map(config, c -> c)", "filter(groups, g -> g)", "filter(weights, \"x\")",
+    "sortby(groups, g -> g)", "sortby(weights, w -> w, 1)", "zip(weights, [1])", "zip(label, weights)", "x -> x",
+    "len(x -> x)", "map(weights, true -> 1)", "argmin(groups, \"a\")", "map(weights, w -> nothere)", "groups[*].x",
+    "weights[*", "_", "_0", "_99", "spin0", "spin1", "spin1.rmse", "_ = 2", "spin1 = 3", "out = 1", "orig",
+    "diff spin1", "diff spin1 spin2", "diff spinx", "?", "?nothere", "? (", "??nostep", "info", "source nostep",
+    "time", "time nothere", "time time 1", "debug",
     // Extremes: no crash, no stack overflow.
     "[1, 2] + 9223372036854775807", "weights[[9223372036854775807]]", "reshape(weights, [9223372036854775807])",
     "range(-9000000000000000000, 9000000000000000000)", String(repeating: "[", count: 100_000),

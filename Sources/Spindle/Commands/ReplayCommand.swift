@@ -105,7 +105,12 @@ struct ReplayTool: ParsableCommand {
         let out = LineCollector()
         let status = try runStreaming(binary, ["run", "--store", target] + Array(words.dropFirst()),
                                       environment: ["NO_COLOR": "1"], line: { l, _ in out.append(l) }, interrupted: { false })
-        guard status.succeeded else {
+        // `#! fails: WHY` seeds with a run that is meant to fail (a post-mortem's transcript); it must then fail.
+        if let why = t.directives["fails"] {
+            guard status.code == 1 else {
+                throw ValidationError("'#! fails: \(why)': the seeding run of \(name) was meant to fail, but it \(status):\n" + out.text)
+            }
+        } else if !status.succeeded {
             throw ValidationError("seeding the store with \(name) failed (\(status)):\n" + out.text)
         }
     }
