@@ -57,6 +57,8 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["README.md"]
         ),
+        // Charts drawn as text for the shell: line, scatter, histogram, heatmap, sparkline.
+        .target(name: "SpindlePlot", dependencies: ["SpindleValue"], exclude: ["README.md"]),
         .target(
             name: "SpindleStore",
             dependencies: ["SpindleValue", "CSHA256", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
@@ -105,6 +107,7 @@ let package = Package(
 
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),
+        .testTarget(name: "SpindlePlotTests", dependencies: ["SpindlePlot", "SpindleValue"]),
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
