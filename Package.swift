@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "CPostgresLoader", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl")]),
         // The shared store's metadata in PostgreSQL.
         .target(name: "SpindlePostgres", dependencies: ["SpindleStore", "CPostgresLoader"], exclude: ["README.md"]),
-        .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "CLibEdit"], exclude: ["README.md"]),
+        .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "SpindlePlot", "CLibEdit"], exclude: ["README.md"]),
         .target(
             name: "SpindleMCP",
             dependencies: ["SpindleFlow", "SpindleLanguage", .product(name: "MCP", package: "swift-sdk")],

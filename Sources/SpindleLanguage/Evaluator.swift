@@ -171,6 +171,9 @@ public struct Evaluator {
     @inline(never)
     func call(_ name: String, _ args: [Expr], column: Int) throws(EvalError) -> Value {
         if Evaluator.higherOrder.contains(name) { return try higherOrder(name, args, column: column) }
+        if Evaluator.drawing[name] != nil {
+            throw EvalError("\(name) draws a chart and gives no value: use it alone on a line, as \(name)(…)", column: column)
+        }
         var values: [Value] = []
         values.reserveCapacity(args.count)
         for a in args { values.append(try evaluate(a)) }
@@ -359,11 +362,20 @@ public struct Evaluator {
 
 extension Evaluator {
     /// The names of the built-in functions.
-    public static var functionNames: [String] { Array(Set(Builtins.names).union(higherOrder)).sorted() }
+    public static var functionNames: [String] { Array(Set(Builtins.names).union(higherOrder).union(drawing.keys)).sorted() }
+
+    /// Functions that draw rather than give a value: the shell shows their
+    /// picture when one is alone on a line; inside an expression they are an error.
+    public static let drawing: [String: String] = [
+        "plot": "plot(y, …) or plot(x, y): line charts of arrays, several series over one axis; a last string is the title",
+        "hist": "hist(x, bins): a histogram of the values (bins chosen when left out)",
+        "scatter": "scatter(x, y): a dot per (x, y) pair",
+        "heatmap": "heatmap(m): a rank-2 array (or a list of equal rows) as shades",
+    ]
     /// One line of help per built-in function.
     public static var functionHelp: [String] {
         functionNames.map { name in
-            let help = higherOrderHelp[name] ?? (name == "argmin" || name == "argmax"
+            let help = higherOrderHelp[name] ?? drawing[name] ?? (name == "argmin" || name == "argmax"
                 ? "\(name)(x) or \(name)(xs, key): the position of the \(name == "argmin" ? "smallest" : "largest") element, or of the element with the \(name == "argmin" ? "smallest" : "largest") key"
                 : Builtins.table[name]!.help)
             return "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(help)"

@@ -16,6 +16,21 @@ public indirect enum Expr: Equatable, Sendable {
     /// functions that take one (`map`, `filter`, `sortby`, `argmin`, `argmax`).
     case lambda(String, Expr, column: Int)
 
+    /// Whether a call is part of it (evaluating it again could be costly).
+    public var containsCall: Bool {
+        switch self {
+        case .literal, .variable: return false
+        case .call, .lambda: return true
+        case .array(let xs, _): return xs.contains { $0.containsCall }
+        case .object(let ms, _): return ms.contains { $0.1.containsCall }
+        case .member(let b, _, _): return b.containsCall
+        case .index(let b, let i, _): return b.containsCall || i.containsCall
+        case .slice(let b, let l, let h, _): return b.containsCall || (l?.containsCall ?? false) || (h?.containsCall ?? false)
+        case .unary(_, let x, _): return x.containsCall
+        case .binary(_, let l, let r, _): return l.containsCall || r.containsCall
+        }
+    }
+
     /// Where the expression starts in its line.
     public var column: Int {
         switch self {

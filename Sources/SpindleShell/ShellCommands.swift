@@ -164,9 +164,10 @@ extension ShellSession {
             case .failure: kind = "failure"
             case .user: kind = "yours"
             }
-            let what: String
+            var what: String
             if let c = v.current {
                 what = c.typedSummary(width: max(30, output.width - width - 20))
+                if let spark = sparkline(c, width: 16), what.count + spark.count + width + 20 <= output.width { what += "  " + spark }
             } else if case .artifact(let r) = v.source {
                 what = r.summary.hasPrefix(r.type) ? r.summary : "\(r.type) \(r.summary)"
             } else {

@@ -98,6 +98,9 @@ extension ShellSession {
             output.line("\(name)\(pathText(path)) = \(summary)"
                         + (variables[name]?.isInput == true && variables[name]?.changed == true ? output.dim("  (changed)") : ""))
         case .expression(let expr):
+            if case .call(let name, let args, let column) = expr, Evaluator.drawing[name] != nil {
+                return try draw(name, args, line: line, column: column)
+            }
             // A lone unknown word may be a mistyped command.
             if case .variable(let name, let column) = expr, variables[name] == nil, !ShellSession.implicitName(name) {
                 let candidates = ShellSession.commandNames + variableNames
@@ -106,7 +109,13 @@ extension ShellSession {
             }
             let v: Value
             do { v = try evaluator.evaluate(expr) } catch { throw located(error) }
-            let text = v.rendered(width: output.width, lines: 30)
+            var text = v.rendered(width: output.width, lines: 30)
+            // describe(x) shows the distribution's shape too.
+            if case .call("describe", let args, _) = expr, args.count == 1, !args[0].containsCall,
+               let n = ShellSession.numeric((try? Evaluator(environment: self).evaluate(args[0])) ?? .null),
+               let shape = ShellSession.distribution(n) {
+                text += "\nshape  " + shape
+            }
             try checkInterruption()
             output.line(text)
             results.keep(v, line: historyLines.count)

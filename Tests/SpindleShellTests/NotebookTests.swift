@@ -105,3 +105,88 @@ struct NotebookTests {
         #expect(s.run("time nope").ok == false)
     }
 }
+
+@Suite("Pictures in the shell")
+struct ShellPlotTests {
+    @Test("plot, hist, scatter and heatmap draw deterministic text with a legend; off a terminal there is no colour")
+    func charts() async throws {
+        let s = try await shellSession()
+        _ = s.run("focus total")
+        let p = s.run("plot(inputs.score, [1, 2, 3])")
+        #expect(p.ok, "\(p.text)")
+        #expect(p.text.hasSuffix("── inputs.score   ── [1, 2, 3]\n"), "\(p.text)")
+        #expect(!p.text.contains("\u{1B}"))
+        #expect(s.run("plot(inputs.score, [1, 2, 3])").text == p.text, "the same values draw the same text")
+        #expect(p.text.split(separator: "\n").allSatisfy { $0.count <= 100 })
+        // An increasing first array is the x axis.
+        #expect(s.run("plot([1, 2, 4], inputs.score)").text.contains("── inputs.score against [1, 2, 4]"))
+        // A list of arrays is several series, whatever they look like.
+        #expect(s.run("plot([[1, 2, 3], [2, 3, 4]])").text.contains("── [[1, 2, 3], [2, 3, 4]][0]"))
+        let h = s.run("hist([1, 2, 2, 3, 3, 3], \"counts\")")
+        #expect(h.text.split(separator: "\n")[0].trimmingCharacters(in: .whitespaces) == "counts", "\(h.text)")
+        #expect(h.text.contains("6 values"), "\(h.text)")
+        #expect(s.run("scatter([1, 2, 3], [3, 1, 2])").text.contains("• [3, 1, 2] against [1, 2, 3]"))
+        let m = s.run("heatmap(reshape(range(6), [2, 3]))")
+        #expect(m.ok && m.text.contains("[Int 2×3]"), "\(m.text)")
+        #expect(s.run("heatmap([[1, 2, 3], [4, 5, 6]])").ok)
+        // Numbered results skip pictures: _ is still the last value.
+        #expect(s.run("len(inputs)").text == "3\n")
+        _ = s.run("plot([1, 2])")
+        #expect(s.run("_").text == "3\n")
+    }
+
+    @Test("charts' mistakes are errors that say what to do", arguments: [
+        ("plot()", "error: plot what? plot(y), plot(x, y), plot(a, b, …) or plot([a, b])"),
+        ("plot(label)", "plot needs numeric arrays; argument 1 is String"),
+        ("plot(config)", "plot needs numeric arrays; argument 1 is Object"),
+        ("hist(weights, 0)", "error: bins must be between 1 and 92 for a chart 100 columns wide, found 0"),
+        ("hist(weights, 2.5)", "bins must be an integer, found Double"),
+        ("heatmap(weights)", "heatmap needs a rank-2 array (rows × columns), found [Double] of shape [1000]"),
+        ("heatmap([[1, 2], [3]])", "heatmap needs rows of one length; row 0 has 2, row 1 has 1 (a ragged list)"),
+        ("heatmap([[1, 2], \"a\"])", "heatmap's rows must be numeric arrays; row 1 is String"),
+        ("scatter(weights)", "error: scatter takes x and y (and a title): scatter(x, y)"),
+        ("scatter(weights, [1, 2])", "x has 1 000 elements but y has 2"),
+        ("plot([nan, nan])", "nothing to plot"),
+        ("x = plot(weights)", "plot draws a chart and gives no value: use it alone on a line, as plot(…)"),
+        ("1 + hist(weights)", "hist draws a chart and gives no value"),
+    ])
+    func mistakes(line: String, message: String) async throws {
+        let s = try await shellSession()
+        _ = s.run("focus score 0")
+        let r = s.run(line)
+        #expect(!r.ok, "\(line)")
+        #expect(r.text.contains(message), "\(line): \(r.text)")
+    }
+
+    @Test("hostile but valid: 10 million points, a million-element map, ? on every kind, ragged heatmaps: answers, no crash, nothing stored")
+    func hostile() async throws {
+        let s = try await shellSession()
+        _ = s.run("focus score 1")
+        let store = s.store
+        let before = (try store.runs(flow: "ShellFlow", spins: true).count, try store.blobs.allHashes().count)
+        #expect(s.run("big = sqrt(range(10000000))").ok)
+        for line in ["plot(big)", "hist(big)", "hist(big, 50)", "scatter(big, big)", "plot(big, big * 2)", "describe(big)",
+                     "heatmap(reshape(big, [1000, 10000]))", "len(map(range(1000000), x -> x * 2))",
+                     "?big", "?config", "?input", "?scale", "?groups", "?1", "vars", "history"] {
+            let r = s.run(line)
+            #expect(r.ok, "\(line): \(r.text.prefix(300))")
+        }
+        let picture = s.run("plot(big)").text
+        #expect(picture.contains("3.2k ┤") && picture.contains("10M\n"), "the axes reach sqrt(10 million) and 10 million: \(picture)")
+        #expect(!s.run("heatmap([[1], [2, 3], []])").ok)
+        let after = (try store.runs(flow: "ShellFlow", spins: true).count, try store.blobs.allHashes().count)
+        #expect(before == after)
+    }
+
+    @Test("vars and describe show a numeric array's shape as a sparkline")
+    func sparklines() async throws {
+        let s = try await shellSession()
+        _ = s.run("focus score 0")
+        _ = s.run("weights")
+        let v = s.run("vars").text
+        #expect(v.contains("weights  input         [Double] 1 000 · min 0 · mean 49.95 · max 99.9  ▁▁▂▂▃▃▄▄▅▅▆▆▇▇██"), "\(v)")
+        // A uniform distribution is flat (counts are drawn from zero, so 41 against 42 is no cliff).
+        #expect(s.run("describe(weights)").text.hasSuffix("shape  ████████████████████████\n"))
+        #expect(s.run("describe([1, 1, 1, 1, 2, 9])").text.hasSuffix("shape  █" + String(repeating: " ", count: 2) + "▂" + String(repeating: " ", count: 19) + "▂\n"))
+    }
+}
