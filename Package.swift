@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SpindlePostgres", targets: ["SpindlePostgres"]),
         .library(name: "SpindleLanguage", targets: ["SpindleLanguage"]),
         .library(name: "SpindleShell", targets: ["SpindleShell"]),
+        .library(name: "SpindlePlot", targets: ["SpindlePlot"]),
         .executable(name: "spindle", targets: ["spindle"]),
         .executable(name: "HelloFlow", targets: ["HelloFlow"]),
         .executable(name: "RatingsFlow", targets: ["RatingsFlow"]),

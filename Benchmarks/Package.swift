@@ -41,6 +41,13 @@ let package = Package(
             path: "s3-throughput",
             exclude: ["README.md", "run"]
         ),
+        // The shell's charts of 10 million doubles (Benchmarks/plots/run).
+        .executableTarget(
+            name: "PlotSpeed",
+            dependencies: ["SpindlePlot", "SpindleValue"].map { .product(name: $0, package: "Spindle") },
+            path: "plots",
+            exclude: ["README.md", "run"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
