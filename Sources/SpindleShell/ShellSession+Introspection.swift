@@ -39,7 +39,7 @@ extension ShellSession {
         if let v = variables[name] {
             facts.append(("changed", v.changed ? "yes, in this session (spin passes the new value)" : (v.isInput ? "no" : "—")))
         }
-        if let spark = sparkline(value) { facts.append(("at a glance", spark)) }
+        if let spark = sparkline(value) { facts.append(("values", spark)) }
         output.line(output.bold(heading))
         let width = facts.map(\.0.count).max() ?? 0
         for (k, v) in facts { output.longLine("  " + k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
@@ -59,10 +59,18 @@ extension ShellSession {
         for l in source.numbered { output.line(l) }
     }
 
-    /// A path relative to the working directory when it is under it.
+    /// A source file's path from its package's root (the nearest folder above
+    /// it with a Package.swift), as people name files: the same wherever the
+    /// shell runs.
     static func shortPath(_ path: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath + "/"
-        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+        var dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while dir.path != "/" {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+                return String(path.dropFirst(dir.path.count + 1))
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return path
     }
 
     /// `Parameter("epochs", default: 20, help: "…")`, as the flow declares it.

@@ -55,9 +55,10 @@ struct ShellCommandTests {
         #expect(s.run("graph").text.contains("→ foreach groups → score"))
         #expect(s.run("runs").text.hasPrefix("* 1        completed"))
         #expect(s.run("help").text.contains("spin                                   run the focused step"))
-        #expect(s.run("help spin").text == "spin\n  run the focused step with the current variables as its inputs, and diff\n")
+        #expect(s.run("help spin").text == "spin\n  run the focused step with the current variables as its inputs, and diff; kept as spinN\n")
         _ = s.run("1 + 1")
-        #expect(s.run("history 2").text.hasSuffix("1 + 1\n   \(s.historyLines.count)  history 2\n"))
+        let n = s.historyLines.count
+        #expect(s.run("history 2").text == "   \(n)  _\(n)" + String(repeating: " ", count: 5 - String(n).count) + "1 + 1\n   \(n + 1)        history 2\n")
     }
 
     @Test("save writes JSON and read loads it back")

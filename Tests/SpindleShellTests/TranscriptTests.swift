@@ -51,7 +51,7 @@ struct TranscriptTests {
         ("> x\n{{oops\n", "line 2: '{{' without a closing '}}'"),
         ("> x {{}}\n", "line 1: '{{}}' is not a placeholder: use {{*}}, {{...}} or {{name}}"),
         ("> x\ny {{a b}}\n", "line 2: '{{a b}}' is not a placeholder: use {{*}}, {{...}} or {{name}}"),
-        ("#! colour: red\n", "line 1: unknown directive 'colour'; known: flow, store"),
+        ("#! colour: red\n", "line 1: unknown directive 'colour'; known: fails, flow, store"),
         ("#! flow RatingsFlow\n", "line 1: a directive is written #! name: value"),
         ("> x\n#! flow: A\n", "line 2: directives (#!) go before the first input line"),
     ])
