@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SpindleLanguage", targets: ["SpindleLanguage"]),
         .library(name: "SpindleShell", targets: ["SpindleShell"]),
         .library(name: "SpindlePlot", targets: ["SpindlePlot"]),
+        .library(name: "SpindleCards", targets: ["SpindleCards"]),
         .executable(name: "spindle", targets: ["spindle"]),
         .executable(name: "HelloFlow", targets: ["HelloFlow"]),
         .executable(name: "RatingsFlow", targets: ["RatingsFlow"]),
@@ -60,6 +61,8 @@ let package = Package(
         ),
         // Charts drawn as text for the shell: line, scatter, histogram, heatmap, sparkline.
         .target(name: "SpindlePlot", dependencies: ["SpindleValue"], exclude: ["README.md"]),
+        // Cards as one self-contained HTML page: components, SVG charts and the flow graph drawn in Swift.
+        .target(name: "SpindleCards", dependencies: ["SpindleValue"], exclude: ["README.md"]),
         .target(
             name: "SpindleStore",
             dependencies: ["SpindleValue", "CSHA256", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
@@ -109,6 +112,7 @@ let package = Package(
         .testTarget(name: "SpindleValueTests", dependencies: ["SpindleValue"]),
         .testTarget(name: "SpindleStoreTests", dependencies: ["SpindleStore"]),
         .testTarget(name: "SpindlePlotTests", dependencies: ["SpindlePlot", "SpindleValue"]),
+        .testTarget(name: "SpindleCardsTests", dependencies: ["SpindleCards"]),
         .testTarget(name: "SpindleLanguageTests", dependencies: ["SpindleLanguage"]),
         .testTarget(name: "SpindleFlowTests", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue"]),
         .testTarget(name: "SpindleTests", dependencies: ["Spindle", "SpindleShell"]),
