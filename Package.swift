@@ -73,7 +73,7 @@ let package = Package(
             dependencies: ["SpindleValue", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["README.md"]
         ),
-        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindlePostgres", "SpindleS3",
+        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindlePostgres", "SpindleS3", "SpindleCards",
                                                     .product(name: "TOMLKit", package: "TOMLKit")], exclude: ["README.md"]),
         // The shared store's object storage: SigV4, an S3 client over libcurl (loaded with dlopen), S3BlobStore.
         .target(name: "SpindleS3", dependencies: ["SpindleStore", "SpindleValue", "CCurlLoader"], exclude: ["README.md"]),
@@ -81,20 +81,22 @@ let package = Package(
         .target(name: "CPostgresLoader", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl")]),
         // The shared store's metadata in PostgreSQL.
         .target(name: "SpindlePostgres", dependencies: ["SpindleStore", "CPostgresLoader"], exclude: ["README.md"]),
-        .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "SpindlePlot", "CLibEdit"], exclude: ["README.md"]),
+        // The run browser (`spindle ui`): an HTTP server and its pages; linked into the spindle tool only.
+        .target(name: "SpindleUI", dependencies: ["SpindleFlow", "SpindleStore", "SpindleValue", "SpindleCards"], exclude: ["README.md"]),
+        .target(name: "SpindleShell", dependencies: ["SpindleLanguage", "SpindleFlow", "SpindlePlot", "SpindleCards", "CLibEdit"], exclude: ["README.md"]),
         .target(
             name: "SpindleMCP",
-            dependencies: ["SpindleFlow", "SpindleLanguage", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["SpindleFlow", "SpindleLanguage", "SpindleCards", .product(name: "MCP", package: "swift-sdk")],
             exclude: ["README.md"]
         ),
         .target(
             name: "Spindle",
-            dependencies: ["SpindleFlow", "SpindleShell", "SpindleLanguage",
+            dependencies: ["SpindleFlow", "SpindleShell", "SpindleLanguage", "SpindleCards",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]
         ),
-        // The MCP server is linked here only: flow binaries start once per task and stay lean.
-        .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleMCP"], exclude: ["README.md"]),
+        // The MCP server and the run browser are linked here only: flow binaries start once per task and stay lean.
+        .executableTarget(name: "spindle", dependencies: ["Spindle", "SpindleMCP", "SpindleUI"], exclude: ["README.md"]),
 
 
 
@@ -106,6 +108,8 @@ let package = Package(
         .executableTarget(name: "FaultFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/FaultFlow"),
         // A flow with every shape spin must address: nested foreach in a branch arm, merging joins.
         .executableTarget(name: "ShapesFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/ShapesFlow"),
+        // Cards of every kind with hostile strings, and a live card, for the run browser's tests.
+        .executableTarget(name: "CardFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/CardFlow"),
         // Every kind of artifact value, for the Python client's tests.
         .executableTarget(name: "ValuesFlow", dependencies: ["Spindle"], path: "Tests/Fixtures/ValuesFlow"),
 

@@ -15,7 +15,8 @@ public enum Browse {
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 
-    static func seconds(_ t: TimeInterval?) -> String {
+    /// `0.21 s`, `12.3 s`; `-` when unknown.
+    public static func seconds(_ t: TimeInterval?) -> String {
         guard let t else { return "-" }
         // Whole hundredths (or tenths) by integer arithmetic: String(format:) costs microseconds a line.
         guard t.isFinite, t >= 0, t < 1e12 else { return String(format: "%.1f s", t) }
@@ -27,7 +28,8 @@ public enum Browse {
         return "\(d / 10).\(d % 10) s"
     }
 
-    static func parametersText(_ v: Value) -> String {
+    /// `users=80 items=50`: a run's parameters on one line.
+    public static func parametersText(_ v: Value) -> String {
         guard case .object(let o) = v else { return "" }
         return o.map { "\($0.key)=\($0.value.summary(width: 24))" }.joined(separator: " ")
     }

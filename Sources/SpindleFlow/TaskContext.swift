@@ -31,6 +31,8 @@ public final class TaskContext: Sendable {
     let parents: [InputTask]
     /// The foreach this task is a split of: the artifact looped over, and which element.
     let foreach: (artifact: String, index: Int)?
+    /// The step's own card: markdown, tables, images, charts, progress, saved with the task (``TaskCard``).
+    public let card: TaskCard
 
     struct State {
         var own: [(String, Value)] = []
@@ -54,6 +56,7 @@ public final class TaskContext: Sendable {
         self.parameterNames = parameters.map(\.0)
         self.parents = parents
         self.foreach = foreach
+        self.card = TaskCard(title: pathspec.description, subtitle: step.name)
     }
 
     // MARK: Setting artifacts

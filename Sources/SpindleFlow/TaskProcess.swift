@@ -45,6 +45,9 @@ public enum TaskProcess {
         }
         Trace.mark("context ready")
         if ProcessInfo.processInfo.environment[DebuggerExecutor.waitVariable] != nil { waitForDebugger(inv) }
+        context.card.setPublisher { html, live in try store.saveCard("card", html: html, task: inv.pathspec, live: live) }
+        // The card is saved however the step ends; its failure never changes the task's result.
+        defer { context.card.saveFinal() }
         do {
             try await step.body(context)
             Trace.mark("body done")

@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import SpindleCards
 import SpindleFlow
 import SpindleLanguage
 import SpindleStore
@@ -116,6 +117,12 @@ public enum SpindleMCPServer {
                  description: "Run one step again on the real artifacts of a run, with inputs or parameters overridden, store it as a new spin (spin-N), and answer the diff of its outputs against the task it re-ran. Use it to try a change; answers isError when the step fails, with its error. To go on down the graph, spin the next step with after set to the spin this one made.",
                  arguments: [flowArgument, stepArgument, runArgument, indexArgument, afterArgument,
                              ToolArgument(name: "overrides", kind: .object, description: "Inputs (parents' artifacts, or input in a foreach split) and parameters to replace, by name; each value is JSON, or a string of shell-language literal text, e.g. {\"input\": 0.05, \"epochs\": 40} or {\"weights\": \"[1, 2, 3]\"}. Default: none, the same inputs.")]),
+        ToolSpec(name: "card",
+                 description: "A task's card as text: the report its step made (markdown, tables, charts' titles and series, progress, artifacts) or its default card (parameters, artifacts, timings, its output, its error). Use it to read what a step reported about itself.",
+                 arguments: [
+                    ToolArgument(name: "pathspec", kind: .string, description: "A task's pathspec, e.g. \"RatingsFlow/3/train/4\".", required: true),
+                    ToolArgument(name: "name", kind: .string, description: "Which card: the step's own (\"card\", the default when it made one) or \"default\"."),
+                 ]),
         ToolSpec(name: "diff",
                  description: "Compare two tasks' outputs: the artifacts added, removed and changed, with how numbers moved. Use it to compare a spin with the task it re-ran, or any two tasks.",
                  arguments: [
@@ -154,7 +161,24 @@ public enum SpindleMCPServer {
             }
             return (lines.isEmpty ? "no failed tasks in the last \(limit) runs" : lines.joined(separator: "\n"), false)
         case "show":
-            return (try Browse.show(try pathspec(args, "pathspec"), store: store, json: false, width: 100), false)
+            let spec = try pathspec(args, "pathspec")
+            var text = try Browse.show(spec, store: store, json: false, width: 100)
+            if spec.task != nil, spec.artifact == nil, let names = try? store.cards(of: spec).map(\.name) {
+                // A task's cards, which the card tool reads.
+                text += "\ncards: " + ([DefaultCard.name] + names).joined(separator: ", ") + " (read one with the card tool)"
+            }
+            return (text, false)
+        case "card":
+            let spec = try pathspec(args, "pathspec")
+            guard spec.task != nil else { throw ToolError("card needs a task's pathspec, e.g. \"RatingsFlow/3/train/4\"") }
+            let cards = try store.cards(of: spec)
+            let name = args.string("name") ?? cards.first?.name ?? DefaultCard.name
+            if name == DefaultCard.name { return (CardPage.text(try DefaultCard.make(for: spec, store: store)), false) }
+            guard let record = cards.first(where: { $0.name == name }) else {
+                throw ToolError("\(spec) has no card \(quoted(name)); its cards: \(([DefaultCard.name] + cards.map(\.name)).joined(separator: ", "))")
+            }
+            guard let card = CardPage.components(in: try store.cardHTML(record)) else { throw ToolError("the card \(quoted(name)) of \(spec) cannot be read") }
+            return (CardPage.text(card), false)
         case "step_context":
             return (try stepContext(args, store: store), false)
         case "evaluate":

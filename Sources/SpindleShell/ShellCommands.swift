@@ -64,6 +64,9 @@ extension ShellSession {
         ShellCommand(name: "source", usage: "source [STEP]  (or ??STEP)", summary: "a step's code with line numbers (the focused step by default)") { s, a in
             try s.showSource(a)
         },
+        ShellCommand(name: "card", usage: "card [run/step/task | spinN] [NAME]", summary: "a task's card (the last spin's, or the focused task's): its charts as terminal plots, its text") { s, a in
+            try s.card(a)
+        },
         ShellCommand(name: "failed", usage: "failed", summary: "the loaded run's failed tasks; focus one for a post-mortem (its failure is 'error')") { s, _ in
             try s.listFailed()
         },

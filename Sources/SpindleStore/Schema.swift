@@ -8,15 +8,33 @@ import Foundation
 /// names for the column types (``postgres(_:)``).
 enum Schema {
     /// The newest schema this build reads and writes.
-    static let version = 3
+    static let version = 4
 
     /// Each version's statements, oldest first, in `dialect`.
     static func migrations(_ dialect: SQLDialect) -> [(Int, String)] {
         switch dialect {
-        case .sqlite: return [(1, version1), (2, version2), (3, version3SQLite)]
-        case .postgres: return [(1, postgres(version1)), (2, postgres(version2)), (3, postgres(version3Postgres))]
+        case .sqlite: return [(1, version1), (2, version2), (3, version3SQLite), (4, version4)]
+        case .postgres: return [(1, postgres(version1)), (2, postgres(version2)), (3, postgres(version3Postgres)), (4, postgres(version4))]
         }
     }
+
+    /// Version 4: tasks' cards — each a self-contained HTML page stored as a
+    /// blob, named (a step may make several), and `live` while its task is
+    /// still running and refreshing it. A task's default card is not stored:
+    /// it is made from the task's records when asked for.
+    static let version4 = """
+    CREATE TABLE cards (
+        flow TEXT NOT NULL,
+        run TEXT NOT NULL,
+        task INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        live INTEGER NOT NULL,
+        updated REAL NOT NULL,
+        PRIMARY KEY (flow, run, task, name)
+    );
+    """
 
     /// Version 3: runs of a shared store copied into this one to be spun
     /// (`kind = 'mirror'`, ids like `prod:42`), and where each such store

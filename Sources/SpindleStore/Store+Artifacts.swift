@@ -62,6 +62,8 @@ extension Store {
 
     /// Every blob hash that some artifact row or run parameter still names.
     public func referencedBlobs() throws -> Set<String> {
-        try read { db in Set(try db.fetchAll(sql: "SELECT DISTINCT hash FROM artifacts").compactMap { String(sqlValue: $0[0]) }) }
+        try read { db in
+            Set(try db.fetchAll(sql: "SELECT DISTINCT hash FROM artifacts UNION SELECT DISTINCT hash FROM cards").compactMap { String(sqlValue: $0[0]) })
+        }
     }
 }

@@ -27,7 +27,7 @@ extension Store {
                 let id: String = try reader.required(row, "id", key: flow)
                 report.spins.append("\(flow)/\(id)")
                 guard !dryRun else { continue }
-                for table in ["artifacts", "logs", "tasks", "run_tags"] {
+                for table in ["artifacts", "cards", "logs", "tasks", "run_tags"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE flow = ? AND run = ?", flow, id)
                 }
                 try db.execute(sql: "DELETE FROM runs WHERE flow = ? AND id = ?", flow, id)

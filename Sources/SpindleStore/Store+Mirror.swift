@@ -29,11 +29,12 @@ extension Store {
             throw StoreError.noSuch("production run \(flow)/\(id) in \(remote.name) (only runs are mirrored, not spins)", suggestion: nil)
         }
         let local = RunID.remote(store: remote.name, number: number)
-        let (runRows, taskRows, artifactRows, logRows) = try source.read { db in
+        let (runRows, taskRows, artifactRows, logRows, cardRows) = try source.read { db in
             (try db.fetchAll(sql: "SELECT * FROM runs WHERE flow = ? AND id = ?", flow, record.id.description),
              try db.fetchAll(sql: "SELECT * FROM tasks WHERE flow = ? AND run = ?", flow, record.id.description),
              try db.fetchAll(sql: "SELECT * FROM artifacts WHERE flow = ? AND run = ?", flow, record.id.description),
-             try db.fetchAll(sql: "SELECT * FROM logs WHERE flow = ? AND run = ?", flow, record.id.description))
+             try db.fetchAll(sql: "SELECT * FROM logs WHERE flow = ? AND run = ?", flow, record.id.description),
+             try db.fetchAll(sql: "SELECT * FROM cards WHERE flow = ? AND run = ?", flow, record.id.description))
         }
         // The shared store's small blobs are rows of its database: copied here with the records (verified),
         // so that a spin on this machine never needs that database. Blobs first, then the rows naming them.
@@ -67,7 +68,7 @@ extension Store {
             return RunID.remote(store: remote.name, number: n).description
         }
         try write { db in
-            for table in ["artifacts", "logs", "tasks"] {
+            for table in ["artifacts", "cards", "logs", "tasks"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE flow = ? AND run = ?", flow, local.description)
             }
             try db.execute(sql: "DELETE FROM runs WHERE flow = ? AND id = ?", flow, local.description)
@@ -92,7 +93,7 @@ extension Store {
                 default: return value
                 }
             }
-            for (rows, table) in [(artifactRows, "artifacts"), (logRows, "logs")] {
+            for (rows, table) in [(artifactRows, "artifacts"), (logRows, "logs"), (cardRows, "cards")] {
                 try Store.insert(rows, into: table, db) { column, value in column == "run" ? .text(local.description) : value }
             }
         }
@@ -119,8 +120,11 @@ extension Store {
         (try? metadata.read { db in
             try db.fetchOne(sql: """
                 SELECT 1 FROM artifacts a JOIN runs r ON r.flow = a.flow AND r.id = a.run
-                WHERE a.hash = ? AND r.kind = 'mirror' LIMIT 1
-                """, hash) != nil
+                WHERE a.hash = ? AND r.kind = 'mirror'
+                UNION ALL
+                SELECT 1 FROM cards c JOIN runs r ON r.flow = c.flow AND r.id = c.run
+                WHERE c.hash = ? AND r.kind = 'mirror' LIMIT 1
+                """, hash, hash) != nil
         }) ?? false
     }
 

@@ -143,6 +143,15 @@ extension Store {
     static let runColumns = #"flow, id, status, parameters, origin, origin_task, overrides, "binary", pid, host, heartbeat, started, ended, error"#
 
     /// The flow graph a run recorded (JSON text, as its runtime described it).
+    /// The spins that re-ran `task`, newest first.
+    public func spins(reRunning task: Pathspec) throws -> [RunRecord] {
+        try read { db in
+            var reader = RowReader(table: "runs")
+            return try db.fetchAll(sql: "SELECT \(Store.runColumns) FROM runs r WHERE flow = ? AND kind = 'spin' AND origin_task = ? ORDER BY started DESC",
+                                   task.flow, task.description).map { try Store.runRecord($0, &reader) }
+        }
+    }
+
     public func graph(flow: String, run: RunID) throws -> String {
         try read { db in
             try db.fetchOne(sql: "SELECT graph FROM runs WHERE flow = ? AND id = ?", flow, run.description)

@@ -173,7 +173,7 @@ struct MCPTests {
         let mcp = try await MCPSession(store: box.storeRoot)
         #expect(mcp.serverName == "spindle")
         let (tools, _) = try await mcp.client.listTools()
-        #expect(Set(tools.map(\.name)) == ["list_runs", "failed_tasks", "show", "step_context", "evaluate", "spin", "diff"])
+        #expect(Set(tools.map(\.name)) == ["list_runs", "failed_tasks", "show", "step_context", "evaluate", "spin", "diff", "card"])
         #expect(tools.allSatisfy { !($0.description ?? "").isEmpty })
 
         #expect(try await mcp.call("list_runs", #"{"flow":"RatingsFlow"}"#).text.contains("completed"))

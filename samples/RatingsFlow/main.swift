@@ -36,6 +36,8 @@ let flow = Flow("RatingsFlow") {
         task["rmse"] = rmse
         task["train_rmse"] = model.rmse(train)
         task["losses"] = losses
+        task.card.markdown("## Learning rate \(rate)\nValidation RMSE **\(rmse)** after \(losses.count) epochs.")
+        task.card.line(losses, name: "training RMSE", title: "loss by epoch")
         print("rate \(rate): validation RMSE \(rmse)")
     }
 

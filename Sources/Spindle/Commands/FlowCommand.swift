@@ -11,6 +11,6 @@ struct FlowCommand: ParsableCommand {
             commandName: Spindle.current.withLock { $0?.flow.name } ?? "flow",
             abstract: "A Spindle flow: run it, resume it, browse its runs.",
             subcommands: [RunCommand.self, ResumeCommand.self, SpinCommand.self, WatchCommand.self, DiffCommand.self, ShellCommand.self, GraphCommand.self, ArgoCommand.self,
-                          RunsCommand.self, ShowCommand.self, LogsCommand.self, ExportCommand.self])
+                          RunsCommand.self, ShowCommand.self, LogsCommand.self, ExportCommand.self, CardCommand.self])
     }
 }
