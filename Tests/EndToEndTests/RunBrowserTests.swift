@@ -127,6 +127,10 @@ struct RunBrowserTests {
             #expect(!r.body.contains("<script>window.__xss"), "\(path) has the planted script as markup")
             #expect(!r.body.contains("<img src=x"), "\(path) has the planted image as markup")
         }
+        // The default card shows the task's output (escaped) and its artifacts.
+        let card = try httpGet(port: ui.port, "/card/CardFlow/1/start/1/default")
+        #expect(card.body.contains("a log line: &lt;script&gt;"), "\(card.body.prefix(2000))")
+        #expect(card.body.contains("curve"))
         // Clients that leave at once, many times, while a big page is being written: the server still answers.
         for _ in 0..<50 { _ = try httpGet(port: ui.port, "/value/CardFlow/1/start/1/big", readBody: false) }
         #expect(try httpGet(port: ui.port, "/").status == 200)
@@ -136,5 +140,26 @@ struct RunBrowserTests {
         #expect(ui.process.process.isRunning)
         let remote = try box.run("spindle", ["ui", "--host", "0.0.0.0", "--port", "0"])
         #expect(remote.status != 0 && remote.stderr.contains("--allow-remote"), "\(remote.output)")
+    }
+
+    @Test("the shell's card and MCP's card tool read a task's cards as text; show lists them")
+    func shellAndMCP() async throws {
+        let box = try Sandbox()
+        #expect(try box.run("CardFlow", ["run", "--epochs", "3"]).status == 0)
+        let shell = try box.runWithInput("spindle", ["shell", "CardFlow/1", "--keep-going"],
+                                         input: "focus train\ncard\ncard 1/start/1 default\ncard 1/start/1 nope\n")
+        #expect(shell.stdout.contains("card 'card' of CardFlow/1/train/2"), "\(shell.output)")
+        #expect(shell.stdout.contains("training loss"), "\(shell.output)")
+        #expect(shell.stdout.contains("card 'default' of CardFlow/1/start/1"), "\(shell.output)")
+        #expect(shell.stderr.contains("CardFlow/1/start/1 has no card 'nope'; its cards: default, card"), "\(shell.output)")
+        let mcp = try await MCPSession(store: box.storeRoot)
+        let shown = try await mcp.call("show", #"{"pathspec":"CardFlow/1/start/1"}"#).text
+        #expect(shown.contains("cards: default, card (read one with the card tool)"), "\(shown)")
+        let card = try await mcp.call("card", #"{"pathspec":"CardFlow/1/start/1"}"#)
+        #expect(!card.isError && card.text.contains("Report"), "\(card.text)")
+        let fallback = try await mcp.call("card", #"{"pathspec":"CardFlow/1/end/3"}"#)
+        #expect(!fallback.isError && fallback.text.contains("completed"), "\(fallback.text)")
+        let missing = try await mcp.call("card", #"{"pathspec":"CardFlow/1/start/1","name":"nope"}"#)
+        #expect(missing.isError && missing.text.contains("has no card"), "\(missing.text)")
     }
 }
