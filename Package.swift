@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SpindleShell", targets: ["SpindleShell"]),
         .library(name: "SpindlePlot", targets: ["SpindlePlot"]),
         .library(name: "SpindleCards", targets: ["SpindleCards"]),
+        .library(name: "SpindleUI", targets: ["SpindleUI"]),
         .executable(name: "spindle", targets: ["spindle"]),
         .executable(name: "HelloFlow", targets: ["HelloFlow"]),
         .executable(name: "RatingsFlow", targets: ["RatingsFlow"]),

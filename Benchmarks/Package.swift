@@ -31,7 +31,7 @@ let package = Package(
         benchmark("Language", using: ["SpindleLanguage"]),
         // Flows timed whole by Benchmarks/compare-metaflow against their Metaflow twins.
         .executableTarget(name: "BenchLinear", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchLinear"),
-        .executableTarget(name: "BenchShell", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchShell"),
+        .executableTarget(name: "BenchShell", dependencies: [.product(name: "Spindle", package: "Spindle"), .product(name: "SpindleUI", package: "Spindle")], path: "Flows/BenchShell"),
         .executableTarget(name: "BenchForeach", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchForeach"),
         .executableTarget(name: "BenchArray", dependencies: [.product(name: "Spindle", package: "Spindle")], path: "Flows/BenchArray"),
         // S3BlobStore against curl moving the same 100 MB object (Benchmarks/s3-throughput/run).
@@ -39,6 +39,13 @@ let package = Package(
             name: "S3Throughput",
             dependencies: ["SpindleS3", "SpindleStore", "SpindleValue"].map { .product(name: $0, package: "Spindle") },
             path: "s3-throughput",
+            exclude: ["README.md", "run"]
+        ),
+        // Cards and the run browser: a default card's render and save, the runs page of a big store (Benchmarks/cards/run).
+        .executableTarget(
+            name: "CardSpeed",
+            dependencies: ["Spindle", "SpindleUI"].map { .product(name: $0, package: "Spindle") },
+            path: "cards",
             exclude: ["README.md", "run"]
         ),
         // The shell's charts of 10 million doubles (Benchmarks/plots/run).

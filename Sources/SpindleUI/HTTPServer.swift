@@ -9,6 +9,10 @@ public struct HTTPRequest: Sendable {
     public var path: String
     /// The query's parameters, percent-decoded (`?q=failed` → `["q": "failed"]`).
     public var query: [String: String]
+
+    public init(method: String = "GET", path: String, query: [String: String] = [:]) {
+        (self.method, self.path, self.query) = (method, path, query)
+    }
 }
 
 /// An answer: a status, a content type and a body.
