@@ -121,7 +121,7 @@ public enum SpindleMCPServer {
                  description: "A task's card as text: the report its step made (markdown, tables, charts' titles and series, progress, artifacts) or its default card (parameters, artifacts, timings, its output, its error). Use it to read what a step reported about itself.",
                  arguments: [
                     ToolArgument(name: "pathspec", kind: .string, description: "A task's pathspec, e.g. \"RatingsFlow/3/train/4\".", required: true),
-                    ToolArgument(name: "name", kind: .string, description: "Which card: the step's own (\"card\", the default when it made one) or \"default\"."),
+                    ToolArgument(name: "name", kind: .string, description: "Which card, e.g. \"default\" (made from the task's records) or \"card\" (the step's own, chosen when it made one)."),
                  ]),
         ToolSpec(name: "diff",
                  description: "Compare two tasks' outputs: the artifacts added, removed and changed, with how numbers moved. Use it to compare a spin with the task it re-ran, or any two tasks.",

@@ -67,7 +67,7 @@ struct MCPArgumentTests {
         let box = try ratingsSandbox()
         let mcp = try await MCPSession(store: box.storeRoot)
         let (tools, _) = try await mcp.client.listTools()
-        #expect(tools.count == 7)
+        #expect(tools.count == 8)
         var properties: [String: [String: MCP.Value]] = [:]
         for tool in tools {
             #expect(tool.description?.contains("Use it") == true, "\(tool.name): \(tool.description ?? "")")
