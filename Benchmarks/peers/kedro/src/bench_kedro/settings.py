@@ -1,0 +1,1 @@
+"""Kedro's project settings: the defaults."""
