@@ -230,19 +230,25 @@ public func runStreaming(_ executable: String, _ arguments: [String], environmen
     let child = try ChildProcess.spawn(executable, arguments, environment: environment)
     let out = PipeReader(fd: child.stdout, limit: 1 << 20) { line($0, false) }
     let err = PipeReader(fd: child.stderr, limit: 1 << 20) { line($0, true) }
-    var status: Int32 = 0
+    // A thread waits for the child (blocking, so its end is seen at once); this one wakes every 20 ms
+    // meanwhile to pass on a Ctrl-C.
+    let done = DispatchSemaphore(value: 0)
+    let result = Mutex<(Int32, rusage)>((0, rusage()))
+    Thread.detachNewThread {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(child.pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        result.withLock { $0 = (status, usage) }
+        done.signal()
+    }
     var sentInterrupt = false
-    var usage = rusage()
-    while true {
-        let r = wait4(child.pid, &status, WNOHANG, &usage)
-        if r == child.pid { break }
-        if r < 0 && errno != EINTR { break }
+    while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
         if !sentInterrupt && interrupted() {
             child.kill(SIGINT)
             sentInterrupt = true
         }
-        usleep(10_000)
     }
+    let (status, usage) = result.withLock { $0 }
     out.waitUntilClosed()
     err.waitUntilClosed()
     let low = status & 0x7f
