@@ -309,6 +309,19 @@ class Task:
         return name in self.artifacts
 
     @property
+    def cards(self):
+        """name -> the card's page (one self-contained HTML file, str) for each card
+        the step made with `task.card`; empty for a store from before cards
+        (schema < 4). The default card is made from the records by spindle:
+        `spindle card get FLOW/RUN/STEP/TASK --name default`."""
+        if not self.store.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cards'"):
+            return {}
+        rows = self.store.query("SELECT name, hash FROM cards WHERE flow = ? AND run = ? AND task = ? ORDER BY name",
+                                self.run.flow.name, self.run.id, self.id)
+        return {r["name"]: bytes(blobs.read(self.store.root, r["hash"], what=f"{self.pathspec}'s card {r['name']}")).decode("utf-8")
+                for r in rows}
+
+    @property
     def logs(self):
         rows = self.store.query("SELECT * FROM logs WHERE flow = ? AND run = ? AND task = ? ORDER BY attempt",
                                 self.run.flow.name, self.run.id, self.id)

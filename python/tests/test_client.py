@@ -81,6 +81,11 @@ def test_the_client_api_in_the_spirit_of_metaflows(project):
     assert [t["rate"] for t in sorted(trains, key=lambda t: t.splits[-1][1])] == [0.005, 0.01, 0.02]
     assert all(t.parameters_read == ["epochs", "factors", "seed"] for t in trains)
     assert any("validation RMSE" in log.stdout for t in trains for log in t.logs)
+    # Each train task made a card: one self-contained page with its loss curve.
+    cards = [t.cards for t in trains]
+    assert all(list(c) == ["card"] for c in cards)
+    assert all(c["card"].startswith("<!doctype html") and "loss by epoch" in c["card"] for c in cards)
+    assert run_["start"].task.cards == {}
     assert run_["pick"].task["best_rmse"] == min(t["rmse"] for t in trains)
     spin = flow.spins[0]
     assert spin.is_spin and spin.id == "spin-1" and spin.source.id == "1" and spin.overrides == {"input": 0.05}
