@@ -10,27 +10,24 @@ import Synchronization
 /// The WAL stays short, so the next process to open the store alone rebuilds
 /// its index from it quickly (about 0.6 ms per megabyte, measured).
 ///
-/// One fold at a time per process, whatever the store: a Spindle process has
-/// one store open, and a second store's fold merely waits for the next commit.
+/// One fold at a time per database file: a process with several stores open
+/// (the shell, a test run) folds each on its own account.
 enum JournalFolding {
     /// WAL pages after which a commit starts a fold.
     static let pages: Int32 = 256
-    private static let running = Atomic<Bool>(false)
-    /// The WAL's length when the last fold started. While other processes
-    /// read, a fold cannot let the WAL start over, so the next fold waits for
-    /// another ``pages`` pages instead of starting at every commit.
-    private static let foldedAt = Atomic<Int32>(0)
+    /// Per database file: whether a fold is under way, and the WAL's length
+    /// when the last fold started. While other processes read, a fold cannot
+    /// let the WAL start over, so the next fold waits for another ``pages``
+    /// pages instead of starting at every commit.
+    private static let folds = Mutex<[String: (running: Bool, foldedAt: Int32)]>([:])
 
     /// Makes every commit on `connection` check the WAL's length, instead of
     /// SQLite's auto-checkpoint.
     static func install(on connection: OpaquePointer?) {
         _ = sqlite3_wal_hook(connection, { _, db, _, walPages in
-            let last = JournalFolding.foldedAt.load(ordering: .relaxed)
-            // A WAL shorter than at the last fold has started over.
-            let since = walPages < last ? walPages : walPages - last
-            if since > JournalFolding.pages, let file = sqlite3_db_filename(db, "main") {
-                JournalFolding.fold(String(cString: file), at: walPages)
-            }
+            // Cheap when the WAL is short: no lock and no path until it is long enough to matter.
+            guard walPages > JournalFolding.pages, let file = sqlite3_db_filename(db, "main") else { return SQLITE_OK }
+            JournalFolding.fold(String(cString: file), at: walPages)
             return SQLITE_OK
         }, nil)
     }
@@ -39,10 +36,17 @@ enum JournalFolding {
     /// already under way in this process. A passive checkpoint: it waits for
     /// no one, and a process that exits in the middle of it loses nothing.
     static func fold(_ path: String, at walPages: Int32) {
-        guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
-        foldedAt.store(walPages, ordering: .relaxed)
+        let start = folds.withLock { all -> Bool in
+            let state = all[path] ?? (false, 0)
+            // A WAL shorter than at the last fold has started over.
+            let since = walPages < state.foldedAt ? walPages : walPages - state.foldedAt
+            guard !state.running, since > pages else { return false }
+            all[path] = (true, walPages)
+            return true
+        }
+        guard start else { return }
         let thread = Thread {
-            defer { running.store(false, ordering: .releasing) }
+            defer { folds.withLock { $0[path]?.running = false } }
             var db: OpaquePointer?
             defer { sqlite3_close(db) }
             guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else { return }
