@@ -30,7 +30,7 @@ struct ArgoExportTests {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
-        try p.run()
+        try p.runSerialized()
         return Running(process: p, out: out, err: err).finish()
     }
 

@@ -257,7 +257,7 @@ struct OutputPipeTests {
         p.standardError = FileHandle.nullDevice
         // The reader is gone before the run writes its first line, as with `| head -0`.
         try out.fileHandleForReading.close()
-        try p.run()
+        try p.runSerialized()
         p.waitUntilExit()
         #expect(p.terminationReason == .exit)
         #expect(p.terminationStatus == 0)

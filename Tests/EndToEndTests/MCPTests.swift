@@ -113,7 +113,7 @@ final class MCPSession {
         process.standardOutput = fromServer
         process.standardError = errors
         let outcome = FirstOutcome<String>()
-        try process.run()
+        try process.runSerialized()
         // Drains the server's stderr, so it never blocks on a full pipe; the
         // end of it is the server's exit.
         Thread.detachNewThread { [errors, process] in

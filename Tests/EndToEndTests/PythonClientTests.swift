@@ -29,7 +29,7 @@ struct PythonClientTests {
         let text: String = try await withCheckedThrowingContinuation { done in
             Thread.detachNewThread {
                 do {
-                    try p.run()
+                    try p.runSerialized()
                     let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                     p.waitUntilExit()
                     done.resume(returning: text)

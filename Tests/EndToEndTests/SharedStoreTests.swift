@@ -48,7 +48,7 @@ enum TestServers {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         p.arguments = ["-sf", "-X", "PUT", "\(endpoint)/\(bucket)"]
-        try p.run()
+        try p.runSerialized()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw SupportError("cannot create bucket \(bucket) at \(endpoint)") }
     }
@@ -393,7 +393,7 @@ struct SharedStoreTests {
         moto.arguments = ["-H", "127.0.0.1", "-p", String(port)]
         moto.standardOutput = FileHandle.nullDevice
         moto.standardError = FileHandle.nullDevice
-        try moto.run()
+        try moto.runSerialized()
         defer { if moto.isRunning { kill(moto.processIdentifier, SIGKILL) } }
         let endpoint = "http://127.0.0.1:\(port)"
         var ready = false

@@ -56,7 +56,7 @@ struct WatchFixture {
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
-        try p.run()
+        try p.runSerialized()
         let out = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw SupportError("fixture build failed: \(String(decoding: out, as: UTF8.self))") }
@@ -85,7 +85,7 @@ final class Watched: @unchecked Sendable {
             let d = h.availableData
             if !d.isEmpty { text.value.withLock { $0 += String(decoding: d, as: UTF8.self) } }
         }
-        try process.run()
+        try process.runSerialized()
     }
 
     var output: String { text.value.withLock { $0 } }
