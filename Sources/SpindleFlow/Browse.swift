@@ -65,22 +65,31 @@ public enum Browse {
     static func plainTable(_ rows: [[(String, String)]]) -> String {
         var columns: [String] = []
         for r in rows { for (k, _) in r where !columns.contains(k) { columns.append(k) } }
-        let cells = rows.map { r in columns.map { c in r.first { $0.0 == c }?.1 ?? "" } }
-        let widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
-        // Padding and trimming in Swift, not through NSString: a run of 10 000 tasks is 10 000 lines.
-        func line(_ items: [String]) -> String {
-            var out = ""
-            for j in items.indices {
+        let cells = [columns] + rows.map { r in columns.map { c in r.first { $0.0 == c }?.1 ?? "" } }
+        // Each cell's width counted once (bytes for ASCII text, characters otherwise): a run of
+        // 10 000 tasks is 10 000 lines, and counting Characters twice a cell was a tenth of `show`.
+        let counts = cells.map { $0.map(displayWidth) }
+        let widths = columns.indices.map { j in counts.map { $0[j] }.max() ?? 0 }
+        var out = ""
+        out.reserveCapacity(cells.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        for (i, items) in cells.enumerated() {
+            if i > 0 { out += "\n" }
+            // Padding only up to the last non-empty cell, so lines end without blanks (as they were trimmed before).
+            guard let last = items.lastIndex(where: { !$0.isEmpty }) else { continue }
+            for j in 0...last {
                 if j > 0 { out += "  " }
                 out += items[j]
-                let short = widths[j] - items[j].count
-                if short > 0 { out += String(repeating: " ", count: short) }
+                if j < last, widths[j] > counts[i][j] { out += String(repeating: " ", count: widths[j] - counts[i][j]) }
             }
-            let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-            guard let first = out.firstIndex(where: { !blank($0) }), let last = out.lastIndex(where: { !blank($0) }) else { return "" }
-            return String(out[first...last])
         }
-        return ([line(columns)] + cells.map(line)).joined(separator: "\n")
+        return out
+    }
+
+    /// The columns a cell takes: its bytes when they are all ASCII (the usual case, and quick), else its characters.
+    static func displayWidth(_ s: String) -> Int {
+        var ascii = true
+        for b in s.utf8 where b >= 0x80 { ascii = false; break }
+        return ascii ? s.utf8.count : s.count
     }
 
     public static func runJSON(_ r: RunRecord) -> Value {
@@ -141,7 +150,8 @@ public enum Browse {
         let run = try store.run(flow: spec.flow, id: runID)
         let shape = shape(of: run, store: store)
         guard let step = spec.step else {
-            let tasks = try store.tasks(flow: run.flow, run: run.id)
+            // The table prints no parents: reading them is most of the time for a wide run.
+            let tasks = try store.tasks(flow: run.flow, run: run.id, parents: json)
             if json {
                 var o = runJSON(run)
                 if case .object(var d) = o { d["tasks"] = .array(tasks.map { taskJSON($0, shape: shape) }); o = .object(d) }

@@ -96,9 +96,14 @@ extension Store {
     }
 
     /// The tasks of a run, by id; only those of `step` when given.
-    public func tasks(flow: String, run: RunID, step: String? = nil) throws -> [TaskRecord] {
+    ///
+    /// With `parents: false` the records come without their parents (an empty
+    /// list): a listing of a wide run has no use for a join's 10 000 parent
+    /// pathspecs, whose parsing was most of `show` of such a run.
+    public func tasks(flow: String, run: RunID, step: String? = nil, parents: Bool = true) throws -> [TaskRecord] {
         try read { db in
-            var sql = "SELECT * FROM tasks WHERE flow = ? AND run = ?"
+            let columns = parents ? "*" : "flow, run, id, step, status, attempt, '' AS parents, splits, fingerprint, origin, foreach_count, started, ended, error, reads, engine, job, node"
+            var sql = "SELECT \(columns) FROM tasks WHERE flow = ? AND run = ?"
             var args: [SQLValue] = [.text(flow), .text(run.description)]
             if let step { sql += " AND step = ?"; args.append(.text(step)) }
             sql += " ORDER BY id"
