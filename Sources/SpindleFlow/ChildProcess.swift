@@ -11,6 +11,13 @@ public struct ExitStatus: Sendable, Equatable, CustomStringConvertible {
     /// What it used, when the waiter asked the kernel (``runStreaming``).
     public var usage: ResourceUsage? = nil
 
+    /// How a process ended, from the status `waitpid`/`wait4` report, with what it used when known.
+    init(waitStatus status: Int32, usage: rusage? = nil) {
+        let low = status & 0x7f
+        self.init(code: low == 0 ? (status >> 8) & 0xff : nil, signal: low == 0 ? nil : low)
+        self.usage = usage.map(ResourceUsage.init)
+    }
+
     public init(code: Int32?, signal: Int32?) {
         self.code = code
         self.signal = signal
@@ -139,9 +146,7 @@ final class ChildProcess: @unchecked Sendable {
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return ExitStatus(code: -1, signal: nil) }
         }
-        let low = status & 0x7f
-        if low == 0 { return ExitStatus(code: (status >> 8) & 0xff, signal: nil) }
-        return ExitStatus(code: nil, signal: low)
+        return ExitStatus(waitStatus: status)
     }
 
     /// Waits without blocking the caller's thread.
@@ -251,10 +256,7 @@ public func runStreaming(_ executable: String, _ arguments: [String], environmen
     let (status, usage) = result.withLock { $0 }
     out.waitUntilClosed()
     err.waitUntilClosed()
-    let low = status & 0x7f
-    var ended = low == 0 ? ExitStatus(code: (status >> 8) & 0xff, signal: nil) : ExitStatus(code: nil, signal: low)
-    ended.usage = ResourceUsage(usage)
-    return ended
+    return ExitStatus(waitStatus: status, usage: usage)
 }
 
 /// The CPU time and peak memory of a child process and the children it waited

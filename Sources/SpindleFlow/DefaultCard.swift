@@ -36,7 +36,7 @@ public enum DefaultCard {
             card.append(.facts(title: "Parameters", params.map { CardFact($0.key, $0.value.summary(width: 80)) }))
         }
         if let shape {
-            let tasks = try store.tasks(flow: task.flow, run: task.run)
+            let tasks = try store.tasks(flow: task.flow, run: task.run, parents: false)  // the graph needs only states
             card.append(.graph(graph(shape, tasks: tasks, current: task.step)))
         }
         if let failure = try TaskFailure(task, store: store) {

@@ -60,13 +60,13 @@ public struct StepSource: Sendable, Equatable {
         return lines
     }
 
-    /// The line a debugger stops at: the first line of code inside the body's brace.
+    /// The line a debugger stops at: the first line of code after the one
+    /// that opens the body's brace (a declaration may wrap over several lines).
     public var firstBodyLine: Int {
-        for (i, l) in lines.enumerated() where i > 0 || !l.contains("{") {
-            let t = l.trimmingCharacters(in: .whitespaces)
-            if i == 0 { continue }
-            if t.isEmpty || t.hasPrefix("//") { continue }
-            return firstLine + i
+        guard let opening = lines.firstIndex(where: { $0.contains("{") }) else { return firstLine }
+        for i in lines.indices.dropFirst(opening + 1) {
+            let t = lines[i].trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty, !t.hasPrefix("//") { return firstLine + i }
         }
         return firstLine
     }

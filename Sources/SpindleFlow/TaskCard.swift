@@ -136,32 +136,24 @@ public final class TaskCard: Sendable {
     /// Publishes the card as it is now, marked live, so a browser shows it
     /// updating; at most five times a second (a call sooner is skipped).
     public func refresh() {
-        let html: String? = state.withLock { s in
-            guard s.publish != nil, !s.card.components.isEmpty else { return nil }
-            if let last = s.lastPublished, Date().timeIntervalSince(last) < TaskCard.refreshInterval { return nil }
-            s.lastPublished = Date()
-            var card = s.card
-            card.live = true
-            card.updated = Browse.time(Date())
-            return CardPage.html(card)
-        }
-        if let html { save(html, live: true) }
+        publish(live: true)
     }
 
     /// Saves the final card (not live) when anything was added.
-    func saveFinal() {
-        let html: String? = state.withLock { s in
-            guard s.publish != nil, !s.card.components.isEmpty else { return nil }
-            var card = s.card
-            card.live = false
-            card.updated = Browse.time(Date())
-            return CardPage.html(card)
-        }
-        if let html { save(html, live: false) }
-    }
+    func saveFinal() { publish(live: false) }
 
-    private func save(_ html: String, live: Bool) {
-        guard let publish = state.withLock({ $0.publish }) else { return }
+    /// Renders the card as it is now and saves it; a live one at most every ``refreshInterval``.
+    private func publish(live: Bool) {
+        let page: (String, @Sendable (String, Bool) throws -> Void)? = state.withLock { s in
+            guard let publish = s.publish, !s.card.components.isEmpty else { return nil }
+            if live, let last = s.lastPublished, Date().timeIntervalSince(last) < TaskCard.refreshInterval { return nil }
+            s.lastPublished = Date()
+            var card = s.card
+            card.live = live
+            card.updated = Browse.time(Date())
+            return (CardPage.html(card), publish)
+        }
+        guard let (html, publish) = page else { return }
         do { try publish(html, live) } catch {
             FileHandle.standardError.write(Data("spindle: the task's card could not be saved (the task's result is unaffected): \(error)\n".utf8))
         }

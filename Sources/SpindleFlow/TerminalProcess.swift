@@ -36,8 +36,5 @@ public func runInTerminal(_ executable: String, _ arguments: [String], environme
     while wait4(pid, &status, 0, &usage) < 0 {
         if errno != EINTR { return ExitStatus(code: -1, signal: nil) }
     }
-    let low = status & 0x7f
-    var ended = low == 0 ? ExitStatus(code: (status >> 8) & 0xff, signal: nil) : ExitStatus(code: nil, signal: low)
-    ended.usage = ResourceUsage(usage)
-    return ended
+    return ExitStatus(waitStatus: status, usage: usage)
 }

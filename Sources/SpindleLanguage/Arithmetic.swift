@@ -5,7 +5,7 @@ import SpindleValue
 enum Arithmetic {
     static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
 
-    /// An array of numbers as a numeric array, for element-wise work.
+    /// An array of numbers as a numeric array, for element-wise work (``Value/asNumericArray``).
     static func numeric(_ v: Value) -> NumericArray? {
         switch v {
         case .numeric(let n): return n
@@ -219,4 +219,11 @@ enum Arithmetic {
         }
         throw EvalError("'!' needs a Bool, found \(v.typeName)", column: column)
     }
+}
+
+extension Value {
+    /// The value as a numeric array when it is one, or a list of numbers or of
+    /// booleans, as the language's element-wise operators read it (the shell's
+    /// charts read their arguments the same way).
+    public var asNumericArray: NumericArray? { Arithmetic.numeric(self) }
 }

@@ -80,15 +80,10 @@ extension ShellSession {
         }
     }
 
-    /// `v` as a numeric array: itself, or a list of numbers packed.
+    /// `v` as a numeric array, as the language reads one (a non-empty list of numbers packed).
     static func numeric(_ v: Value) -> NumericArray? {
-        switch v {
-        case .numeric(let n): return n
-        case .array(let items) where !items.isEmpty:
-            if case .numeric(let n) = Literal.packed(items) { return n }
-            return nil
-        default: return nil
-        }
+        if case .array(let items) = v, items.isEmpty { return nil }
+        return v.asNumericArray
     }
 
     /// A rank-2 array, or a list of equal-length rows, as one matrix.

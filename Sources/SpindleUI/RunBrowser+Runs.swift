@@ -51,7 +51,7 @@ extension RunBrowser {
     /// A run: its graph with each step's state, its facts, its tasks.
     func runPage(_ spec: Pathspec) throws -> String {
         let run = try store.run(flow: spec.flow, id: spec.run ?? .latest)
-        let tasks = try store.tasks(flow: run.flow, run: run.id)
+        let tasks = try store.tasks(flow: run.flow, run: run.id, parents: false)  // the page lists no parents
         let shape = try? FlowShape(json: try store.graph(flow: run.flow, run: run.id))
         let cards = try store.cardCounts(flow: run.flow, run: run.id)
         var facts: [(String, String)] = [("status", run.statusText), ("started", Browse.time(run.started)),

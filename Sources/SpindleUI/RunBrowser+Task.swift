@@ -35,7 +35,7 @@ extension RunBrowser {
         if !spins.isEmpty {
             var items: [String] = []
             for s in spins {
-                let spun = try store.tasks(flow: s.flow, run: s.id).first { $0.step == task.step }
+                let spun = try store.tasks(flow: s.flow, run: s.id, step: task.step, parents: false).first
                 guard let spun else { continue }
                 let spunSpec = spun.pathspec.description
                 items.append("<li><a href=\"\(Page.path(["task", spun.flow, spun.run.description, spun.step, String(spun.id)]))\">\(Page.h(spunSpec))</a> "
