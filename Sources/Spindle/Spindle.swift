@@ -29,22 +29,11 @@ public enum Spindle {
         Trace.mark("graph checked")
         // A task process: skip argument parsing's work, it runs once per task.
         if arguments.first == TaskInvocation.command {
-            // Line by line, so that what a step printed before a timeout's kill
-            // (or a crash) reaches its log, and a watcher sees progress as it comes.
-            lineBufferStandardOutput()
-            do {
-                let inv = try TaskInvocation(arguments: Array(arguments.dropFirst()))
-                let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }
-                Trace.mark("task process exits")
-                // Everything the task wrote is committed and its output is flushed
-                // below; skip exit handlers and destructors of libraries that the
-                // process no longer needs.
-                fflush(nil)
-                _exit(code)
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                exit(TaskProcess.setupExitCode)
-            }
+            runTask(Array(arguments.dropFirst()), graph: graph)
+        }
+        // A run's fork server: each task process is a fork of it (no exec), and runs as `_task` would.
+        if arguments.first == ForkServer.command {
+            ForkServer.serve(Array(arguments.dropFirst())) { runTask($0, graph: graph) }
         }
         // A task an outside engine (Argo) scheduled: it makes its own run and row.
         if arguments.first == EngineStep.command {
@@ -67,4 +56,24 @@ public enum Spindle {
     }
 
     static var graph: FlowGraph { current.withLock { $0! } }
+
+    /// A task process's work, from the arguments after `_task`. Never returns.
+    static func runTask(_ arguments: [String], graph: FlowGraph) -> Never {
+        // Line by line, so that what a step printed before a timeout's kill
+        // (or a crash) reaches its log, and a watcher sees progress as it comes.
+        lineBufferStandardOutput()
+        do {
+            let inv = try TaskInvocation(arguments: arguments)
+            let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }
+            Trace.mark("task process exits")
+            // Everything the task wrote is committed and its output is flushed
+            // below; skip exit handlers and destructors of libraries that the
+            // process no longer needs.
+            fflush(nil)
+            _exit(code)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(TaskProcess.setupExitCode)
+        }
+    }
 }

@@ -54,7 +54,7 @@ final class ChildProcess: @unchecked Sendable {
     let stdout: Int32
     let stderr: Int32
 
-    private init(pid: pid_t, stdout: Int32, stderr: Int32) {
+    init(pid: pid_t, stdout: Int32, stderr: Int32) {
         self.pid = pid
         self.stdout = stdout
         self.stderr = stderr
@@ -72,23 +72,51 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Starts `executable` with `arguments`; `environment` adds to this process's own.
     static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
-        try spawnLock.withLock { _ in try spawnLocked(executable, arguments, environment: environment) }
+        try spawnLock.withLock { _ in
+            var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+            guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+                throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
+            }
+            // Close-on-exec for the ends this process keeps; dup2 gives the child its own copies.
+            for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            defer {
+                close(outPipe[1])
+                close(errPipe[1])
+            }
+            do {
+                let pid = try spawnLocked(executable, arguments, environment: environment,
+                                          descriptors: [(outPipe[1], 1), (errPipe[1], 2)])
+                return ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
+            } catch {
+                close(outPipe[0])
+                close(errPipe[0])
+                throw error
+            }
+        }
     }
 
-    private static func spawnLocked(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
-        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
+    /// Starts a helper process (the fork server) whose stdout and stderr are
+    /// /dev/null and whose descriptor `target` is `socket`; returns its pid.
+    static func spawnServer(_ executable: String, _ arguments: [String], socket: Int32, as target: Int32,
+                            environment: [String: String]) throws -> pid_t {
+        try spawnLock.withLock { _ in
+            try spawnLocked(executable, arguments, environment: environment, descriptors: [(socket, target)], quiet: true)
         }
-        // Close-on-exec for the ends this process keeps; dup2 gives the child its own copies.
-        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    }
+
+    /// posix_spawn in a group of its own, stdin from /dev/null, the signals a
+    /// new program expects, each `(descriptor, target)` duplicated onto its target.
+    private static func spawnLocked(_ executable: String, _ arguments: [String], environment: [String: String],
+                                    descriptors: [(Int32, Int32)], quiet: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for fd in [outPipe[0], outPipe[1], errPipe[0], errPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        if quiet {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+        for (fd, target) in descriptors { posix_spawn_file_actions_adddup2(&actions, fd, target) }
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -125,14 +153,8 @@ final class ChildProcess: @unchecked Sendable {
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
-        close(outPipe[1])
-        close(errPipe[1])
-        guard rc == 0 else {
-            close(outPipe[0])
-            close(errPipe[0])
-            throw FlowError.usage("cannot start \(executable): \(FileIO.describe(rc))")
-        }
-        return ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
+        guard rc == 0 else { throw FlowError.usage("cannot start \(executable): \(FileIO.describe(rc))") }
+        return pid
     }
 
     /// Sends `signal` to the child's whole process group.

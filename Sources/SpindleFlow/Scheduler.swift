@@ -56,11 +56,16 @@ final class Scheduler {
     /// Why each step re-ran instead of being cloned, said once per step.
     var rerunReasons: [String: String] = [:]
 
+    /// Runs each task: the run's own choice, or local processes started by a fork server.
+    let executor: any TaskExecutor
+
     init(runtime: Runtime, run: RunRecord, origin: RunRecord?) {
         self.runtime = runtime
         self.run = run
         self.origin = origin
         (events, sink) = AsyncStream.makeStream(of: Event.self)
+        executor = runtime.options.executor
+            ?? SubprocessExecutor(binary: runtime.options.binary, forkingTasksOf: run.flow, store: runtime.store.address)
     }
 
     static func positionKey(_ step: String, _ splits: [SplitFrame]) -> String {
@@ -211,7 +216,7 @@ final class Scheduler {
         let inv = TaskInvocation(store: store.address, flow: run.flow, run: run.id, step: step.name, task: id,
                                  attempt: 0, parents: r.planned.parents, splits: r.planned.splits)
         let attempts = TaskAttempts(store: store,
-                                    executor: runtime.options.executor ?? SubprocessExecutor(binary: runtime.options.binary),
+                                    executor: executor,
                                     console: console, logLimit: runtime.options.logLimit, registry: registry)
         let stopping = self.stopping
         let sink = self.sink

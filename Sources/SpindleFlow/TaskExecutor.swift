@@ -12,10 +12,24 @@ public protocol TaskExecutor: Sendable {
 public struct SubprocessExecutor: TaskExecutor {
     /// The flow binary, which runs each task as `BINARY _task …`.
     public let binary: String
-    public init(binary: String = currentExecutable()) { self.binary = binary }
+    /// Starts task processes by forking a warm copy of the binary (a run's many tasks), when set.
+    let forkServer: ForkServerClient?
+
+    public init(binary: String = currentExecutable()) {
+        self.binary = binary
+        forkServer = nil
+    }
+
+    /// An executor whose tasks, all of `flow` on the store at `store`, start
+    /// through a ``ForkServer`` of `binary` (when it can start one): for a
+    /// run of many tasks, where each saves the exec and the runtime's warm-up.
+    public init(binary: String, forkingTasksOf flow: String, store: String) {
+        self.binary = binary
+        forkServer = ForkServerClient.start(binary: binary, store: store, flow: flow, environment: TaskLauncher.crashReports)
+    }
 
     public func execute(_ inv: TaskInvocation, step: Step, logLimit: Int, console: Console, registry: ChildRegistry) async -> AttemptResult {
-        await TaskLauncher.run(inv, binary: binary, timeout: step.timeout, logLimit: logLimit, console: console,
+        await TaskLauncher.run(inv, binary: binary, forkServer: forkServer, timeout: step.timeout, logLimit: logLimit, console: console,
                                registry: registry, label: "\(inv.step)/\(inv.task)")
     }
 }

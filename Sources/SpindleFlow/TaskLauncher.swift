@@ -20,12 +20,25 @@ enum TaskLauncher {
     /// `launcher`, when given, is a command the task's command line is handed
     /// to (`srun … BINARY _task …`): the launcher's process is the one timed,
     /// killed and read.
-    static func run(_ inv: TaskInvocation, binary: String, launcher: [String] = [], timeout: Duration?, logLimit: Int,
+    /// `forkServer`, when given, starts the task process by a fork of a warm
+    /// copy of `binary` (``ForkServer``); if it cannot, the task is spawned.
+    static func run(_ inv: TaskInvocation, binary: String, launcher: [String] = [], forkServer: ForkServerClient? = nil,
+                    timeout: Duration?, logLimit: Int,
                     console: Console, registry: ChildRegistry, label: String, environment: [String: String] = [:]) async -> AttemptResult {
         let child: ChildProcess
         do {
-            let command = launcher + [binary, TaskInvocation.command] + inv.arguments
-            child = try ChildProcess.spawn(command[0], Array(command.dropFirst()), environment: TaskLauncher.crashReports.merging(environment) { $1 })
+            var forked: ChildProcess?
+            if let forkServer {
+                do { forked = try forkServer.spawn(inv.arguments, environment: environment) } catch {
+                    Trace.mark("fork server: \(error); spawning instead")
+                }
+            }
+            if let forked {
+                child = forked
+            } else {
+                let command = launcher + [binary, TaskInvocation.command] + inv.arguments
+                child = try ChildProcess.spawn(command[0], Array(command.dropFirst()), environment: TaskLauncher.crashReports.merging(environment) { $1 })
+            }
         } catch {
             return AttemptResult(status: ExitStatus(code: 127, signal: nil), timedOut: false, stdout: "",
                                  stderr: "\(error)", truncated: false)

@@ -24,6 +24,14 @@ public protocol MetadataDatabase: Sendable {
     var location: String { get }
     /// Problems the database finds in itself; `["ok"]` when sound.
     func integrityCheck() throws -> [String]
+    /// Closes the connection now; any later use is an error. A fork server
+    /// closes what it opened to warm up, so no forked task inherits it.
+    func close() throws
+}
+
+extension MetadataDatabase {
+    /// Nothing to close before deinit (a PostgreSQL connection closes synchronously in its own).
+    public func close() throws {}
 }
 
 /// The two databases a store's metadata can live in.

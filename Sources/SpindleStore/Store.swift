@@ -77,6 +77,11 @@ public final class Store: Sendable {
     }
 
     /// Checks the database: `["ok"]` when sound.
+    /// Closes the metadata connection; the store cannot be used after.
+    public func close() throws {
+        try metadata.close()
+    }
+
     public func integrityCheck() throws -> [String] {
         try metadata.integrityCheck()
     }

@@ -10,6 +10,8 @@ import SpindleValue
 @Suite("Killing the runtime")
 struct KillTests {
     static let args = ["run", "--users", "60", "--items", "40", "--per_user", "10", "--epochs", "3"]
+    /// A run that trains long enough (about 1.5 s, debug build) for kills to land inside it.
+    static let longArgs = ["run", "--users", "200", "--items", "100", "--per_user", "20", "--epochs", "400"]
 
     func finalHashes(_ store: Store, run: RunID) throws -> [String: String] {
         let end = try #require(try store.tasks(flow: "RatingsFlow", run: run, step: "end").first { $0.status == .completed })
@@ -19,14 +21,18 @@ struct KillTests {
     @Test("SIGKILL at random instants: nothing lost, nothing wrong, resume completes the same", .timeLimit(.minutes(5)))
     func kills() throws {
         let box = try Sandbox()
-        #expect(try box.run("RatingsFlow", Self.args).status == 0)
+        let started = DispatchTime.now().uptimeNanoseconds
+        #expect(try box.run("RatingsFlow", Self.longArgs).status == 0)
+        // Kill instants fall within a run, which the first run measures: a run of `args` now
+        // ends in a tenth of a second, sooner than a kill could be aimed at it.
+        let runMicroseconds = Int((DispatchTime.now().uptimeNanoseconds - started) / 1000)
         let reference = try finalHashes(try box.store(), run: .number(1))
         var g = SystemRandomNumberGenerator()
         let kills = Int(ProcessInfo.processInfo.environment["SPINDLE_KILLS"] ?? "") ?? 8
         var resumedCount = 0
         for k in 0..<kills {
-            let running = try box.start("RatingsFlow", Self.args)
-            usleep(useconds_t(Int.random(in: 0...400_000, using: &g)))
+            let running = try box.start("RatingsFlow", Self.longArgs)
+            usleep(useconds_t(Int.random(in: (runMicroseconds / 10)...(runMicroseconds * 3 / 4), using: &g)))
             kill(running.process.processIdentifier, SIGKILL)
             _ = running.finish()
             usleep(300_000)  // let orphaned task processes finish their writes

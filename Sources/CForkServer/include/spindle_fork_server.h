@@ -1,0 +1,33 @@
+#ifndef SPINDLE_FORK_SERVER_H
+#define SPINDLE_FORK_SERVER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/// Makes this process the reaper of its orphaned descendants
+/// (PR_SET_CHILD_SUBREAPER): a task process forked by the fork server's
+/// short-lived middle process becomes this process's child, so the runtime
+/// waits for it, and kills it, as one it had started itself.
+/// Returns 0, or -1 with errno set.
+int spindle_become_subreaper(void);
+
+/// Sends `length` bytes on the connected socket `socket` with up to four file
+/// descriptors attached (SCM_RIGHTS). Returns the bytes sent, or -1 with errno set.
+ssize_t spindle_send_with_fds(int socket, const void *bytes, size_t length, const int *fds, int fdCount);
+
+/// Receives one message of at most `capacity` bytes from `socket`, and up to
+/// `maxFds` (at most four) descriptors sent with it, each opened close-on-exec.
+/// `*fdCount` is set to how many came. Returns the message's length (0 at the
+/// peer's end), or -1 with errno set.
+ssize_t spindle_receive_with_fds(int socket, void *bytes, size_t capacity, int *fds, int maxFds, int *fdCount);
+
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends no process spawned meanwhile by
+/// another thread inherits. Returns 0, or -1 with errno set.
+int spindle_pipe_cloexec(int fds[2]);
+
+/// Closes every descriptor from `lowest` up (close_range(2), or one by one
+/// where the kernel lacks it). A forked process that runs on without exec
+/// keeps close-on-exec descriptors, so it must close them itself.
+void spindle_close_from(int lowest);
+
+#endif

@@ -1,0 +1,81 @@
+#define _GNU_SOURCE  /* pipe2 */
+#include "spindle_fork_server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+enum { spindle_max_fds = 4 };
+
+int spindle_become_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+ssize_t spindle_send_with_fds(int socket, const void *bytes, size_t length, const int *fds, int fdCount) {
+    if (fdCount < 0 || fdCount > spindle_max_fds) { errno = EINVAL; return -1; }
+    struct iovec io = { .iov_base = (void *)bytes, .iov_len = length };
+    union { char buffer[CMSG_SPACE(sizeof(int) * spindle_max_fds)]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr message = { .msg_iov = &io, .msg_iovlen = 1 };
+    if (fdCount > 0) {
+        message.msg_control = control.buffer;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)fdCount);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)fdCount);
+        memcpy(CMSG_DATA(header), fds, sizeof(int) * (size_t)fdCount);
+    }
+    ssize_t sent;
+    do { sent = sendmsg(socket, &message, MSG_NOSIGNAL); } while (sent < 0 && errno == EINTR);
+    return sent;
+}
+
+ssize_t spindle_receive_with_fds(int socket, void *bytes, size_t capacity, int *fds, int maxFds, int *fdCount) {
+    *fdCount = 0;
+    if (maxFds < 0 || maxFds > spindle_max_fds) { errno = EINVAL; return -1; }
+    struct iovec io = { .iov_base = bytes, .iov_len = capacity };
+    union { char buffer[CMSG_SPACE(sizeof(int) * spindle_max_fds)]; struct cmsghdr align; } control;
+    struct msghdr message = { .msg_iov = &io, .msg_iovlen = 1,
+                              .msg_control = control.buffer, .msg_controllen = sizeof control.buffer };
+    ssize_t received;
+    do { received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC); } while (received < 0 && errno == EINTR);
+    if (received < 0) return -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int count = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int incoming[spindle_max_fds];
+        memcpy(incoming, CMSG_DATA(header), sizeof(int) * (size_t)count);
+        for (int i = 0; i < count; i++) {
+            if (*fdCount < maxFds) fds[(*fdCount)++] = incoming[i];
+            else close(incoming[i]);  /* more than asked for: never leak them */
+        }
+    }
+    if (message.msg_flags & MSG_CTRUNC) {  /* descriptors were dropped: the request cannot be served whole */
+        for (int i = 0; i < *fdCount; i++) close(fds[i]);
+        *fdCount = 0;
+        errno = EMSGSIZE;
+        return -1;
+    }
+    return received;
+}
+
+void spindle_close_from(int lowest) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0) return;
+#endif
+    struct rlimit limit;
+    int highest = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < 65536
+        ? (int)limit.rlim_cur : 65536;
+    for (int fd = lowest; fd < highest; fd++) close(fd);
+}
+
+int spindle_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}

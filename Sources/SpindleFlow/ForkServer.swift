@@ -1,0 +1,248 @@
+import CForkServer
+import Foundation
+import SpindleStore
+import Synchronization
+
+/// Starts task processes by forking a warm copy of the flow binary instead
+/// of executing a fresh one.
+///
+/// A task process used to be `posix_spawn(BINARY _task …)`: exec, the dynamic
+/// loader, the Swift runtime's first type and conformance lookups, GRDB's
+/// first connection — most of a trivial task's 5 ms. The runtime now starts
+/// one `BINARY _forkserver` per run. That process checks the graph, opens
+/// and reads the store once (which warms those caches), and then, holding no
+/// thread but its main one, waits. For each task the runtime sends it the
+/// task's arguments and the write ends of two pipes; it forks a middle
+/// process, which forks the task process and exits at once. The runtime is
+/// the *subreaper* of its descendants (``CForkServer/spindle_become_subreaper``),
+/// so the task process becomes the runtime's own child: the runtime waits
+/// for it, reads its pipes, times it out and kills its process group exactly
+/// as it did a spawned one. A crash still fails one task; a killed runtime
+/// still leaves its tasks to finish or be found dead by the store.
+///
+/// The server refuses to serve (and the runtime spawns as before) when its
+/// process has a second thread after warming up, since a fork is only safe
+/// from a single thread; `SPINDLE_FORK_SERVER=0` turns it off.
+public enum ForkServer {
+    /// The hidden subcommand that runs the server: `BINARY _forkserver --store ADDRESS --flow NAME [--unset VARIABLE]`.
+    public static let command = "_forkserver"
+
+    /// Whether the runtime should use a fork server (`SPINDLE_FORK_SERVER=0` turns it off).
+    public static var enabled: Bool {
+        guard let value = getenv("SPINDLE_FORK_SERVER") else { return true }
+        return String(cString: value) != "0"
+    }
+
+    /// The descriptor the server reads its requests from.
+    static let socketDescriptor: Int32 = 3
+
+    /// The largest request: a task's arguments and extra environment (its parents travel in the store).
+    static let maxMessage = 64 * 1024
+
+    /// Runs the server loop in the `_forkserver` process; never returns.
+    ///
+    /// - Parameters:
+    ///   - arguments: the arguments after the subcommand (`--store ADDRESS --flow NAME`).
+    ///   - runTask: what a forked task process does with its `_task` arguments.
+    public static func serve(_ arguments: [String], runTask: ([String]) -> Never) -> Never {
+        let socket = socketDescriptor
+        warmUp(arguments)
+        let threads = threadCount()
+        guard threads == 1 else {
+            // Refusing is safe: the runtime spawns each task as before.
+            _ = reply(socket, "unsafe: the fork server has \(threads) threads after warming up; tasks are spawned instead")
+            _exit(0)
+        }
+        guard reply(socket, "ready") else { _exit(0) }
+        var buffer = [UInt8](repeating: 0, count: maxMessage)
+        while true {
+            var fds: [Int32] = [-1, -1]
+            var fdCount: Int32 = 0
+            let n = buffer.withUnsafeMutableBytes { raw in
+                spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 2, &fdCount)
+            }
+            if n == 0 { _exit(0) }  // the runtime has gone: so does its server
+            if n < 0 {
+                if errno == EMSGSIZE { _ = reply(socket, "error: a request came without its pipes"); continue }
+                _exit(1)
+            }
+            let received = Array(fds.prefix(Int(fdCount)))
+            guard received.count == 2, let request = ForkRequest(decoding: buffer[0..<n]) else {
+                for fd in received { close(fd) }
+                _ = reply(socket, "error: a malformed request")
+                continue
+            }
+            let answer = start(request, stdout: received[0], stderr: received[1], socket: socket, runTask: runTask)
+            for fd in received { close(fd) }
+            _ = reply(socket, answer)
+        }
+    }
+
+    /// Forks the middle process, which forks the task process; returns the reply for the runtime.
+    private static func start(_ request: ForkRequest, stdout: Int32, stderr: Int32, socket: Int32,
+                              runTask: ([String]) -> Never) -> String {
+        var pidPipe: [Int32] = [-1, -1]
+        guard pipe(&pidPipe) == 0 else { return "error: cannot create a pipe: \(FileIO.lastError)" }
+        let middle = fork()
+        if middle == 0 {
+            close(pidPipe[0])
+            let task = fork()
+            if task == 0 {
+                becomeTask(request, stdout: stdout, stderr: stderr, runTask: runTask)
+            }
+            // Both sides set the group, so the runtime's kill of the group cannot come before it exists.
+            if task > 0 { setpgid(task, task) }
+            var value: Int32 = task > 0 ? task : -errno
+            _ = write(pidPipe[1], &value, 4)
+            _exit(0)
+        }
+        close(pidPipe[1])
+        defer { close(pidPipe[0]) }
+        guard middle > 0 else { return "error: cannot fork: \(FileIO.lastError)" }
+        var value: Int32 = 0
+        var got = 0
+        while got < 4 {
+            let r = withUnsafeMutableBytes(of: &value) { read(pidPipe[0], $0.baseAddress! + got, 4 - got) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { break }
+            got += r
+        }
+        // Once the middle process is gone, the task process is the runtime's child.
+        var status: Int32 = 0
+        while waitpid(middle, &status, 0) < 0 && errno == EINTR {}
+        guard got == 4 else { return "error: the middle process ended without starting the task" }
+        guard value > 0 else { return "error: cannot fork: \(FileIO.describe(-value))" }
+        return "ok \(value)"
+    }
+
+    /// In the forked task process: its own group, its pipes as stdout and
+    /// stderr, the signals a spawned task starts with, the request's
+    /// environment; then the task. Never returns.
+    private static func becomeTask(_ request: ForkRequest, stdout: Int32, stderr: Int32, runTask: ([String]) -> Never) -> Never {
+        setpgid(0, 0)
+        dup2(stdout, 1)
+        dup2(stderr, 2)
+        // No exec follows, so close-on-exec closes nothing: close every other descriptor by hand.
+        spindle_close_from(3)
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGPIPE, SIG_DFL)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+        for (name, value) in request.environment { setenv(name, value, 1) }
+        // `ps`, and anything else reading /proc/PID/cmdline, sees `BINARY _task …` as for a spawned task.
+        retitle([TaskInvocation.command] + request.arguments)
+        runTask(request.arguments)
+    }
+
+    /// Opens the store and reads what a task reads first, so that the Swift
+    /// runtime's lookups and GRDB's set-up are done once, here, and every
+    /// forked task finds them done. Nothing it opens stays open.
+    private static func warmUp(_ arguments: [String]) {
+        var values: [String: String] = [:]
+        var i = 0
+        while i + 1 < arguments.count { values[arguments[i]] = arguments[i + 1]; i += 2 }
+        if let name = values["--unset"] { unsetenv(name) }
+        guard let address = values["--store"], let flow = values["--flow"] else { return }
+        do {
+            let store = try StoreAddress(parsing: address).open(creating: false, forTask: true)
+            if let latest = try store.runs(flow: flow, limit: 1).first {
+                _ = try store.run(flow: flow, id: latest.id)
+                if let first = try store.tasks(flow: flow, run: latest.id, parents: true).first {
+                    _ = try store.task(first.pathspec)
+                    _ = try store.artifacts(of: first.pathspec)
+                }
+            }
+            // Closed now, and never deinitialised: GRDB's deinit reaches Foundation's
+            // notification centre, which starts a dispatch thread, and a fork needs one thread.
+            try store.close()
+            TaskProcess.keptUntilExit.withLock { $0.append(store) }
+        } catch {
+            // A store it cannot read now is the task's to report; the server still serves.
+        }
+    }
+
+    /// Rewrites this process's arguments as /proc/PID/cmdline shows them,
+    /// keeping `argv[0]`: overwrites the original argument strings in place
+    /// (the kernel reads that memory), as far as they reach. The server is
+    /// started with an argument of spaces (``titleRoom(for:)``) so they reach far enough.
+    static func retitle(_ arguments: [String]) {
+        let argc = Int(CommandLine.argc)
+        guard argc > 1, let first = CommandLine.unsafeArgv[0], let last = CommandLine.unsafeArgv[argc - 1] else { return }
+        let start = UnsafeMutableRawPointer(first) + strlen(first) + 1
+        let end = UnsafeMutableRawPointer(last) + strlen(last)  // the final NUL stays
+        guard end > start else { return }
+        var bytes: [UInt8] = []
+        for a in arguments { bytes += Array(a.utf8) + [0] }
+        let room = end - start
+        memset(start, 0, room)
+        bytes.prefix(room).withUnsafeBytes { _ = memcpy(start, $0.baseAddress!, $0.count) }
+    }
+
+    /// An argument of spaces, long enough for a task's title over the server's own arguments.
+    static func titleRoom(for store: String) -> String {
+        String(repeating: " ", count: store.utf8.count + 200)
+    }
+
+    /// The threads of this process, from `/proc/self/task`.
+    static func threadCount() -> Int {
+        guard let dir = opendir("/proc/self/task") else { return -1 }
+        defer { closedir(dir) }
+        var count = 0
+        while let entry = readdir(dir) {
+            if entry.pointee.d_name.0 != 46 /* . */ { count += 1 }
+        }
+        return count
+    }
+
+    private static func reply(_ socket: Int32, _ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { spindle_send_with_fds(socket, $0.baseAddress, $0.count, nil, 0) } == bytes.count
+    }
+}
+
+/// One request to the fork server: the task's `_task` arguments and the
+/// environment variables it adds. Strings each end with a NUL: first the
+/// number of arguments, then the arguments (any of them may be empty), then
+/// the environment as `NAME=value`.
+struct ForkRequest: Equatable {
+    var arguments: [String]
+    var environment: [(String, String)]
+
+    init(arguments: [String], environment: [(String, String)]) {
+        self.arguments = arguments
+        self.environment = environment
+    }
+
+    static func == (a: ForkRequest, b: ForkRequest) -> Bool {
+        a.arguments == b.arguments && a.environment.elementsEqual(b.environment, by: { $0 == $1 })
+    }
+
+    var encoded: [UInt8] {
+        var bytes = Array(String(arguments.count).utf8) + [0]
+        for a in arguments { bytes += Array(a.utf8) + [0] }
+        for (k, v) in environment { bytes += Array("\(k)=\(v)".utf8) + [0] }
+        return bytes
+    }
+
+    /// Nil when the bytes are not a request: no count, fewer arguments than it says, a string
+    /// without its closing NUL, an environment entry without a name.
+    init?(decoding bytes: some BidirectionalCollection<UInt8>) {
+        guard bytes.last == 0 else { return nil }
+        var strings: [[UInt8]] = [[]]
+        for b in bytes {
+            if b == 0 { strings.append([]) } else { strings[strings.count - 1].append(b) }
+        }
+        strings.removeLast()  // after the final NUL
+        guard let first = strings.first, let count = Int(String(decoding: first, as: UTF8.self)),
+              count >= 0, count < strings.count else { return nil }
+        arguments = strings[1..<(count + 1)].map { String(decoding: $0, as: UTF8.self) }
+        var environment: [(String, String)] = []
+        for s in strings[(count + 1)...] {
+            guard let eq = s.firstIndex(of: 61 /* = */), eq > 0 else { return nil }
+            environment.append((String(decoding: s[..<eq], as: UTF8.self), String(decoding: s[(eq + 1)...], as: UTF8.self)))
+        }
+        self.environment = environment
+    }
+}

@@ -1,0 +1,118 @@
+import CForkServer
+import Foundation
+import SpindleStore
+import Synchronization
+
+/// The runtime's side of a ``ForkServer``: starts the server, and starts
+/// each task process through it.
+///
+/// Any trouble — the server refused, died, or answered nonsense — turns the
+/// client off for the rest of the run, and ``spawn(_:environment:)`` throws
+/// so that the caller spawns the task as before: the fork server only ever
+/// makes a task start sooner, never stops one starting.
+final class ForkServerClient: Sendable {
+    /// The server's process, and the runtime's end of the socket; nil once the client is off.
+    private let connection: Mutex<(pid: pid_t, socket: Int32, ready: Bool)?>
+
+    private init(pid: pid_t, socket: Int32) {
+        connection = Mutex((pid, socket, false))
+    }
+
+    deinit {
+        connection.withLock { c in
+            guard let c else { return }
+            close(c.socket)  // the server exits when its socket closes
+            var status: Int32 = 0
+            while waitpid(c.pid, &status, 0) < 0 && errno == EINTR {}
+        }
+    }
+
+    /// Starts `binary _forkserver` for the tasks of `flow` on the store at
+    /// `store`, or returns nil (after saying nothing: tasks are spawned) when
+    /// it cannot. Makes this process the subreaper of its descendants.
+    static func start(binary: String, store: String, flow: String, environment: [String: String]) -> ForkServerClient? {
+        guard ForkServer.enabled, spindle_become_subreaper() == 0 else { return nil }
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+        let pid: pid_t
+        // The server binds every symbol once, at its start, rather than each forked task binding its own
+        // (ld.so's lazy binding repeated in every child); the tasks do not inherit the setting.
+        var arguments = [ForkServer.command, "--store", store, "--flow", flow, "--room", ForkServer.titleRoom(for: store)]
+        var environment = environment
+        if getenv("LD_BIND_NOW") == nil {
+            environment["LD_BIND_NOW"] = "1"
+            arguments += ["--unset", "LD_BIND_NOW"]
+        }
+        do {
+            pid = try ChildProcess.spawnServer(binary, arguments, socket: pair[1], as: ForkServer.socketDescriptor,
+                                               environment: environment)
+        } catch {
+            close(pair[0])
+            close(pair[1])
+            return nil
+        }
+        close(pair[1])
+        return ForkServerClient(pid: pid, socket: pair[0])
+    }
+
+    /// Why a task could not be started through the server; the caller spawns it instead.
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Starts a task process, `binary _task ARGUMENTS` as if spawned, with
+    /// `environment` added to the server's. Its stdout and stderr are pipes
+    /// this process reads; it is this process's child, in its own group.
+    func spawn(_ arguments: [String], environment: [String: String]) throws(Unavailable) -> ChildProcess {
+        let request = ForkRequest(arguments: arguments, environment: environment.sorted { $0.key < $1.key }).encoded
+        guard request.count <= ForkServer.maxMessage else { throw Unavailable(description: "the request is too large") }
+        return try connection.withLock { c throws(Unavailable) -> ChildProcess in
+            guard let open = c else { throw Unavailable(description: "the fork server is off") }
+            do throws(Unavailable) {
+                if !open.ready {
+                    let hello = try Self.receive(open.socket)
+                    guard hello == "ready" else { throw Unavailable(description: hello) }
+                    c?.ready = true
+                }
+                var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+                guard spindle_pipe_cloexec(&outPipe) == 0 else { throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)") }
+                guard spindle_pipe_cloexec(&errPipe) == 0 else {
+                    close(outPipe[0]); close(outPipe[1])
+                    throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)")
+                }
+                let fds = [outPipe[1], errPipe[1]]
+                let sent = request.withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, fds, 2) }
+                close(outPipe[1])
+                close(errPipe[1])
+                guard sent == request.count else {
+                    close(outPipe[0]); close(errPipe[0])
+                    throw Unavailable(description: "the fork server is gone: \(FileIO.lastError)")
+                }
+                let answer = try Self.receive(open.socket)
+                guard answer.hasPrefix("ok "), let pid = pid_t(answer.dropFirst(3)), pid > 0 else {
+                    close(outPipe[0]); close(errPipe[0])
+                    throw Unavailable(description: answer)
+                }
+                return ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
+            } catch {
+                // One failure turns the server off for the run: every later task is spawned.
+                close(open.socket)
+                var status: Int32 = 0
+                kill(open.pid, SIGKILL)
+                while waitpid(open.pid, &status, 0) < 0 && errno == EINTR {}
+                c = nil
+                throw error
+            }
+        }
+    }
+
+    /// One message from the server, as text.
+    private static func receive(_ socket: Int32) throws(Unavailable) -> String {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var fdCount: Int32 = 0
+        var none: Int32 = -1
+        let n = buffer.withUnsafeMutableBytes { spindle_receive_with_fds(socket, $0.baseAddress, $0.count, &none, 0, &fdCount) }
+        guard n > 0 else { throw Unavailable(description: n == 0 ? "the fork server ended" : "the fork server is gone: \(FileIO.lastError)") }
+        return String(decoding: buffer[0..<n], as: UTF8.self)
+    }
+}
