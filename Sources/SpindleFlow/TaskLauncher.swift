@@ -45,8 +45,7 @@ enum TaskLauncher {
         }
         Trace.mark("spawned \(label)")
         registry.add(inv.task, child)
-        let out = PipeReader(fd: child.stdout, limit: logLimit) { console.taskLine(label, $0, isError: false) }
-        let err = PipeReader(fd: child.stderr, limit: logLimit) { console.taskLine(label, $0, isError: true) }
+        let watch = ChildWatch(child, logLimit: logLimit) { console.taskLine(label, $0, isError: $1) }
         let timedOut = Flag()
         let timer: Task<Void, Never>? = timeout.map { t in
             Task.detached {
@@ -57,14 +56,14 @@ enum TaskLauncher {
                 child.kill(SIGKILL)
             }
         }
-        let status = await child.wait()
+        let status = await watch.exited()
         Trace.mark("exited \(label)")
         timer?.cancel()
         child.kill(SIGKILL)  // anything the task left behind in its group
-        let (o, ot) = await out.text()
-        let (e, et) = await err.text()
+        let (out, err) = await watch.output()
         registry.remove(inv.task)
-        return AttemptResult(status: status, timedOut: timedOut.isSet, stdout: o, stderr: e, truncated: ot || et)
+        return AttemptResult(status: status, timedOut: timedOut.isSet, stdout: out.text, stderr: err.text,
+                             truncated: out.wasTruncated || err.wasTruncated)
     }
 
     /// A task process that crashes prints the crashing thread's backtrace,

@@ -25,6 +25,12 @@ ssize_t spindle_receive_with_fds(int socket, void *bytes, size_t capacity, int *
 /// another thread inherits. Returns 0, or -1 with errno set.
 int spindle_pipe_cloexec(int fds[2]);
 
+/// pidfd_open(2): a descriptor that becomes readable when process `pid`
+/// ends, so one poll(2) can wait for a child's exit and its pipes at once.
+/// Returns the descriptor (close-on-exec), or -1 with errno set (ENOSYS
+/// before Linux 5.3).
+int spindle_pidfd_open(pid_t pid);
+
 /// Closes every descriptor from `lowest` up (close_range(2), or one by one
 /// where the kernel lacks it). A forked process that runs on without exec
 /// keeps close-on-exec descriptors, so it must close them itself.
