@@ -50,12 +50,35 @@ public enum Spindle {
         if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
            let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) {
             Trace.mark("parsed spin by hand")
+            prepareSpinTask(spin, graph: graph)
             DirectDispatch.run(FlowCommand.self) { try spin.run() }
         }
         DirectDispatch.main(FlowCommand.self, arguments)
     }
 
     static var graph: FlowGraph { current.withLock { $0! } }
+
+    /// The process a spin's task becomes, forked at the spin's start (see ``prepareSpinTask(_:graph:)``).
+    nonisolated(unsafe) static var preparedTask: PreparedTask?
+
+    /// Forks the process a local spin's task will become, while this process
+    /// has one thread; it opens the store while the spin plans.
+    ///
+    /// Only when `SWIFT_BACKTRACE` is set (the shell and the MCP server set
+    /// it for the spins they start): the Swift runtime reads it when a
+    /// process starts, and a forked task has this process's settings, where
+    /// a spawned one gets the crash reports the log keeps
+    /// (``TaskLauncher/crashReports``). A spin in a bare environment spawns its task.
+    static func prepareSpinTask(_ spin: SpinInvocation, graph: FlowGraph) {
+        guard getenv("SWIFT_BACKTRACE") != nil, !spin.debug, spin.executor == nil || spin.executor == "local" else { return }
+        preparedTask = ForkServer.prepareTask(warmUp: {
+            if let address = try? StoreAddress.resolve(explicit: spin.store, creating: false),
+               let store = try? address.open(creating: false, forTask: true) {
+                TaskProcess.prepare(store)
+            }
+        }, runTask: { runTask($0, graph: graph) })
+        Trace.mark("prepared the spin's task process")
+    }
 
     /// A task process's work, from the arguments after `_task`. Never returns.
     static func runTask(_ arguments: [String], graph: FlowGraph) -> Never {

@@ -79,6 +79,52 @@ public enum ForkServer {
         }
     }
 
+    /// Forks, now, a process that waits to become one task process: a spin's
+    /// one task, which then starts without an exec, the loader and the
+    /// runtime's set-up (about 5 ms of a spin's round trip), and meanwhile
+    /// runs `warmUp` (opening the store) on the other core while the spin plans.
+    ///
+    /// The process is this one's own child, in a group of its own; it exits
+    /// if this process goes away (or execs a rebuilt binary) before asking.
+    /// Returns nil when this process already has a second thread, as a fork
+    /// is safe only from a single-threaded process.
+    public static func prepareTask(warmUp: () -> Void, runTask: ([String]) -> Never) -> PreparedTask? {
+        guard enabled, threadCount() == 1 else { return nil }
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+        let child = fork()
+        if child == 0 {
+            setpgid(0, 0)
+            close(pair[0])
+            serveOnce(pair[1], warmUp: warmUp, runTask: runTask)
+        }
+        close(pair[1])
+        guard child > 0 else {
+            close(pair[0])
+            return nil
+        }
+        setpgid(child, child)
+        return PreparedTask(ForkServerClient(pid: child, socket: pair[0], singleUse: true))
+    }
+
+    /// The prepared process's side: warm up, say so, wait for one request,
+    /// answer with its own pid and become that task.
+    private static func serveOnce(_ socket: Int32, warmUp: () -> Void, runTask: ([String]) -> Never) -> Never {
+        warmUp()
+        guard reply(socket, "ready") else { _exit(0) }
+        var buffer = [UInt8](repeating: 0, count: maxMessage)
+        var fds: [Int32] = [-1, -1]
+        var fdCount: Int32 = 0
+        let n = buffer.withUnsafeMutableBytes { raw in
+            spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 2, &fdCount)
+        }
+        guard n > 0, fdCount == 2, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
+        guard reply(socket, "ok \(getpid())") else { _exit(0) }
+        // What this process opened while it waited (the store) stays open; the socket goes.
+        close(socket)
+        becomeTask(request, stdout: fds[0], stderr: fds[1], closingFrom: nil, runTask: runTask)
+    }
+
     /// Forks the middle process, which forks the task process; returns the reply for the runtime.
     private static func start(_ request: ForkRequest, stdout: Int32, stderr: Int32, socket: Int32,
                               runTask: ([String]) -> Never) -> String {
@@ -89,7 +135,7 @@ public enum ForkServer {
             close(pidPipe[0])
             let task = fork()
             if task == 0 {
-                becomeTask(request, stdout: stdout, stderr: stderr, runTask: runTask)
+                becomeTask(request, stdout: stdout, stderr: stderr, closingFrom: 3, runTask: runTask)
             }
             // Both sides set the group, so the runtime's kill of the group cannot come before it exists.
             if task > 0 { setpgid(task, task) }
@@ -119,12 +165,21 @@ public enum ForkServer {
     /// In the forked task process: its own group, its pipes as stdout and
     /// stderr, the signals a spawned task starts with, the request's
     /// environment; then the task. Never returns.
-    private static func becomeTask(_ request: ForkRequest, stdout: Int32, stderr: Int32, runTask: ([String]) -> Never) -> Never {
+    ///
+    /// No exec follows, so close-on-exec closes nothing: the server's task
+    /// closes every descriptor from `closingFrom` by hand; a prepared one
+    /// (nil) closes only its pipes' spare ends, keeping the store it opened.
+    private static func becomeTask(_ request: ForkRequest, stdout: Int32, stderr: Int32, closingFrom lowest: Int32?,
+                                   runTask: ([String]) -> Never) -> Never {
         setpgid(0, 0)
         dup2(stdout, 1)
         dup2(stderr, 2)
-        // No exec follows, so close-on-exec closes nothing: close every other descriptor by hand.
-        spindle_close_from(3)
+        if let lowest {
+            spindle_close_from(lowest)
+        } else {
+            if stdout > 2 { close(stdout) }
+            if stderr > 2 { close(stderr) }
+        }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
         signal(SIGPIPE, SIG_DFL)
@@ -213,6 +268,12 @@ public enum ForkServer {
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBytes { spindle_send_with_fds(socket, $0.baseAddress, $0.count, nil, 0) } == bytes.count
     }
+}
+
+/// A process forked early by a spin to become its task (``ForkServer/prepareTask(warmUp:runTask:)``).
+public final class PreparedTask: Sendable {
+    let client: ForkServerClient
+    init(_ client: ForkServerClient) { self.client = client }
 }
 
 /// One request to the fork server: the task's `_task` arguments and the

@@ -13,9 +13,12 @@ import Synchronization
 final class ForkServerClient: Sendable {
     /// The server's process, and the runtime's end of the socket; nil once the client is off.
     private let connection: Mutex<(pid: pid_t, socket: Int32, ready: Bool)?>
+    /// Whether the server starts one task only, by becoming it (a spin's prepared process).
+    private let singleUse: Bool
 
-    private init(pid: pid_t, socket: Int32) {
+    init(pid: pid_t, socket: Int32, singleUse: Bool = false) {
         connection = Mutex((pid, socket, false))
+        self.singleUse = singleUse
     }
 
     deinit {
@@ -92,6 +95,11 @@ final class ForkServerClient: Sendable {
                 guard answer.hasPrefix("ok "), let pid = pid_t(answer.dropFirst(3)), pid > 0 else {
                     close(outPipe[0]); close(errPipe[0])
                     throw Unavailable(description: answer)
+                }
+                if singleUse {
+                    // The server has become the task: it is the caller's to wait for now.
+                    close(open.socket)
+                    c = nil
                 }
                 return ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
             } catch {

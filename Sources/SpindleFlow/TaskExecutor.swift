@@ -28,6 +28,13 @@ public struct SubprocessExecutor: TaskExecutor {
         forkServer = ForkServerClient.start(binary: binary, store: store, flow: flow, environment: TaskLauncher.crashReports)
     }
 
+    /// An executor whose first task becomes `prepared`, a process forked early
+    /// (a spin's); any later task is spawned.
+    public init(binary: String, prepared: PreparedTask) {
+        self.binary = binary
+        forkServer = prepared.client
+    }
+
     public func execute(_ inv: TaskInvocation, step: Step, logLimit: Int, console: Console, registry: ChildRegistry) async -> AttemptResult {
         await TaskLauncher.run(inv, binary: binary, forkServer: forkServer, timeout: step.timeout, logLimit: logLimit, console: console,
                                registry: registry, label: "\(inv.step)/\(inv.task)")

@@ -1,6 +1,13 @@
 import Foundation
 import SpindleStore
 
+/// The environment to start a flow binary's `spin` with, from a program that
+/// starts spins (the shell, `spindle watch`, the MCP server): with Swift's
+/// crash reports set as the task logs keep them, the spin forks its task
+/// process early instead of spawning it (``ForkServer/prepareTask(warmUp:runTask:)``),
+/// about 4 ms sooner. Empty when the user has set `SWIFT_BACKTRACE` (it is inherited).
+public let spinEnvironment: [String: String] = TaskLauncher.crashReports
+
 /// How one attempt of a task went, as the runtime saw it from outside.
 public struct AttemptResult: Sendable {
     public var status: ExitStatus

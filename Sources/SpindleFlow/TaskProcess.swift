@@ -17,6 +17,13 @@ public enum TaskProcess {
     /// cast into Foundation, 1 % of a foreach's CPU for nothing.
     static let keptUntilExit = Mutex<[Store]>([])
 
+    /// A store a prepared task process opened while it waited
+    /// (``ForkServer/prepareTask(warmUp:runTask:)``); the task uses it when it names the same store.
+    public static func prepare(_ store: Store) {
+        preopened.withLock { $0 = store }
+    }
+    static let preopened = Mutex<Store?>(nil)
+
     /// Runs the task and returns the process's exit code. Meant for a task
     /// process, which exits next: the store it opens stays open until then.
     public static func execute(_ inv: TaskInvocation, graph: FlowGraph) async -> Int32 {
@@ -26,7 +33,11 @@ public enum TaskProcess {
         Trace.mark("task process \(inv.pathspec) started")
         do {
             // The runtime (or spin command) that started this task opened and checked the store.
-            store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true)
+            if let ready = preopened.withLock({ s in defer { s = nil }; return s }), ready.address == inv.store {
+                store = ready
+            } else {
+                store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true)
+            }
             keptUntilExit.withLock { $0.append(store) }
             Trace.mark("store open")
             // Under an engine, say where: the job and the node, for show, the shell and MCP.

@@ -45,7 +45,7 @@ final class SpinProcesses: Sendable {
             s.running[s.next] = flag
             return s.next
         }
-        let environment = ["SPINDLE_PARENT_PID": String(getpid())]
+        let environment = spinEnvironment.merging(["SPINDLE_PARENT_PID": String(getpid())]) { $1 }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Result, any Error>) in
                 Thread.detachNewThread { [self] in

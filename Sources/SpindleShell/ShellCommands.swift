@@ -240,7 +240,8 @@ extension ShellSession {
             status = try runInTerminal(binary, args)
             _ = EditLineReader.takeInterrupt()
         } else {
-            status = try runStreaming(binary, args, line: { text, isError in isError ? out.error(text) : out.longLine(text) },
+            status = try runStreaming(binary, args, environment: spinEnvironment,
+                                      line: { text, isError in isError ? out.error(text) : out.longLine(text) },
                                       interrupted: { EditLineReader.takeInterrupt() })
         }
         if let report = try? SpinReport.read(from: stem + ".json"), let spec = report.firstTask {

@@ -48,6 +48,9 @@ extension SpinInvocation {
         }
         var executor = try choice.make(binary: currentExecutable())
         if debug { executor = try debuggerExecutor(step: step, graph: graph) }
+        if executor == nil, let prepared = Spindle.preparedTask {
+            executor = SubprocessExecutor(binary: currentExecutable(), prepared: prepared)
+        }
         let engine = SpinEngine(graph: graph, store: store, executor: executor, console: console)
         Trace.mark("spin: store open")
         let plan = try engine.plan(request)

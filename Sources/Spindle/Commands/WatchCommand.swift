@@ -53,7 +53,7 @@ struct WatchCommand: ParsableCommand {
             defer { try? FileManager.default.removeItem(atPath: report) }
             var once = spin
             once.report = report
-            _ = try? runStreaming(build.binary, once.arguments,
+            _ = try? runStreaming(build.binary, once.arguments, environment: spinEnvironment,
                                   line: { text, isError in
                                       (isError ? FileHandle.standardError : FileHandle.standardOutput).write(Data((text + "\n").utf8))
                                   },

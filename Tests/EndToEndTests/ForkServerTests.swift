@@ -1,0 +1,82 @@
+import Foundation
+import SpindleFlow
+import SpindleStore
+import Testing
+
+/// Task processes forked from a warm copy of the flow binary (a run's fork
+/// server, a spin's prepared process) instead of spawned: the same results,
+/// the same failures and reports, and a fall-back to spawning when the fork
+/// server is gone.
+@Suite("Forked task processes")
+struct ForkServerTests {
+    @Test("a run's tasks are forks of its fork server; with SPINDLE_FORK_SERVER=0 they are spawned; the results are the same")
+    func forkedOrSpawned() throws {
+        let box = try Sandbox()
+        let forked = try box.run("HelloFlow", ["run"], environment: ["SPINDLE_TRACE": "1"])
+        #expect(forked.status == 0, "\(forked.output)")
+        // A task process logs its start; a spawned one also logs its own `main`, which a fork never runs.
+        #expect(forked.output.contains("task process HelloFlow/1/end/3 started"), "\(forked.output)")
+        #expect(!forked.output.contains("main _task"), "\(forked.output)")
+        let spawned = try box.run("HelloFlow", ["run"], environment: ["SPINDLE_TRACE": "1", "SPINDLE_FORK_SERVER": "0"])
+        #expect(spawned.status == 0, "\(spawned.output)")
+        #expect(spawned.output.contains("main _task"), "\(spawned.output)")
+        let store = try box.store()
+        func hashes(_ run: Int) throws -> [String: String] {
+            var all: [String: String] = [:]
+            for task in try store.tasks(flow: "HelloFlow", run: .number(run)) {
+                for a in try store.artifacts(of: task.pathspec) { all["\(task.step)/\(a.name)"] = a.hash }
+            }
+            return all
+        }
+        #expect(try hashes(1) == hashes(2))
+        #expect(try !hashes(1).isEmpty)
+    }
+
+    @Test("a fork server killed mid-run: the run spawns the tasks left and completes with the same results",
+          .timeLimit(.minutes(3)))
+    func serverKilled() throws {
+        let box = try Sandbox()
+        #expect(try box.run("RatingsFlow", KillTests.longArgs).status == 0)
+        let reference = try KillTests().finalHashes(try box.store(), run: .number(1))
+        let running = try box.start("RatingsFlow", KillTests.longArgs, environment: ["SPINDLE_TRACE": "1"])
+        let runtime = running.process.processIdentifier
+        var server: pid_t?
+        for _ in 0..<2000 where server == nil && running.process.isRunning {
+            server = KillTests.children(of: runtime, with: ForkServer.command).first
+            if server == nil { usleep(1_000) }
+        }
+        let killed = try #require(server, "no fork server under the runtime")
+        // Let it serve some tasks first, then kill it while training runs.
+        usleep(300_000)
+        kill(killed, SIGKILL)
+        let outcome = running.finish()
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("spawning instead"), "\(outcome.output)")
+        #expect(try KillTests().finalHashes(try box.store(), run: .number(2)) == reference)
+        #expect(try box.store().integrityCheck() == ["ok"])
+    }
+
+    @Test("a spin started as the shell starts it forks its task early; a crash there still leaves its backtrace",
+          .timeLimit(.minutes(2)))
+    func preparedSpin() throws {
+        let box = try Sandbox()
+        #expect(try box.run("FaultFlow", ["run"]).status == 0)
+        var environment = spinEnvironment
+        environment["SPINDLE_TRACE"] = "1"
+        let good = try box.run("FaultFlow", ["spin", "left", "--no-rebuild"], environment: environment)
+        #expect(good.status == 0, "\(good.output)")
+        #expect(good.output.contains("prepared the spin's task process"), "\(good.output)")
+        #expect(!good.output.contains("main _task"), "\(good.output)")
+        environment["FAULT_MODE"] = "fatal"
+        let crashed = try box.run("FaultFlow", ["spin", "left", "--no-rebuild"], environment: environment)
+        #expect(crashed.status != 0)
+        #expect(crashed.output.contains("prepared the spin's task process"), "\(crashed.output)")
+        let store = try box.store()
+        let spin = try #require(try store.runs(flow: "FaultFlow", spins: true).first)
+        let task = try #require(try store.tasks(flow: "FaultFlow", run: spin.id).first)
+        #expect(task.status == .failed)
+        let failure = try #require(try TaskFailure(task, store: store))
+        #expect(failure.message.contains("SIGILL"), "\(failure.message)")
+        #expect(failure.backtrace.contains { $0.contains("FaultFlow/main.swift:38") }, "\(failure.backtrace)")
+    }
+}
