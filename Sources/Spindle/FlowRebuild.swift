@@ -31,7 +31,7 @@ func rebuildIfStale(graph: FlowGraph) throws {
         throw ExitCode.failure
     }
     setenv("SPINDLE_REBUILT", "1", 1)
-    let argv = CommandLine.arguments.map { strdup($0) } + [nil]
+    let argv = Spindle.commandLine.map { strdup($0) } + [nil]
     execv(build.binary, argv)
     throw ValidationError("cannot run the rebuilt \(build.binary): \(FileIO.lastError)")
 }

@@ -20,6 +20,7 @@ public enum Spindle {
 
     /// Validates `flow`, then runs the command line. Does not return.
     public static func main(_ flow: Flow, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        var arguments = arguments
         Trace.mark("main \(arguments.first ?? "")")
         let graph: FlowGraph
         do { graph = try FlowGraph(flow) } catch {
@@ -38,9 +39,15 @@ public enum Spindle {
         // A task an outside engine (Argo) scheduled: it makes its own run and row.
         if arguments.first == EngineStep.command {
             lineBufferStandardOutput()
-            let code = (try? runBlocking { await EngineStep.main(Array(arguments.dropFirst()), graph: graph) }) ?? TaskProcess.setupExitCode
+            let engineArguments = Array(arguments.dropFirst())
+            let code = (try? runBlocking { await EngineStep.main(engineArguments, graph: graph) }) ?? TaskProcess.setupExitCode
             fflush(nil)
             _exit(code)
+        }
+        // A spin started ahead of time (by the shell): get ready, then wait for its arguments.
+        if arguments.first == SpinStandby.command {
+            arguments = standBy(Array(arguments.dropFirst()), graph: graph)
+            commandLine = [CommandLine.arguments[0]] + arguments
         }
         current.withLock { $0 = graph }
         // `Flow resume … | head`: a closed output pipe must not kill the runtime
@@ -50,7 +57,7 @@ public enum Spindle {
         if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
            let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) {
             Trace.mark("parsed spin by hand")
-            prepareSpinTask(spin, graph: graph)
+            if preparedTask == nil { prepareSpinTask(spin, graph: graph) }
             DirectDispatch.run(FlowCommand.self) { try spin.run() }
         }
         DirectDispatch.main(FlowCommand.self, arguments)
@@ -60,6 +67,42 @@ public enum Spindle {
 
     /// The process a spin's task becomes, forked at the spin's start (see ``prepareSpinTask(_:graph:)``).
     nonisolated(unsafe) static var preparedTask: PreparedTask?
+
+    /// The command line this process runs, as a rebuild re-executes it: a
+    /// standby's is the spin it was sent, not `_standby`.
+    nonisolated(unsafe) static var commandLine = CommandLine.arguments
+
+    /// A store a standby opened before its spin was asked for (``standBy(_:graph:)``).
+    nonisolated(unsafe) static var preopenedStore: Store?
+
+    /// The store named `address` if this process has it open already.
+    static func takePreopenedStore(named address: String?) -> Store? {
+        guard let store = preopenedStore, let address, store.address == address else { return nil }
+        preopenedStore = nil
+        return store
+    }
+
+    /// A standby spin (`_standby --store ADDRESS`, see ``SpinStandby``):
+    /// forks the task process (while this process has one thread), opens
+    /// the store, then waits on stdin for the spin's arguments and returns
+    /// them. Exits when stdin ends without any.
+    static func standBy(_ arguments: [String], graph: FlowGraph) -> [String] {
+        let address = arguments.count == 2 && arguments[0] == "--store" ? arguments[1] : nil
+        if let address, getenv("SWIFT_BACKTRACE") != nil {
+            preparedTask = ForkServer.prepareTask(warmUp: {
+                if let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) { TaskProcess.prepare(store) }
+            }, runTask: { runTask($0, graph: graph) })
+        }
+        if let address { preopenedStore = try? StoreAddress(parsing: address).open(creating: false) }
+        Trace.mark("standby ready")
+        guard let spin = SpinStandby.readArguments(from: 0) else { exit(0) }
+        Trace.mark("standby asked")
+        guard spin.first == "spin" else {
+            FileHandle.standardError.write(Data("error: a standby runs a spin, not '\(spin.first ?? "")'\n".utf8))
+            exit(2)
+        }
+        return spin
+    }
 
     /// Forks the process a local spin's task will become, while this process
     /// has one thread; it opens the store while the spin plans.

@@ -95,6 +95,36 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Starts `executable` like ``spawn(_:_:environment:)``, but with its stdin
+    /// a pipe too: returns the child and the pipe's write end (a standby spin reads its arguments there).
+    static func spawnWithInput(_ executable: String, _ arguments: [String],
+                               environment: [String: String] = [:]) throws -> (ChildProcess, Int32) {
+        try spawnLock.withLock { _ in
+            var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+            guard pipe(&inPipe) == 0 else { throw FlowError.usage("cannot create pipes: \(FileIO.lastError)") }
+            guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+                close(inPipe[0]); close(inPipe[1])
+                throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
+            }
+            for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            defer {
+                close(inPipe[0])
+                close(outPipe[1])
+                close(errPipe[1])
+            }
+            do {
+                let pid = try spawnLocked(executable, arguments, environment: environment,
+                                          descriptors: [(inPipe[0], 0), (outPipe[1], 1), (errPipe[1], 2)], stdinFromNull: false)
+                return (ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0]), inPipe[1])
+            } catch {
+                close(inPipe[1])
+                close(outPipe[0])
+                close(errPipe[0])
+                throw error
+            }
+        }
+    }
+
     /// Starts a helper process (the fork server) whose stdout and stderr are
     /// /dev/null and whose descriptor `target` is `socket`; returns its pid.
     static func spawnServer(_ executable: String, _ arguments: [String], socket: Int32, as target: Int32,
@@ -107,11 +137,11 @@ final class ChildProcess: @unchecked Sendable {
     /// posix_spawn in a group of its own, stdin from /dev/null, the signals a
     /// new program expects, each `(descriptor, target)` duplicated onto its target.
     private static func spawnLocked(_ executable: String, _ arguments: [String], environment: [String: String],
-                                    descriptors: [(Int32, Int32)], quiet: Bool = false) throws -> pid_t {
+                                    descriptors: [(Int32, Int32)], quiet: Bool = false, stdinFromNull: Bool = true) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if stdinFromNull { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
         if quiet {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
@@ -255,6 +285,11 @@ public func runStreaming(_ executable: String, _ arguments: [String], environmen
                          line: @escaping @Sendable (String, Bool) -> Void,
                          interrupted: () -> Bool) throws -> ExitStatus {
     let child = try ChildProcess.spawn(executable, arguments, environment: environment)
+    return stream(child, line: line, interrupted: interrupted)
+}
+
+/// Streams a started child's output lines to `line` until it ends (see ``runStreaming(_:_:environment:line:interrupted:)``).
+func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> Void, interrupted: () -> Bool) -> ExitStatus {
     let out = PipeReader(fd: child.stdout, limit: 1 << 20) { line($0, false) }
     let err = PipeReader(fd: child.stderr, limit: 1 << 20) { line($0, true) }
     // A thread waits for the child (blocking, so its end is seen at once); this one wakes every 20 ms

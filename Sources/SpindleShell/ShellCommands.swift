@@ -240,9 +240,15 @@ extension ShellSession {
             status = try runInTerminal(binary, args)
             _ = EditLineReader.takeInterrupt()
         } else {
-            status = try runStreaming(binary, args, environment: spinEnvironment,
-                                      line: { text, isError in isError ? out.error(text) : out.longLine(text) },
-                                      interrupted: { EditLineReader.takeInterrupt() })
+            let line: @Sendable (String, Bool) -> Void = { text, isError in isError ? out.error(text) : out.longLine(text) }
+            if let ready = takeStandby(for: binary) {
+                status = try ready.run(args, line: line, interrupted: { EditLineReader.takeInterrupt() })
+            } else {
+                status = try runStreaming(binary, args, environment: spinEnvironment, line: line,
+                                          interrupted: { EditLineReader.takeInterrupt() })
+            }
+            // The next spin's process starts now, while this one's result is read and shown.
+            prepareStandby(binary: binary)
         }
         if let report = try? SpinReport.read(from: stem + ".json"), let spec = report.firstTask {
             lastSpin = (spec, report.firstOriginal)
@@ -253,6 +259,24 @@ extension ShellSession {
         if !status.succeeded { throw ShellError("the spin failed (the flow binary \(status))") }
         lastSpinUsage = status.usage
         if let spin = lastSpin { keepSpin(spin.task, original: spin.original, usage: status.usage) }
+    }
+
+    /// The standby for `binary` when it can still run a spin; a stale one is discarded.
+    func takeStandby(for binary: String) -> SpinStandby? {
+        defer { standby = nil }
+        guard let ready = standby, ready.isCurrent(for: binary) else {
+            standby?.discard()
+            return nil
+        }
+        return ready
+    }
+
+    /// Starts the flow binary ahead of the next spin (`SPINDLE_STANDBY=0` turns it off).
+    func prepareStandby(binary: String) {
+        guard spinner == nil, standby == nil || standby?.isCurrent(for: binary) == false,
+              getenv("SPINDLE_STANDBY").map({ String(cString: $0) != "0" }) ?? true else { return }
+        standby?.discard()
+        standby = SpinStandby.start(binary: binary, store: store.address, environment: spinEnvironment)
     }
 
     func diff(_ args: String) throws {

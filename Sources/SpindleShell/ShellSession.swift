@@ -42,6 +42,8 @@ public final class ShellSession {
     var lastSpinUsage: ResourceUsage?
     /// Runs the flow binary for a spin; replaceable so tests can intercept.
     var spinner: (([String]) throws -> Int32)?
+    /// The flow binary started ahead of the next spin (``SpinStandby``), if any.
+    var standby: SpinStandby?
     /// The transcript being recorded, if any.
     var recorder: TranscriptRecorder?
     /// The file being recorded to, if any.
@@ -204,6 +206,8 @@ public final class ShellSession {
             }
         }
         focus = (step, SplitAddress(shape.address(of: planned.splits)), planned, after)
+        // A spin usually follows a focus: its process gets ready meanwhile.
+        if let binary = run.binary, FileManager.default.isExecutableFile(atPath: binary) { prepareStandby(binary: binary) }
         lastSpin = nil
         let place = shape.describe(planned.splits)
         let split = place.isEmpty ? "" : " " + place

@@ -80,3 +80,65 @@ struct ForkServerTests {
         #expect(failure.backtrace.contains { $0.contains("FaultFlow/main.swift:38") }, "\(failure.backtrace)")
     }
 }
+
+@Suite("Standby spins in the shell")
+struct StandbySpinTests {
+    @Test("the shell's spins after the first run in a process started ahead of them, with the same answers")
+    func standby() throws {
+        let box = try Sandbox()
+        #expect(try box.run("FaultFlow", ["run"]).status == 0)
+        let script = "load 1\nfocus left\nspin\nout.left_sum\nspin\nout.left_sum\n"
+        let shell = try box.start("FaultFlow", ["shell", "--keep-going"], environment: ["SPINDLE_TRACE": "1"], input: script).finish()
+        #expect(shell.status == 0, "\(shell.output)")
+        #expect(shell.stdout.components(separatedBy: "✓ FaultFlow/spin-").count == 3, "\(shell.output)")
+        #expect(shell.stdout.components(separatedBy: "\n3.0\n").count == 3, "\(shell.output)")
+        // Both spins ran in standbys: one started at focus, the next when the first spin ended.
+        #expect(shell.output.components(separatedBy: "standby asked").count == 3, "\(shell.output)")
+        #expect(!shell.output.contains("main spin"), "\(shell.output)")
+        // Turned off, every spin starts its own process.
+        let plain = try box.start("FaultFlow", ["shell", "--keep-going"], environment: ["SPINDLE_TRACE": "1", "SPINDLE_STANDBY": "0"],
+                                  input: script).finish()
+        #expect(plain.status == 0, "\(plain.output)")
+        #expect(!plain.output.contains("standby asked"), "\(plain.output)")
+        #expect(plain.output.components(separatedBy: "main spin").count == 3, "\(plain.output)")
+    }
+
+    @Test("a standby whose binary changed on disk is not current; one that is discarded ends")
+    func staleBinary() throws {
+        let box = try Sandbox()
+        #expect(try box.run("FaultFlow", ["run"]).status == 0)
+        // A copy of the binary, so that changing its time disturbs no other test.
+        let binary = box.dir.appendingPathComponent("FaultFlowCopy").path
+        try FileManager.default.copyItem(atPath: try product("FaultFlow"), toPath: binary)
+        let ready = try #require(SpinStandby.start(binary: binary, store: box.storeRoot.path, environment: [:]))
+        #expect(ready.isCurrent(for: binary))
+        #expect(!ready.isCurrent(for: binary + "-other"))
+        var s = stat()
+        #expect(stat(binary, &s) == 0)
+        var times = [s.st_atim, timespec(tv_sec: s.st_mtim.tv_sec + 1, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, binary, &times, 0) == 0)
+        #expect(!ready.isCurrent(for: binary))
+        ready.discard()
+        // Once discarded it cannot run a spin.
+        #expect(throws: (any Error).self) { try ready.run(["spin", "left"], line: { _, _ in }, interrupted: { false }) }
+    }
+
+    @Test("a standby's message: the arguments as sent, or nothing when it is cut short", arguments: [
+        (Array("10\nspin\0left\0".utf8), ["spin", "left"] as [String]?),
+        (Array("0\n".utf8), [] as [String]?),
+        (Array("5\nspin\0".utf8), ["spin"] as [String]?),
+        (Array("6\n\0spin\0".utf8), ["", "spin"] as [String]?),
+        (Array("9\nspin\0".utf8), nil),
+        (Array("x\nspin\0".utf8), nil),
+        (Array("4\nspin".utf8), nil),
+        ([UInt8](), nil),
+    ])
+    func messages(_ bytes: [UInt8], _ expected: [String]?) throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        _ = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+        close(fds[1])
+        defer { close(fds[0]) }
+        #expect(SpinStandby.readArguments(from: fds[0]) == expected)
+    }
+}

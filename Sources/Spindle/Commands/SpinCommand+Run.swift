@@ -37,7 +37,7 @@ extension SpinInvocation {
             request.after = id
         }
         if !noRebuild { try rebuildIfStale(graph: graph) }
-        let store = try StoreOptions.open(store, creating: remoteName != nil)
+        let store = try Spindle.takePreopenedStore(named: store) ?? StoreOptions.open(store, creating: remoteName != nil)
         if let remoteName {
             let mirrored = try RemoteRuns.mirror(flow: graph.flow.name, run: request.run, from: remoteName, into: store)
             request.run = mirrored.id
