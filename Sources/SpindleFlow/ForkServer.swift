@@ -205,7 +205,8 @@ public enum ForkServer {
         guard let address = values["--store"], let flow = values["--flow"] else { return }
         do {
             let store = try StoreAddress(parsing: address).open(creating: false, forTask: true)
-            if let latest = try store.runs(flow: flow, limit: 1).first {
+            // The latest finished run: the run this server serves has no finished task yet.
+            if let latest = try store.runs(flow: flow, status: .completed, limit: 1).first {
                 let tasks = try store.tasks(flow: flow, run: latest.id, parents: true)
                 // A task with parents, so that reading inputs is warmed too.
                 if let sample = tasks.last(where: { $0.status == .completed && !$0.parents.isEmpty }) ?? tasks.first,
