@@ -200,6 +200,7 @@ extension ShellSession {
 
     /// Spins the focused step; with `debugCommands` (empty: interactive) under a debugger.
     func spin(debugCommands: String? = nil) throws {
+        Trace.mark("shell: spin")
         let (run, _) = try requireRun()
         guard let focus else { throw ShellError("focus a step first: focus STEP") }
         guard let binary = run.binary, FileManager.default.isExecutableFile(atPath: binary) else {
@@ -241,12 +242,14 @@ extension ShellSession {
             _ = EditLineReader.takeInterrupt()
         } else {
             let line: @Sendable (String, Bool) -> Void = { text, isError in isError ? out.error(text) : out.longLine(text) }
+            Trace.mark("shell: spin process asked")
             if let ready = takeStandby(for: binary) {
                 status = try ready.run(args, line: line, interrupted: { EditLineReader.takeInterrupt() })
             } else {
                 status = try runStreaming(binary, args, environment: spinEnvironment, line: line,
                                           interrupted: { EditLineReader.takeInterrupt() })
             }
+            Trace.mark("shell: spin process ended")
             // The next spin's process starts now, while this one's result is read and shown.
             prepareStandby(binary: binary)
         }
@@ -259,6 +262,7 @@ extension ShellSession {
         if !status.succeeded { throw ShellError("the spin failed (the flow binary \(status))") }
         lastSpinUsage = status.usage
         if let spin = lastSpin { keepSpin(spin.task, original: spin.original, usage: status.usage) }
+        Trace.mark("shell: spin done")
     }
 
     /// The standby for `binary` when it can still run a spin; a stale one is discarded.
