@@ -55,6 +55,8 @@ final class Scheduler {
     var rerun: Set<String> = []
     /// Why each step re-ran instead of being cloned, said once per step.
     var rerunReasons: [String: String] = [:]
+    /// Each parent's artifacts as the input fingerprint names them (``parentLine(_:)``).
+    var parentLines: [Pathspec: String] = [:]
 
     /// Runs each task: the run's own choice, or local processes started by a fork server.
     let executor: any TaskExecutor
@@ -205,10 +207,19 @@ final class Scheduler {
     func fingerprint(_ p: PlannedTask) throws -> String {
         var text = "v2\n" + p.step + "\n" + p.splits.map { "\($0.step):\($0.index):\($0.count)" }.joined(separator: ",") + "\n"
         for parent in p.parents {
-            let arts = try store.artifacts(of: parent).sorted { $0.name < $1.name }
-            text += arts.map { "\($0.name)=\($0.hash)" }.joined(separator: " ") + "\n"
+            text += try parentLine(parent) + "\n"
         }
         return SHA256.hex(Array(text.utf8))
+    }
+
+    /// A finished parent's artifacts as the fingerprint names them, read once:
+    /// a completed task's artifacts never change, and a foreach's splits all
+    /// share one parent (50 reads of the same rows in a 50-way foreach).
+    func parentLine(_ parent: Pathspec) throws -> String {
+        if let known = parentLines[parent] { return known }
+        let line = try store.artifacts(of: parent).sorted { $0.name < $1.name }.map { "\($0.name)=\($0.hash)" }.joined(separator: " ")
+        parentLines[parent] = line
+        return line
     }
 
     func spawn(_ id: Int) {
