@@ -57,7 +57,7 @@ public enum Spindle {
         if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
            let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) {
             Trace.mark("parsed spin by hand")
-            if preparedTask == nil { prepareSpinTask(spin, graph: graph) }
+            if mayPrepareTask { prepareSpinTask(spin, graph: graph) }
             DirectDispatch.run(FlowCommand.self) { try spin.run() }
         }
         DirectDispatch.main(FlowCommand.self, arguments)
@@ -67,6 +67,8 @@ public enum Spindle {
 
     /// The process a spin's task becomes, forked at the spin's start (see ``prepareSpinTask(_:graph:)``).
     nonisolated(unsafe) static var preparedTask: PreparedTask?
+    /// False once this process has opened a store: a fork after that would carry SQLite's state for it.
+    nonisolated(unsafe) static var mayPrepareTask = true
 
     /// The command line this process runs, as a rebuild re-executes it: a
     /// standby's is the spin it was sent, not `_standby`.
@@ -93,6 +95,7 @@ public enum Spindle {
                 if let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) { TaskProcess.prepare(store) }
             }, runTask: { runTask($0, graph: graph) })
         }
+        mayPrepareTask = false
         if let address { preopenedStore = try? StoreAddress(parsing: address).open(creating: false) }
         Trace.mark("standby ready")
         guard let spin = SpinStandby.readArguments(from: 0) else { exit(0) }

@@ -1,3 +1,4 @@
+import CForkServer
 import Foundation
 import SpindleStore
 import Synchronization
@@ -100,13 +101,18 @@ final class ChildProcess: @unchecked Sendable {
     static func spawnWithInput(_ executable: String, _ arguments: [String],
                                environment: [String: String] = [:]) throws -> (ChildProcess, Int32) {
         try spawnLock.withLock { _ in
+            // Close-on-exec from the start: a process another thread starts meanwhile without this
+            // lock must not inherit the stdin's write end (the standby would then never see its end).
             var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-            guard pipe(&inPipe) == 0 else { throw FlowError.usage("cannot create pipes: \(FileIO.lastError)") }
-            guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            guard spindle_pipe_cloexec(&inPipe) == 0 else { throw FlowError.usage("cannot create pipes: \(FileIO.lastError)") }
+            guard spindle_pipe_cloexec(&outPipe) == 0 else {
                 close(inPipe[0]); close(inPipe[1])
                 throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
             }
-            for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            guard spindle_pipe_cloexec(&errPipe) == 0 else {
+                for fd in inPipe + outPipe { close(fd) }
+                throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
+            }
             defer {
                 close(inPipe[0])
                 close(outPipe[1])

@@ -66,7 +66,29 @@ final class ChildWatch: Sendable {
             fds.append(pollfd(fd: ended ? -1 : pidfd, events: Int16(POLLIN), revents: 0))
             let timeout: Int32 = ended || pidfd >= 0 ? -1 : 20
             let ready = poll(&fds, nfds_t(fds.count), timeout)
-            if ready < 0 && errno != EINTR { break }
+            if ready < 0 && errno == EINTR { continue }
+            if ready < 0 {
+                // poll itself failed (no memory): stop reading, but never leave the exit unseen.
+                for i in 0..<2 where open[i] >= 0 {
+                    tails[i].finish { line($0, i == 1) }
+                    close(open[i])
+                    open[i] = -1
+                }
+                if !ended {
+                    var status: Int32 = 0
+                    var r: pid_t
+                    repeat { r = waitpid(pid, &status, 0) } while r < 0 && errno == EINTR
+                    ended = true
+                    let exit = r == pid ? ExitStatus(waitStatus: status) : ExitStatus(code: -1, signal: nil)
+                    let waiter = state.withLock { s in
+                        s.status = exit
+                        defer { s.exitWaiter = nil }
+                        return s.exitWaiter
+                    }
+                    waiter?.resume(returning: exit)
+                }
+                break
+            }
             for i in 0..<2 where open[i] >= 0 && fds[i].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(open[i], $0.baseAddress, $0.count) }
                 if n > 0 {
@@ -95,6 +117,18 @@ final class ChildWatch: Sendable {
             }
         }
         if pidfd >= 0 { close(pidfd) }
+        // What the task left in its process group, killed by the launcher once the task ended, is this
+        // process's to reap: it is the subreaper of its descendants (``ForkServer``), and init no longer is.
+        // Those still dying (the kill is on its way) are waited for a little: at most 50 ms, and only
+        // when the task left any behind.
+        var leftover: Int32 = 0
+        for _ in 0..<50 {
+            let r = waitpid(-pid, &leftover, WNOHANG)
+            if r > 0 { continue }
+            if r < 0 && errno == EINTR { continue }
+            if r < 0 { break }  // none left in the group
+            usleep(1000)
+        }
         let result = (stdout: tails[0], stderr: tails[1])
         let waiter = state.withLock { s in
             s.output = result

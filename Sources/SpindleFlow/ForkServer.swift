@@ -47,7 +47,10 @@ public enum ForkServer {
     ///   - runTask: what a forked task process does with its `_task` arguments.
     public static func serve(_ arguments: [String], graph: FlowGraph, runTask: ([String]) -> Never) -> Never {
         let socket = socketDescriptor
-        warmUp(arguments, graph: graph)
+        guard warmUp(arguments, graph: graph) else {
+            _ = reply(socket, "unsafe: the fork server could not close the store it warmed up on; tasks are spawned instead")
+            _exit(0)
+        }
         let threads = threadCount()
         guard threads == 1 else {
             // Refusing is safe: the runtime spawns each task as before.
@@ -172,6 +175,13 @@ public enum ForkServer {
     private static func becomeTask(_ request: ForkRequest, stdout: Int32, stderr: Int32, closingFrom lowest: Int32?,
                                    runTask: ([String]) -> Never) -> Never {
         setpgid(0, 0)
+        // A spawned task reads the end of its input at once; so does a forked one (a prepared
+        // spin task would otherwise keep the spin's terminal, and stop on reading it).
+        let null = open("/dev/null", O_RDONLY)
+        if null >= 0 && null != 0 {
+            dup2(null, 0)
+            close(null)
+        }
         dup2(stdout, 1)
         dup2(stderr, 2)
         if let lowest {
@@ -196,15 +206,20 @@ public enum ForkServer {
     /// recent task's context, decodes its small inputs and encodes them
     /// again — so that the Swift runtime's type and conformance lookups and
     /// GRDB's set-up are done once, here, and every forked task finds them
-    /// done (they were a fifth of a forked task's time). Nothing it opens stays open.
-    private static func warmUp(_ arguments: [String], graph: FlowGraph) {
+    /// done (they were a fifth of a forked task's time). Nothing it opens
+    /// stays open: false when the store it opened would not close, and the
+    /// server must then not fork (SQLite's state for the file would cross).
+    private static func warmUp(_ arguments: [String], graph: FlowGraph) -> Bool {
         var values: [String: String] = [:]
         var i = 0
         while i + 1 < arguments.count { values[arguments[i]] = arguments[i + 1]; i += 2 }
         if let name = values["--unset"] { unsetenv(name) }
-        guard let address = values["--store"], let flow = values["--flow"] else { return }
+        guard let address = values["--store"], let flow = values["--flow"],
+              let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) else { return true }
+        // Never deinitialised: GRDB's deinit reaches Foundation's notification centre, which starts a
+        // dispatch thread, and a fork needs one thread.
+        TaskProcess.keptUntilExit.withLock { $0.append(store) }
         do {
-            let store = try StoreAddress(parsing: address).open(creating: false, forTask: true)
             // The latest finished run: the run this server serves has no finished task yet.
             if let latest = try store.runs(flow: flow, status: .completed, limit: 1).first {
                 let tasks = try store.tasks(flow: flow, run: latest.id, parents: true)
@@ -223,13 +238,11 @@ public enum ForkServer {
                     }
                 }
             }
-            // Closed now, and never deinitialised: GRDB's deinit reaches Foundation's
-            // notification centre, which starts a dispatch thread, and a fork needs one thread.
-            try store.close()
-            TaskProcess.keptUntilExit.withLock { $0.append(store) }
         } catch {
             // A store it cannot read now is the task's to report; the server still serves.
         }
+        do { try store.close() } catch { return false }
+        return true
     }
 
     /// Rewrites this process's arguments as /proc/PID/cmdline shows them,

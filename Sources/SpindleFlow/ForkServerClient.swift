@@ -34,7 +34,7 @@ final class ForkServerClient: Sendable {
     /// `store`, or returns nil (after saying nothing: tasks are spawned) when
     /// it cannot. Makes this process the subreaper of its descendants.
     static func start(binary: String, store: String, flow: String, environment: [String: String]) -> ForkServerClient? {
-        guard ForkServer.enabled, spindle_become_subreaper() == 0 else { return nil }
+        guard ForkServer.enabled, becomeSubreaper() else { return nil }
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
         let pid: pid_t
@@ -58,6 +58,12 @@ final class ForkServerClient: Sendable {
         return ForkServerClient(pid: pid, socket: pair[0])
     }
 
+    /// Makes this process the reaper of its orphaned descendants (the forked
+    /// tasks, and whatever they leave behind: ``ChildWatch`` reaps those).
+    static func becomeSubreaper() -> Bool {
+        spindle_become_subreaper() == 0
+    }
+
     /// Why a task could not be started through the server; the caller spawns it instead.
     struct Unavailable: Error, CustomStringConvertible {
         var description: String
@@ -71,6 +77,10 @@ final class ForkServerClient: Sendable {
         guard request.count <= ForkServer.maxMessage else { throw Unavailable(description: "the request is too large") }
         return try connection.withLock { c throws(Unavailable) -> ChildProcess in
             guard let open = c else { throw Unavailable(description: "the fork server is off") }
+            // The ends this process reads, closed on any failure (so a task the server forked before it
+            // failed sees its output's reader gone rather than writing into a pipe nobody reads).
+            var readEnds: [Int32] = []
+            defer { for fd in readEnds { close(fd) } }
             do throws(Unavailable) {
                 if !open.ready {
                     let hello = try Self.receive(open.socket)
@@ -83,19 +93,19 @@ final class ForkServerClient: Sendable {
                     close(outPipe[0]); close(outPipe[1])
                     throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)")
                 }
+                readEnds = [outPipe[0], errPipe[0]]
                 let fds = [outPipe[1], errPipe[1]]
                 let sent = request.withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, fds, 2) }
                 close(outPipe[1])
                 close(errPipe[1])
                 guard sent == request.count else {
-                    close(outPipe[0]); close(errPipe[0])
                     throw Unavailable(description: "the fork server is gone: \(FileIO.lastError)")
                 }
                 let answer = try Self.receive(open.socket)
                 guard answer.hasPrefix("ok "), let pid = pid_t(answer.dropFirst(3)), pid > 0 else {
-                    close(outPipe[0]); close(errPipe[0])
                     throw Unavailable(description: answer)
                 }
+                readEnds = []  // the child's now
                 if singleUse {
                     // The server has become the task: it is the caller's to wait for now.
                     close(open.socket)

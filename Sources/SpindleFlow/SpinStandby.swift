@@ -21,8 +21,13 @@ public final class SpinStandby: Sendable {
     let binary: String
     private let identity: FileIdentity?
     private let child: ChildProcess
-    /// The write end of the standby's stdin, until it is used or discarded.
-    private let input: Mutex<Int32>
+    /// The write end of the standby's stdin; nil once it is used or discarded.
+    private let input: Mutex<Int32?>
+
+    /// Why a standby could not take its spin: the caller starts the spin afresh.
+    public struct Gone: Error, CustomStringConvertible {
+        public var description: String
+    }
 
     private init(binary: String, identity: FileIdentity?, child: ChildProcess, input: Int32) {
         self.binary = binary
@@ -32,6 +37,7 @@ public final class SpinStandby: Sendable {
     }
 
     deinit { discard() }
+
 
     /// Starts `binary _standby --store store` with `environment` added, or nil if it cannot.
     public static func start(binary: String, store: String, environment: [String: String]) -> SpinStandby? {
@@ -43,7 +49,7 @@ public final class SpinStandby: Sendable {
 
     /// Whether it can still run a spin of `binary`: the same file, not rebuilt since, and still waiting.
     public func isCurrent(for binary: String) -> Bool {
-        guard binary == self.binary, FileIdentity(binary) == identity, input.withLock({ $0 }) >= 0 else { return false }
+        guard binary == self.binary, FileIdentity(binary) == identity, input.withLock({ $0 != nil }) else { return false }
         var status: Int32 = 0
         return waitpid(child.pid, &status, WNOHANG) == 0
     }
@@ -51,24 +57,32 @@ public final class SpinStandby: Sendable {
     /// Runs `arguments` (`spin …`) in the standby, handing each line of its output
     /// to `line` (true for stderr) and sending it SIGINT when `interrupted`
     /// says so, as ``runStreaming(_:_:environment:line:interrupted:)`` does. Returns how it ended.
+    /// Throws ``Gone`` (nothing ran) when the standby was used or cannot take the arguments.
     public func run(_ arguments: [String], line: @escaping @Sendable (String, Bool) -> Void,
-                    interrupted: () -> Bool) throws -> ExitStatus {
-        let fd = input.withLock { fd in defer { fd = -1 }; return fd }
-        guard fd >= 0 else { throw FlowError.usage("this standby already ran its spin") }
+                    interrupted: () -> Bool) throws(Gone) -> ExitStatus {
+        guard let fd = input.withLock({ fd in defer { fd = nil }; return fd }) else { throw Gone(description: "this standby was used") }
         var payload: [UInt8] = []
         for a in arguments { payload += Array(a.utf8) + [0] }
         let message = Array("\(payload.count)\n".utf8) + payload
         let written = message.withUnsafeBytes { FileIO.writeAll(fd, $0) } == 0
         close(fd)
-        guard written else { throw FlowError.usage("the standby spin process is gone") }
+        guard written else {
+            end()
+            throw Gone(description: "the standby spin process is gone")
+        }
         return stream(child, line: line, interrupted: interrupted)
     }
 
-    /// Ends a standby that will not be used: it reads the end of its stdin and exits.
+    /// Ends a standby that will not be used.
     public func discard() {
-        let fd = input.withLock { fd in defer { fd = -1 }; return fd }
-        guard fd >= 0 else { return }
+        guard let fd = input.withLock({ fd in defer { fd = nil }; return fd }) else { return }
         close(fd)
+        end()
+    }
+
+    /// Kills the waiting process (it has started no spin: nothing is lost) and reaps it.
+    private func end() {
+        kill(child.pid, SIGKILL)
         close(child.stdout)
         close(child.stderr)
         var status: Int32 = 0

@@ -243,9 +243,10 @@ extension ShellSession {
         } else {
             let line: @Sendable (String, Bool) -> Void = { text, isError in isError ? out.error(text) : out.longLine(text) }
             Trace.mark("shell: spin process asked")
-            if let ready = takeStandby(for: binary) {
-                status = try ready.run(args, line: line, interrupted: { EditLineReader.takeInterrupt() })
+            if let ready = takeStandby(for: binary), let done = try? ready.run(args, line: line, interrupted: { EditLineReader.takeInterrupt() }) {
+                status = done
             } else {
+                // No standby, or one that could not take the spin (nothing ran): a process of its own.
                 status = try runStreaming(binary, args, environment: spinEnvironment, line: line,
                                           interrupted: { EditLineReader.takeInterrupt() })
             }

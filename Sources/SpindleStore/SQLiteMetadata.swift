@@ -102,13 +102,13 @@ public final class SQLiteMetadata: MetadataDatabase {
         }
     }
 
-    /// `PRAGMA integrity_check`.
     /// Closes the SQLite connection at once. (Its deinit, later, touches
     /// Foundation's notification centre, which starts a dispatch thread.)
     public func close() throws {
         try queue.close()
     }
 
+    /// `PRAGMA integrity_check`.
     public func integrityCheck() throws -> [String] {
         try read { c in try c.fetchAll(sql: "PRAGMA integrity_check").compactMap { String(sqlValue: $0[0]) } }
     }

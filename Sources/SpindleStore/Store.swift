@@ -76,12 +76,12 @@ public final class Store: Sendable {
         try metadata.read(body)
     }
 
-    /// Checks the database: `["ok"]` when sound.
     /// Closes the metadata connection; the store cannot be used after.
     public func close() throws {
         try metadata.close()
     }
 
+    /// Checks the database: `["ok"]` when sound.
     public func integrityCheck() throws -> [String] {
         try metadata.integrityCheck()
     }
