@@ -27,11 +27,16 @@ public protocol MetadataDatabase: Sendable {
     /// Closes the connection now; any later use is an error. A fork server
     /// closes what it opened to warm up, so no forked task inherits it.
     func close() throws
+    /// At the end of a command that wrote: tidies what the database keeps
+    /// between commands when no one else is using it (SQLite: a long WAL).
+    func settle()
 }
 
 extension MetadataDatabase {
     /// Nothing to close before deinit (a PostgreSQL connection closes synchronously in its own).
     public func close() throws {}
+    /// Nothing to tidy (PostgreSQL keeps its own house).
+    public func settle() {}
 }
 
 /// The two databases a store's metadata can live in.

@@ -108,6 +108,11 @@ public final class SQLiteMetadata: MetadataDatabase {
         try queue.close()
     }
 
+    /// Empties a long WAL when no other process has the store open (``JournalFolding/empty(_:)``).
+    public func settle() {
+        JournalFolding.empty(queue.path)
+    }
+
     /// `PRAGMA integrity_check`.
     public func integrityCheck() throws -> [String] {
         try read { c in try c.fetchAll(sql: "PRAGMA integrity_check").compactMap { String(sqlValue: $0[0]) } }

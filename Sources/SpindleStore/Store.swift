@@ -81,6 +81,12 @@ public final class Store: Sendable {
         try metadata.close()
     }
 
+    /// At the end of a command that wrote (a run, a spin): lets the metadata
+    /// database tidy up if no one else is using it. Costs nothing otherwise.
+    public func settle() {
+        metadata.settle()
+    }
+
     /// Checks the database: `["ok"]` when sound.
     public func integrityCheck() throws -> [String] {
         try metadata.integrityCheck()

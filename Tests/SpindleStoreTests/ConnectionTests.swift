@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Testing
 @testable import SpindleStore
@@ -107,5 +108,51 @@ struct ConnectionTests {
         try store.saveLog(task: task, attempt: 1, stdout: "", stderr: "", truncated: false)
         try store.saveLog(task: task, attempt: 2, stdout: "hello\n", stderr: "", truncated: false)
         #expect(try store.logs(task: task).map(\.attempt) == [1, 2])
+    }
+}
+
+@Suite("Emptying a long WAL")
+struct LongWALTests {
+    /// Writes about `megabytes` of WAL through a second connection that folds nothing itself.
+    func grow(_ path: String, megabytes: Int) throws {
+        var db: OpaquePointer?
+        #expect(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
+        defer { sqlite3_close(db) }
+        _ = spindle_sqlite3_no_checkpoint_on_close(db)
+        #expect(sqlite3_exec(db, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE IF NOT EXISTS filler (b BLOB)", nil, nil, nil) == SQLITE_OK)
+        for _ in 0..<megabytes * 4 {
+            #expect(sqlite3_exec(db, "INSERT INTO filler VALUES (randomblob(250000))", nil, nil, nil) == SQLITE_OK)
+        }
+    }
+
+    func walSize(_ path: String) -> Int {
+        var s = stat()
+        return stat(path + "-wal", &s) == 0 ? Int(s.st_size) : -1
+    }
+
+    @Test("a long WAL is folded and truncated at a command's end; a short one, or a store someone is reading, is left alone at once")
+    func empties() throws {
+        let (store, root) = try temporaryStore()
+        let path = root.appendingPathComponent("meta.sqlite").path
+        _ = try seedRun(store, artifacts: [("x", 1)])
+        // Short: nothing happens.
+        #expect(JournalFolding.empty(path) == false)
+        try grow(path, megabytes: 6)
+        #expect(walSize(path) > JournalFolding.longWAL)
+        // Someone mid-read: it gives up without waiting, and nothing is lost.
+        var reader: OpaquePointer?
+        #expect(sqlite3_open_v2(path, &reader, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
+        #expect(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM filler", nil, nil, nil) == SQLITE_OK)
+        #expect(JournalFolding.empty(path) == false)
+        #expect(walSize(path) > JournalFolding.longWAL)
+        #expect(sqlite3_exec(reader, "COMMIT", nil, nil, nil) == SQLITE_OK)
+        sqlite3_close(reader)
+        // Idle (the store's own connection open but not reading): folded and truncated.
+        #expect(JournalFolding.empty(path))
+        #expect(walSize(path) == 0)
+        #expect(try store.runs(flow: "F").count == 1)
+        #expect(try store.integrityCheck() == ["ok"])
+        store.settle()  // a short WAL again: nothing to do
+        #expect(walSize(path) == 0)
     }
 }

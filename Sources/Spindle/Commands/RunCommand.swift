@@ -22,6 +22,7 @@ struct RunTuning: ParsableArguments {
         options.executor = try executor.make(binary: options.binary)
         let runtime = Runtime(graph: graph, store: store, options: options)
         let record = try runBlocking { try await runtime.run() }
+        store.settle()
         throw exitStatus(for: record)
     }
 }

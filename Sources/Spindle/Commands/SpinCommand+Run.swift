@@ -80,6 +80,7 @@ extension SpinInvocation {
         endWithParent()
         let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
         Trace.mark("spin: ran, recorded and diffed")
+        store.settle()
         watch.stop()
         if let report {
             try SpinReport(outcome, shape: graph.shape).write(to: report)
