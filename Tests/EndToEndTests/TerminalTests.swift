@@ -14,7 +14,11 @@ final class PseudoTerminal: @unchecked Sendable {
         var m: Int32 = 0, s: Int32 = 0
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&m, &s, nil, nil, &size) == 0 else { throw SupportError("openpty failed") }
-        let slavePath = String(cString: ttyname(s))
+        // ttyname_r, not ttyname: ttyname's static buffer, shared by two terminals opened at once
+        // (the concurrency test), once gave one of them a garbled path ("posix_spawn failed: 21", EISDIR).
+        var name = [CChar](repeating: 0, count: 256)
+        guard ttyname_r(s, &name, name.count) == 0 else { close(s); close(m); throw SupportError("ttyname_r failed") }
+        let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         close(s)
         master = m
         var actions = posix_spawn_file_actions_t()
