@@ -7,7 +7,8 @@ struct NotebookEndToEndTests {
     @Test("a crashed task's post-mortem: failed lists it, focus makes 'error' with the backtrace, spin retries it", arguments: ["fatal", "throw"])
     func postMortem(mode: String) async throws {
         let box = try Sandbox()
-        let run = try box.run("FaultFlow", ["run"], environment: ["FAULT_MODE": mode])
+        // Swift's backtracer can take longer than the step's 1 s timeout on a loaded machine.
+        let run = try box.run("FaultFlow", ["run"], environment: ["FAULT_MODE": mode, "FAULT_TIMEOUT": "60"])
         #expect(run.status != 0)
         let script = """
         load 1
