@@ -43,7 +43,9 @@ public enum ForkServer {
     /// Runs the server loop in the `_forkserver` process; never returns.
     ///
     /// - Parameters:
-    ///   - arguments: the arguments after the subcommand (`--store ADDRESS --flow NAME`).
+    ///   - arguments: the arguments after the subcommand: `--store ADDRESS --flow NAME`, `--room`
+    ///     (spaces that a task's title overwrites) and `--unset VARIABLE` (set for the server only).
+    ///   - graph: the flow's checked graph, which the warm-up reads a task's context with.
     ///   - runTask: what a forked task process does with its `_task` arguments.
     public static func serve(_ arguments: [String], graph: FlowGraph, runTask: ([String]) -> Never) -> Never {
         let socket = socketDescriptor
