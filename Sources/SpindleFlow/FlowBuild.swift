@@ -40,27 +40,48 @@ public struct FlowBuild: Sendable {
                          configuration: config, scratchPath: scratch, sourceFolders: folders)
     }
 
-    /// The newest modification time among the flow's Swift sources.
+    /// The newest modification time among the flow's Swift sources: every
+    /// `.swift` file under the source folders (hidden files and folders
+    /// skipped, `.build` among them), and `Package.swift`.
+    ///
+    /// Walked with `openat`/`readdir`/`fstatat`: every spin from the shell
+    /// asks this first, and Foundation's enumerator with a file-attributes
+    /// dictionary per file took 8.5 ms of a debug flow's spin (of ~45).
     public func newestSource() -> Date? {
-        let fm = FileManager.default
-        var newest: Date?
-        func consider(_ url: URL) {
-            if let d = (try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date, d > (newest ?? .distantPast) {
-                newest = d
+        var newest: timespec?
+        func consider(_ t: timespec) {
+            if let n = newest, (n.tv_sec, n.tv_nsec) >= (t.tv_sec, t.tv_nsec) { return }
+            newest = t
+        }
+        func walk(_ dir: Int32) {
+            guard let stream = fdopendir(dir) else { close(dir); return }
+            defer { closedir(stream) }
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard !name.hasPrefix(".") else { continue }  // hidden, and `.`, `..`, `.build`
+                var s = stat()
+                guard fstatat(dirfd(stream), name, &s, 0) == 0 else { continue }
+                if (s.st_mode & S_IFMT) == S_IFDIR {
+                    let child = openat(dirfd(stream), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+                    if child >= 0 { walk(child) }
+                } else if name.hasSuffix(".swift") {
+                    consider(s.st_mtim)
+                }
             }
         }
         for folder in sourceFolders {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: folder.path, isDirectory: &isDir) else { continue }
-            if !isDir.boolValue { consider(folder); continue }
-            let walker = fm.enumerator(at: folder, includingPropertiesForKeys: [.contentModificationDateKey],
-                                       options: [.skipsHiddenFiles])
-            while let url = walker?.nextObject() as? URL {
-                if url.lastPathComponent.hasPrefix(".build") { walker?.skipDescendants(); continue }
-                if url.pathExtension == "swift" { consider(url) }
+            var s = stat()
+            guard stat(folder.path, &s) == 0 else { continue }
+            if (s.st_mode & S_IFMT) == S_IFDIR {
+                let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if fd >= 0 { walk(fd) }
+            } else {
+                consider(s.st_mtim)
             }
         }
-        return newest
+        return newest.map { Date(timeIntervalSince1970: Double($0.tv_sec) + Double($0.tv_nsec) / 1e9) }
     }
 
     /// Marks the moment the binary was last known to match its sources. A

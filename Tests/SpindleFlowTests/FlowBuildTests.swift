@@ -74,6 +74,32 @@ struct FlowBuildTests {
         #expect(try output(of: built.binary) == "two\n")
     }
 
+    @Test("the newest source is the newest .swift file or Package.swift; hidden folders, .build and other files do not count")
+    func newestSource() throws {
+        let root = try tinyPackage(message: "hi")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fm = FileManager.default
+        func write(_ path: String, at seconds: Int) throws {
+            let url = root.appendingPathComponent(path)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try "// \(path)\n".write(to: url, atomically: true, encoding: .utf8)
+            var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
+            #expect(utimensat(AT_FDCWD, url.path, &times, 0) == 0)
+        }
+        try write("Package.swift", at: 1_000)
+        try write("Sources/Tiny/main.swift", at: 2_000)
+        try write("Sources/Tiny/Deep/Deeper/step.swift", at: 3_000)
+        // None of these count, however new.
+        try write("Sources/Tiny/.hidden/new.swift", at: 9_000)
+        try write("Sources/.build/debug/generated.swift", at: 9_000)
+        try write("Sources/Tiny/notes.txt", at: 9_000)
+        let build = try #require(FlowBuild.locate(binary: root.appendingPathComponent(".build/debug/Tiny").path,
+                                                 flowFile: root.appendingPathComponent("Sources/Tiny/main.swift").path))
+        #expect(build.newestSource() == Date(timeIntervalSince1970: 3_000))
+        try write("Package.swift", at: 4_000)
+        #expect(build.newestSource() == Date(timeIntervalSince1970: 4_000))
+    }
+
     @Test("a binary without sources nearby is not rebuilt")
     func noSources() {
         #expect(FlowBuild.locate(binary: "/usr/bin/true", flowFile: "/nonexistent/Flow.swift") == nil)
