@@ -98,7 +98,12 @@ public enum Spindle {
         mayPrepareTask = false
         if let address { preopenedStore = try? StoreAddress(parsing: address).open(creating: false) }
         Trace.mark("standby ready")
-        guard let spin = SpinStandby.readArguments(from: 0) else { exit(0) }
+        guard let spin = SpinStandby.readArguments(from: 0) else {
+            // Not needed after all (the shell moved on or ended): the task process it forked ends
+            // too, and is waited for here rather than left to init.
+            preparedTask = nil
+            exit(0)
+        }
         Trace.mark("standby asked")
         guard spin.first == "spin" else {
             FileHandle.standardError.write(Data("error: a standby runs a spin, not '\(spin.first ?? "")'\n".utf8))

@@ -73,10 +73,22 @@ public final class SpinStandby: Sendable {
         return stream(child, line: line, interrupted: interrupted)
     }
 
-    /// Ends a standby that will not be used.
+    /// Ends a standby that will not be used: the end of its input tells it
+    /// to end its task process and exit; one that has not within half a
+    /// second (still starting, say) is killed. Either way it is reaped.
     public func discard() {
         guard let fd = input.withLock({ fd in defer { fd = nil }; return fd }) else { return }
         close(fd)
+        var status: Int32 = 0
+        for _ in 0..<100 {
+            let r = waitpid(child.pid, &status, WNOHANG)
+            if r == child.pid || (r < 0 && errno != EINTR) {
+                close(child.stdout)
+                close(child.stderr)
+                return
+            }
+            usleep(5_000)
+        }
         end()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SpindleFlow
 import SpindleLanguage
 import SpindleStore
 
@@ -21,6 +22,8 @@ public enum Shell {
     public static func run(store: Store, load: String?, keepGoing: Bool = false,
                            interactive: Bool = isatty(STDIN_FILENO) == 1, output: ShellOutput = .standard()) -> Int32 {
         let session = ShellSession(store: store, output: output)
+        // However the shell ends, the spin process waiting for it ends with it, and is waited for.
+        defer { session.standby?.discard() }
         let history = ShellHistory(path: store.root.appendingPathComponent("history").path)
         if (try? store.flows().isEmpty) == false || load != nil {
             do { try session.load(load) } catch {

@@ -96,6 +96,9 @@ struct StandbySpinTests {
         // Both spins ran in standbys: one started at focus, the next when the first spin ended.
         #expect(shell.output.components(separatedBy: "standby asked").count == 3, "\(shell.output)")
         #expect(!shell.output.contains("main spin"), "\(shell.output)")
+        // The standby started after the last spin, and the task process it forked, end with the shell:
+        // nothing is left running, and the shell waited for them (none is left to init).
+        #expect(livingProcesses(command: SpinStandby.command, containing: box.dir.path).isEmpty)
         // Turned off, every spin starts its own process.
         let plain = try box.start("FaultFlow", ["shell", "--keep-going"], environment: ["SPINDLE_TRACE": "1", "SPINDLE_STANDBY": "0"],
                                   input: script).finish()
