@@ -42,7 +42,11 @@ enum TestSlurm {
     }
 }
 
-@Suite("Running on Slurm")
+// One test at a time: the test cluster is one node with as many CPUs as the machine (two here), and
+// three of these tests keep a sleeping job on it until they stop it (a time limit, scancel, Ctrl-C).
+// Run together in a loaded CI run, the Ctrl-C test once waited past its 60 s for a CPU to start its
+// job. Alone, the whole suite takes about 6 s.
+@Suite("Running on Slurm", .serialized)
 struct SlurmTests {
     static let small = ["--users", "60", "--items", "40", "--per_user", "10", "--epochs", "3"]
 
