@@ -206,73 +206,31 @@ final class ChildProcess: @unchecked Sendable {
         }
         return ExitStatus(waitStatus: status)
     }
-
-    /// Waits without blocking the caller's thread.
-    func wait() async -> ExitStatus {
-        await withCheckedContinuation { c in
-            Thread.detachNewThread { c.resume(returning: self.waitBlocking()) }
-        }
-    }
 }
 
-/// Reads a pipe to its end on a thread of its own, handing each complete line
-/// to `line` and keeping at most `limit` bytes (the last ones) as the log.
-final class PipeReader: @unchecked Sendable {
-    private let fd: Int32
-    private let limit: Int
-    private let onLine: @Sendable (String) -> Void
-    private var kept = [UInt8]()
-    private(set) var truncated = false
+/// Reads a pipe to its end on a thread of its own, handing each complete
+/// line to `line` (a program's output streamed by ``runStreaming(_:_:environment:line:interrupted:)``).
+final class PipeReader: Sendable {
     private let finished = DispatchSemaphore(value: 0)
-    var finishedSignal: DispatchSemaphore { finished }
 
-    init(fd: Int32, limit: Int, line: @escaping @Sendable (String) -> Void) {
-        self.fd = fd
-        self.limit = limit
-        self.onLine = line
-        Thread.detachNewThread { self.pump() }
+    init(fd: Int32, line: @escaping @Sendable (String) -> Void) {
+        let finished = self.finished
+        Thread.detachNewThread {
+            var lines = LineSplitter()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while case .success(let n) = buffer.withUnsafeMutableBytes({ FileIO.readSome(fd, $0) }), n > 0 {
+                lines.append(buffer[0..<n], line: line)
+            }
+            lines.finish(line: line)
+            close(fd)
+            finished.signal()
+        }
     }
 
-    private func pump() {
-        var pending = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            guard case .success(let n) = buffer.withUnsafeMutableBytes({ FileIO.readSome(fd, $0) }), n > 0 else { break }
-            let chunk = buffer[0..<n]
-            kept.append(contentsOf: chunk)
-            if kept.count > 2 * limit {
-                kept.removeFirst(kept.count - limit)
-                truncated = true
-            }
-            pending.append(contentsOf: chunk)
-            while let nl = pending.firstIndex(of: 10) {
-                onLine(String(decoding: pending[..<nl], as: UTF8.self))
-                pending.removeFirst(nl + 1)
-            }
-            if pending.count > 65536 {  // a very long line: hand it on in pieces
-                onLine(String(decoding: pending, as: UTF8.self))
-                pending.removeAll()
-            }
-        }
-        if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
-        close(fd)
+    /// Blocks until the pipe has closed and every line was handed on.
+    func waitUntilClosed() {
+        finished.wait()
         finished.signal()
-    }
-
-    /// The captured text once the pipe has closed.
-    func text() async -> (String, Bool) {
-        await withCheckedContinuation { c in
-            Thread.detachNewThread {
-                self.finished.wait()
-                self.finished.signal()
-                var bytes = self.kept
-                if bytes.count > self.limit {
-                    bytes.removeFirst(bytes.count - self.limit)
-                    self.truncated = true
-                }
-                c.resume(returning: (String(decoding: bytes, as: UTF8.self), self.truncated))
-            }
-        }
     }
 }
 
@@ -296,8 +254,8 @@ public func runStreaming(_ executable: String, _ arguments: [String], environmen
 
 /// Streams a started child's output lines to `line` until it ends (see ``runStreaming(_:_:environment:line:interrupted:)``).
 func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> Void, interrupted: () -> Bool) -> ExitStatus {
-    let out = PipeReader(fd: child.stdout, limit: 1 << 20) { line($0, false) }
-    let err = PipeReader(fd: child.stderr, limit: 1 << 20) { line($0, true) }
+    let out = PipeReader(fd: child.stdout) { line($0, false) }
+    let err = PipeReader(fd: child.stderr) { line($0, true) }
     // A thread waits for the child (blocking, so its end is seen at once); this one wakes every 20 ms
     // meanwhile to pass on a Ctrl-C.
     let done = DispatchSemaphore(value: 0)
@@ -339,13 +297,5 @@ public struct ResourceUsage: Sendable, Equatable {
         cpuSeconds = Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6
             + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
         peakMemoryBytes = Int(u.ru_maxrss) * 1024  // Linux counts kilobytes
-    }
-}
-
-extension PipeReader {
-    /// Blocks until the pipe has closed and every line was handed on.
-    func waitUntilClosed() {
-        finishedSignal.wait()
-        finishedSignal.signal()
     }
 }

@@ -74,19 +74,7 @@ final class ChildWatch: Sendable {
                     close(open[i])
                     open[i] = -1
                 }
-                if !ended {
-                    var status: Int32 = 0
-                    var r: pid_t
-                    repeat { r = waitpid(pid, &status, 0) } while r < 0 && errno == EINTR
-                    ended = true
-                    let exit = r == pid ? ExitStatus(waitStatus: status) : ExitStatus(code: -1, signal: nil)
-                    let waiter = state.withLock { s in
-                        s.status = exit
-                        defer { s.exitWaiter = nil }
-                        return s.exitWaiter
-                    }
-                    waiter?.resume(returning: exit)
-                }
+                if !ended, let exit = reap(pid, blocking: true) { announce(exit) }
                 break
             }
             for i in 0..<2 where open[i] >= 0 && fds[i].revents != 0 {
@@ -99,21 +87,9 @@ final class ChildWatch: Sendable {
                     open[i] = -1
                 }
             }
-            if !ended && (pidfd < 0 || fds[2].revents != 0) {
-                var status: Int32 = 0
-                let flags: Int32 = pidfd >= 0 ? 0 : WNOHANG
-                var r: pid_t
-                repeat { r = waitpid(pid, &status, flags) } while r < 0 && errno == EINTR
-                if r == pid || r < 0 {
-                    ended = true
-                    let exit = r == pid ? ExitStatus(waitStatus: status) : ExitStatus(code: -1, signal: nil)
-                    let waiter = state.withLock { s in
-                        s.status = exit
-                        defer { s.exitWaiter = nil }
-                        return s.exitWaiter
-                    }
-                    waiter?.resume(returning: exit)
-                }
+            if !ended && (pidfd < 0 || fds[2].revents != 0), let exit = reap(pid, blocking: pidfd >= 0) {
+                ended = true
+                announce(exit)
             }
         }
         if pidfd >= 0 { close(pidfd) }
@@ -137,6 +113,51 @@ final class ChildWatch: Sendable {
         }
         waiter?.resume(returning: result)
     }
+
+    /// How `pid` ended, once it has (with `blocking`, waiting for it); nil while it still runs.
+    private func reap(_ pid: pid_t, blocking: Bool) -> ExitStatus? {
+        var status: Int32 = 0
+        var r: pid_t
+        repeat { r = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while r < 0 && errno == EINTR
+        if r == 0 { return nil }
+        return r == pid ? ExitStatus(waitStatus: status) : ExitStatus(code: -1, signal: nil)
+    }
+
+    /// Records the exit and wakes whoever waits for it.
+    private func announce(_ exit: ExitStatus) {
+        let waiter = state.withLock { s in
+            s.status = exit
+            defer { s.exitWaiter = nil }
+            return s.exitWaiter
+        }
+        waiter?.resume(returning: exit)
+    }
+}
+
+/// Splits bytes that come in chunks into lines; a line longer than 64 KiB
+/// is handed on in pieces, and a last line without a newline at the end.
+struct LineSplitter: Sendable {
+    private var pending: [UInt8] = []
+
+    mutating func append(_ chunk: ArraySlice<UInt8>, line: (String) -> Void) {
+        pending.append(contentsOf: chunk)
+        var start = pending.startIndex
+        while let nl = pending[start...].firstIndex(of: 10) {
+            line(String(decoding: pending[start..<nl], as: UTF8.self))
+            start = nl + 1
+        }
+        pending.removeFirst(start - pending.startIndex)
+        if pending.count > 65536 {
+            line(String(decoding: pending, as: UTF8.self))
+            pending.removeAll()
+        }
+    }
+
+    /// Hands on a last line that had no newline.
+    mutating func finish(line: (String) -> Void) {
+        if !pending.isEmpty { line(String(decoding: pending, as: UTF8.self)) }
+        pending.removeAll()
+    }
 }
 
 /// The end of what a process wrote to one pipe: split into lines as it
@@ -144,7 +165,7 @@ final class ChildWatch: Sendable {
 struct LogTail: Sendable {
     let limit: Int
     private var kept: [UInt8] = []
-    private var pending: [UInt8] = []
+    private var lines = LineSplitter()
     /// Whether bytes before the kept ones were dropped.
     private(set) var truncated = false
 
@@ -164,22 +185,11 @@ struct LogTail: Sendable {
             kept.removeFirst(kept.count - limit)
             truncated = true
         }
-        pending.append(contentsOf: chunk)
-        var start = pending.startIndex
-        while let nl = pending[start...].firstIndex(of: 10) {
-            line(String(decoding: pending[start..<nl], as: UTF8.self))
-            start = nl + 1
-        }
-        pending.removeFirst(start - pending.startIndex)
-        if pending.count > 65536 {  // a very long line: hand it on in pieces
-            line(String(decoding: pending, as: UTF8.self))
-            pending.removeAll()
-        }
+        lines.append(chunk, line: line)
     }
 
     /// Hands on a last line that had no newline.
     mutating func finish(line: (String) -> Void) {
-        if !pending.isEmpty { line(String(decoding: pending, as: UTF8.self)) }
-        pending.removeAll()
+        lines.finish(line: line)
     }
 }

@@ -334,17 +334,17 @@ extension ShellSession {
         }
     }
 
+    /// The task a command means when it names none: the last spin's, else
+    /// the focused step's task in the run; `question` is the error otherwise.
+    func taskInView(or question: String) throws -> Pathspec {
+        if let spin = lastSpin { return spin.task }
+        if let original = focus?.planned.original { return original.pathspec }
+        throw ShellError(question)
+    }
+
     func logs(_ args: String) throws {
         let task: Pathspec
-        if !args.isEmpty {
-            task = try resolve(args)
-        } else if let spin = lastSpin {
-            task = spin.task
-        } else if let original = focus?.planned.original {
-            task = original.pathspec
-        } else {
-            throw ShellError("which task? logs run/step/task")
-        }
+        task = args.isEmpty ? try taskInView(or: "which task? logs run/step/task") : try resolve(args)
         _ = try store.task(task)
         let logs = try store.logs(task: task)
         if logs.isEmpty { output.line("no output recorded for \(task)"); return }

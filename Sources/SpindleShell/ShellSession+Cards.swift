@@ -13,12 +13,8 @@ extension ShellSession {
         let task: Pathspec
         if let first = words.first, first.contains("/") || ShellSession.spinNumber(first) != nil {
             task = try resolve(first)
-        } else if let spin = lastSpin {
-            task = spin.task
-        } else if let original = focus?.planned.original {
-            task = original.pathspec
         } else {
-            throw ShellError("which task? card run/step/task [NAME] (or focus a step, or spin)")
+            task = try taskInView(or: "which task? card run/step/task [NAME] (or focus a step, or spin)")
         }
         let name = words.count > 1 ? words[1] : (words.first.map { $0.contains("/") || ShellSession.spinNumber($0) != nil } == false ? words.first : nil)
         let records = try store.cards(of: task)
