@@ -47,8 +47,13 @@ public enum ForkServer {
     ///     (spaces that a task's title overwrites) and `--unset VARIABLE` (set for the server only).
     ///   - graph: the flow's checked graph, which the warm-up reads a task's context with.
     ///   - runTask: what a forked task process does with its `_task` arguments.
-    public static func serve(_ arguments: [String], graph: FlowGraph, runTask: ([String]) -> Never) -> Never {
+    ///   - warmUpTask: what else a task process does that the server should do once first (the
+    ///     flow binary's own set-up for a task: running async work from `main`).
+    public static func serve(_ arguments: [String], graph: FlowGraph, warmUpTask: () -> Void = {},
+                             runTask: ([String]) -> Never) -> Never {
         let socket = socketDescriptor
+        warmUpTask()
+        _ = ProcessInfo.processInfo.environment
         guard warmUp(arguments, graph: graph) else {
             _ = reply(socket, "unsafe: the fork server could not close the store it warmed up on; tasks are spawned instead")
             _exit(0)
@@ -97,8 +102,7 @@ public enum ForkServer {
         guard enabled, threadCount() == 1 else { return nil }
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
-        let child = fork()
-        if child == 0 {
+        let child = forkOnFreshThread {
             setpgid(0, 0)
             close(pair[0])
             serveOnce(pair[1], warmUp: warmUp, runTask: runTask)
@@ -135,8 +139,8 @@ public enum ForkServer {
                               runTask: ([String]) -> Never) -> String {
         var pidPipe: [Int32] = [-1, -1]
         guard pipe(&pidPipe) == 0 else { return "error: cannot create a pipe: \(FileIO.lastError)" }
-        let middle = fork()
-        if middle == 0 {
+        let middle = forkOnFreshThread {
+            // The middle process's one thread is the fresh one, which has taken no Mutex: its fork is as clean.
             close(pidPipe[0])
             let task = fork()
             if task == 0 {
@@ -165,6 +169,23 @@ public enum ForkServer {
         guard got == 4 else { return "error: the middle process ended without starting the task" }
         guard value > 0 else { return "error: cannot fork: \(FileIO.describe(-value))" }
         return "ok \(value)"
+    }
+
+    /// Forks from a new thread (``CForkServer/spindle_fork_on_fresh_thread``):
+    /// the child runs `child` on it and never returns. Every fork that becomes
+    /// a task goes through here, since a task forked from a thread that has
+    /// taken a `Synchronization.Mutex` inherits that thread's id in Swift's
+    /// lock cache and fails at its first contended lock. Returns the child's
+    /// pid, or -1 with errno set.
+    static func forkOnFreshThread(_ child: () -> Never) -> pid_t {
+        withoutActuallyEscaping(child) { child in
+            let box = ForkedBody(child)
+            return withExtendedLifetime(box) {
+                spindle_fork_on_fresh_thread({ context in
+                    Unmanaged<ForkedBody>.fromOpaque(context!).takeUnretainedValue().run()
+                }, Unmanaged.passUnretained(box).toOpaque())
+            }
+        }
     }
 
     /// In the forked task process: its own group, its pipes as stdout and
@@ -238,6 +259,7 @@ public enum ForkServer {
                             }
                         }
                     }
+                    try rehearse(context, inv: inv, graph: graph, step: step, store: store)
                 }
             }
         } catch {
@@ -245,6 +267,34 @@ public enum ForkServer {
         }
         do { try store.close() } catch { return false }
         return true
+    }
+
+    /// Goes through the end of a task in a transaction that is rolled back:
+    /// artifacts of the commonest types set and read back, saved, and the
+    /// task completed. What a task runs for the first time in its process
+    /// (generic metadata and conformance lookups, statements compiled on the
+    /// connection) was half of a forked task's CPU; done here, once, it is
+    /// done for every task forked after. The store is left as it was, but
+    /// for a touched blob.
+    private static func rehearse(_ context: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step,
+                                 store: Store) throws {
+        context.set("rehearsalInt", 1)
+        context.set("rehearsalDouble", 1.5)
+        context.set("rehearsalString", "s")
+        context.set("rehearsalInts", [1, 2])
+        context.set("rehearsalDoubles", [1.5, 2.5])
+        context.set("rehearsalStrings", ["a", "b"])
+        context.set("rehearsalDictionary", ["a": 1])
+        _ = try context.artifact("rehearsalInt", as: Int.self)
+        _ = try context.artifact("rehearsalDouble", as: Double.self)
+        _ = try context.artifact("rehearsalString", as: String.self)
+        _ = try context.artifact("rehearsalInts", as: [Int].self)
+        _ = try context.artifact("rehearsalDoubles", as: [Double].self)
+        _ = try context.artifact("rehearsalStrings", as: [String].self)
+        _ = try context.artifact("rehearsalDictionary", as: [String: Int].self)
+        try store.rehearse {
+            try TaskProcess.finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
+        }
     }
 
     /// Rewrites this process's arguments as /proc/PID/cmdline shows them,
@@ -284,6 +334,12 @@ public enum ForkServer {
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBytes { spindle_send_with_fds(socket, $0.baseAddress, $0.count, nil, 0) } == bytes.count
     }
+}
+
+/// What a child forked by ``ForkServer/forkOnFreshThread(_:)`` runs.
+private final class ForkedBody {
+    let run: () -> Never
+    init(_ run: @escaping () -> Never) { self.run = run }
 }
 
 /// A process forked early by a spin to become its task (``ForkServer/prepareTask(warmUp:runTask:)``).

@@ -32,6 +32,28 @@ struct ForkServerTests {
         #expect(try !hashes(1).isEmpty)
     }
 
+    @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, and spawned, it completes")
+    func contendedMutex() throws {
+        // A child forked from a thread that had taken a Mutex inherited that thread's id in
+        // Swift's lock cache, and failed its first contended lock with a fatal error.
+        let box = try Sandbox()
+        let contend = ["FAULT_MODE": "contend", "FAULT_TIMEOUT": "60"]
+        let forked = try box.run("FaultFlow", ["run"], environment: contend)
+        #expect(forked.status == 0, "\(forked.output)")
+        let spawned = try box.run("FaultFlow", ["run"], environment: contend.merging(["SPINDLE_FORK_SERVER": "0"]) { $1 })
+        #expect(spawned.status == 0, "\(spawned.output)")
+        var environment = spinEnvironment.merging(contend) { $1 }
+        environment["SPINDLE_TRACE"] = "1"
+        let spin = try box.run("FaultFlow", ["spin", "left", "--no-rebuild"], environment: environment)
+        #expect(spin.status == 0, "\(spin.output)")
+        #expect(spin.output.contains("prepared the spin's task process"), "\(spin.output)")
+        let store = try box.store()
+        for run in [1, 2] {
+            let left = try #require(try store.tasks(flow: "FaultFlow", run: .number(run)).first { $0.step == "left" })
+            #expect(try store.artifacts(of: left.pathspec).first { $0.name == "contended" }?.summary == "200")
+        }
+    }
+
     @Test("a fork server killed mid-run: the run spawns the tasks left and completes with the same results",
           .timeLimit(.minutes(3)))
     func serverKilled() throws {
@@ -78,7 +100,7 @@ struct ForkServerTests {
         #expect(task.status == .failed)
         let failure = try #require(try TaskFailure(task, store: store))
         #expect(failure.message.contains("SIGILL"), "\(failure.message)")
-        #expect(failure.backtrace.contains { $0.contains("FaultFlow/main.swift:38") }, "\(failure.backtrace)")
+        #expect(failure.backtrace.contains { $0.contains("FaultFlow/main.swift:39") }, "\(failure.backtrace)")
     }
 }
 

@@ -32,7 +32,7 @@ struct NotebookEndToEndTests {
             #expect(out.stdout.contains("\"was killed by signal 4 (SIGILL, a Swift runtime trap such as fatalError)\""), "\(out.output)")
             #expect(out.stdout.contains("\ntrue\n"), "\(out.output)")
             // The crashed thread's frames name the step's own line.
-            #expect(out.stdout.contains("FaultFlow/main.swift:38"), "\(out.output)")
+            #expect(out.stdout.contains("FaultFlow/main.swift:39"), "\(out.output)")
             #expect(out.stdout.contains("Fatal error: left calls fatalError"), "\(out.output)")
         } else {
             #expect(out.stdout.contains("\"exited with status 1 (the step threw this error)\""), "\(out.output)")
@@ -47,7 +47,7 @@ struct NotebookEndToEndTests {
         #expect(context.contains("post-mortem:\nFaultFlow/1/left/2 failed after 1 attempt: "), "\(context)")
         if mode == "fatal" {
             #expect(context.contains("backtrace (the crashed thread):"), "\(context)")
-            #expect(context.contains("FaultFlow/main.swift:38"), "\(context)")
+            #expect(context.contains("FaultFlow/main.swift:39"), "\(context)")
         }
     }
 

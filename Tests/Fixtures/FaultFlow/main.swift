@@ -1,5 +1,6 @@
 import Foundation
 import Spindle
+import Synchronization
 
 // A flow for the test suite: its step `left` misbehaves as FAULT_MODE says,
 // and every step appends its name to $FAULT_DIR/executions so tests can
@@ -44,6 +45,15 @@ let flow = Flow("FaultFlow") {
         case "flood": for i in 0..<300_000 { print("flood line \(i) with some padding to make it longer") }
         case "unencodable": task["bad"] = UInt64.max
         case "missing": let _: Double = try task.artifact("numbrs")
+        case "contend":
+            // The step's thread and a second one take one lock in turn, many times: a lock that
+            // names the wrong owner thread (one inherited across a fork) fails under contention.
+            let counter = Mutex(0)
+            let other = Thread { for _ in 0..<100 { counter.withLock { $0 += 1; usleep(100) } } }
+            other.start()
+            for _ in 0..<100 { counter.withLock { $0 += 1; usleep(100) } }
+            while counter.withLock({ $0 }) < 200 { usleep(1000) }
+            task["contended"] = counter.withLock { $0 }
         default: break
         }
         let numbers: [Double] = try task.artifact("numbers")
