@@ -34,7 +34,9 @@ public enum Spindle {
         }
         // A run's fork server: each task process is a fork of it (no exec), and runs as `_task` would.
         if arguments.first == ForkServer.command {
-            ForkServer.serve(Array(arguments.dropFirst()), graph: graph) { runTask($0, graph: graph) }
+            ForkServer.serve(Array(arguments.dropFirst()), graph: graph, warmUpTask: { _ = try? runBlocking { Int32(0) } }) {
+                runTask($0, graph: graph)
+            }
         }
         // A task an outside engine (Argo) scheduled: it makes its own run and row.
         if arguments.first == EngineStep.command {

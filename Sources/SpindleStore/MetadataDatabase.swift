@@ -30,6 +30,11 @@ public protocol MetadataDatabase: Sendable {
     /// At the end of a command that wrote: tidies what the database keeps
     /// between commands when no one else is using it (SQLite: a long WAL).
     func settle()
+    /// Runs `body` with every write transaction it makes rolled back instead
+    /// of committed: a fork server rehearses a task's writes this way, so
+    /// that the code and statements they use are warm in every forked task,
+    /// and the store is left as it was.
+    func rehearse<T>(_ body: () throws -> T) throws -> T
 }
 
 extension MetadataDatabase {
@@ -37,6 +42,8 @@ extension MetadataDatabase {
     public func close() throws {}
     /// Nothing to tidy (PostgreSQL keeps its own house).
     public func settle() {}
+    /// Without a way to roll back every write, nothing is rehearsed.
+    public func rehearse<T>(_ body: () throws -> T) throws -> T { throw StoreError.io("this database cannot rehearse writes") }
 }
 
 /// The two databases a store's metadata can live in.

@@ -1,6 +1,7 @@
 import Foundation
 import CSQLite
 import GRDB
+import Synchronization
 
 /// The embedded metadata database: `meta.sqlite` in the store's folder, in WAL
 /// mode, so the runtime, its task processes, a shell and a second run can use
@@ -11,6 +12,8 @@ import GRDB
 /// task process).
 public final class SQLiteMetadata: MetadataDatabase {
     let queue: DatabaseQueue
+    /// While true, every transaction ends in `ROLLBACK` (``rehearse(_:)``).
+    private let rehearsing = Atomic<Bool>(false)
     public var dialect: SQLDialect { .sqlite }
     public var location: String { queue.path }
 
@@ -92,7 +95,7 @@ public final class SQLiteMetadata: MetadataDatabase {
             try db.cachedStatement(sql: begin).execute()
             do {
                 let result = try body(SQLiteConnection(db: db))
-                try db.cachedStatement(sql: "COMMIT").execute()
+                try db.cachedStatement(sql: rehearsing.load(ordering: .relaxed) ? "ROLLBACK" : "COMMIT").execute()
                 return result
             } catch {
                 // SQLite has already rolled back after some errors (a full disk, say).
@@ -100,6 +103,12 @@ public final class SQLiteMetadata: MetadataDatabase {
                 throw error
             }
         }
+    }
+
+    public func rehearse<T>(_ body: () throws -> T) throws -> T {
+        rehearsing.store(true, ordering: .relaxed)
+        defer { rehearsing.store(false, ordering: .relaxed) }
+        return try body()
     }
 
     /// Closes the SQLite connection at once. (Its deinit, later, touches

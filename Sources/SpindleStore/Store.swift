@@ -1,5 +1,6 @@
 import Foundation
 import SpindleValue
+import Synchronization
 
 /// A project's store: artifact blobs named by their SHA-256, plus the metadata
 /// of flows, runs, tasks, artifacts and logs — in SQLite (WAL mode, so the
@@ -27,6 +28,9 @@ public final class Store: Sendable {
     /// How another process names this store to open it (task processes get
     /// it): the folder's path, or a shared store's URLs — never credentials.
     public let address: String
+
+    /// Set while ``rehearse(_:)`` runs: artifacts are named, not written.
+    let rehearsing = Atomic<Bool>(false)
 
     /// The newest schema this build reads and writes.
     public static var schemaVersion: Int { Schema.version }
@@ -74,6 +78,15 @@ public final class Store: Sendable {
     /// lands wholly before or after it.
     public func read<T>(_ body: (any MetadataConnection) throws -> T) throws -> T {
         try metadata.read(body)
+    }
+
+    /// Runs `body` with its metadata writes rolled back, not committed
+    /// (``MetadataDatabase/rehearse(_:)``), and the artifacts it saves
+    /// encoded and named but not written: the store is left as it was.
+    public func rehearse<T>(_ body: () throws -> T) throws -> T {
+        rehearsing.store(true, ordering: .relaxed)
+        defer { rehearsing.store(false, ordering: .relaxed) }
+        return try metadata.rehearse(body)
     }
 
     /// Closes the metadata connection; the store cannot be used after.
