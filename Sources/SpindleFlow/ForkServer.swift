@@ -52,9 +52,15 @@ public enum ForkServer {
     public static func serve(_ arguments: [String], graph: FlowGraph, warmUpTask: () -> Void = {},
                              runTask: ([String]) -> Never) -> Never {
         let socket = socketDescriptor
-        warmUpTask()
-        _ = ProcessInfo.processInfo.environment
-        guard warmUp(arguments, graph: graph) else {
+        // The warm-up runs on a thread of its own, gone before the first fork: it takes Mutexes, and
+        // this thread, which forks every task, must never have taken one (``forkOnFreshThread(_:)``).
+        var warmedUp = false
+        onHelperThread {
+            warmUpTask()
+            _ = ProcessInfo.processInfo.environment
+            warmedUp = warmUp(arguments, graph: graph)
+        }
+        guard warmedUp else {
             _ = reply(socket, "unsafe: the fork server could not close the store it warmed up on; tasks are spawned instead")
             _exit(0)
         }
@@ -139,8 +145,9 @@ public enum ForkServer {
                               runTask: ([String]) -> Never) -> String {
         var pidPipe: [Int32] = [-1, -1]
         guard pipe(&pidPipe) == 0 else { return "error: cannot create a pipe: \(FileIO.lastError)" }
-        let middle = forkOnFreshThread {
-            // The middle process's one thread is the fresh one, which has taken no Mutex: its fork is as clean.
+        // From this thread: it has taken no Mutex (the warm-up ran on another), so the task's locks start clean.
+        let middle = fork()
+        if middle == 0 {
             close(pidPipe[0])
             let task = fork()
             if task == 0 {
@@ -172,11 +179,13 @@ public enum ForkServer {
     }
 
     /// Forks from a new thread (``CForkServer/spindle_fork_on_fresh_thread``):
-    /// the child runs `child` on it and never returns. Every fork that becomes
-    /// a task goes through here, since a task forked from a thread that has
-    /// taken a `Synchronization.Mutex` inherits that thread's id in Swift's
-    /// lock cache and fails at its first contended lock. Returns the child's
-    /// pid, or -1 with errno set.
+    /// the child runs `child` on it and never returns. A task forked from a
+    /// thread that has taken a `Synchronization.Mutex` inherits that thread's
+    /// id in Swift's lock cache and fails at its first contended lock, so a
+    /// spin, whose main thread has taken Mutexes by then, forks its task here.
+    /// (The fork server instead keeps its forking thread clean: a child on a
+    /// fresh thread starts a malloc arena of its own, which cost a forked
+    /// task ~0.25 ms.) Returns the child's pid, or -1 with errno set.
     static func forkOnFreshThread(_ child: () -> Never) -> pid_t {
         withoutActuallyEscaping(child) { child in
             let box = ForkedBody(child)
@@ -185,6 +194,20 @@ public enum ForkServer {
                     Unmanaged<ForkedBody>.fromOpaque(context!).takeUnretainedValue().run()
                 }, Unmanaged.passUnretained(box).toOpaque())
             }
+        }
+    }
+
+    /// Runs `body` on a new thread, and returns once that thread has ended.
+    static func onHelperThread(_ body: () -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let box = HelperBody(body)
+            var thread = pthread_t()
+            let created = pthread_create(&thread, nil, { context in
+                Unmanaged<HelperBody>.fromOpaque(context!).takeUnretainedValue().body()
+                return nil
+            }, Unmanaged.passUnretained(box).toOpaque())
+            if created != 0 { return body() }  // no thread to be had: here, then
+            pthread_join(thread, nil)
         }
     }
 
@@ -340,6 +363,12 @@ public enum ForkServer {
 private final class ForkedBody {
     let run: () -> Never
     init(_ run: @escaping () -> Never) { self.run = run }
+}
+
+/// What ``ForkServer/onHelperThread(_:)`` runs.
+private final class HelperBody {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
 }
 
 /// A process forked early by a spin to become its task (``ForkServer/prepareTask(warmUp:runTask:)``).
