@@ -83,7 +83,7 @@ final class Scheduler {
         }
         let verb = origin == nil ? "Running" : "Resuming \(origin!.pathspec) as"
         console.line("\(verb) \(run.pathspec) (\(runtime.options.maxWorkers) worker\(runtime.options.maxWorkers == 1 ? "" : "s"))")
-        if let origin, runtime.options.executor == nil,
+        if let origin, runtime.options.executor == nil || runtime.options.executor is SubprocessExecutor,
            let built = (try? FileManager.default.attributesOfItem(atPath: runtime.options.binary))?[.modificationDate] as? Date,
            built > origin.started {
             // Code is the one input resume cannot compare: say what cloning means then.

@@ -20,6 +20,10 @@ struct RunTuning: ParsableArguments {
         var options = RunOptions(parameters: parameters, tags: tag, resume: resume)
         if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
         options.executor = try executor.make(binary: options.binary)
+        if options.executor == nil {
+            // The fork server starts now, so that it warms up while the run is recorded and planned.
+            options.executor = SubprocessExecutor(binary: options.binary, forkingTasksOf: graph.flow.name, store: store.address)
+        }
         let runtime = Runtime(graph: graph, store: store, options: options)
         let record = try runBlocking { try await runtime.run() }
         store.settle()
