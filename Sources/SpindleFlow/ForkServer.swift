@@ -71,17 +71,28 @@ public enum ForkServer {
             _exit(0)
         }
         guard reply(socket, "ready") else { _exit(0) }
+        let store = Self.option("--store", in: arguments)
+        var standing: [Standing] = []
+        func end(_ code: Int32) -> Never {
+            for s in standing { kill(s.pid, SIGKILL) }
+            _exit(code)
+        }
         var buffer = [UInt8](repeating: 0, count: maxMessage)
         while true {
+            // Between requests, keep task processes standing (forked, store open), so a request
+            // finds its process ready; they are forked while the tasks before them run.
+            while let store, standing.count < standingCount, !hasMessage(socket), let s = standUp(store: store, runTask: runTask) {
+                standing.append(s)
+            }
             var fds: [Int32] = [-1, -1]
             var fdCount: Int32 = 0
             let n = buffer.withUnsafeMutableBytes { raw in
                 spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 2, &fdCount)
             }
-            if n == 0 { _exit(0) }  // the runtime has gone: so does its server
+            if n == 0 { end(0) }  // the runtime has gone: so does its server
             if n < 0 {
                 if errno == EMSGSIZE { _ = reply(socket, "error: a request came without its pipes"); continue }
-                _exit(1)
+                end(1)
             }
             let received = Array(fds.prefix(Int(fdCount)))
             guard received.count == 2, let request = ForkRequest(decoding: buffer[0..<n]) else {
@@ -89,10 +100,106 @@ public enum ForkServer {
                 _ = reply(socket, "error: a malformed request")
                 continue
             }
-            let answer = start(request, stdout: received[0], stderr: received[1], socket: socket, runTask: runTask)
+            var answer: String?
+            while answer == nil, !standing.isEmpty {
+                let s = standing.removeFirst()
+                let sent = buffer.withUnsafeBytes { raw in spindle_send_with_fds(s.socket, raw.baseAddress, n, received, 2) }
+                if sent == n { answer = "ok \(s.pid)" } else { kill(s.pid, SIGKILL) }  // gone: the next, or a fresh fork
+                close(s.socket)
+            }
+            let text = answer ?? start(request, stdout: received[0], stderr: received[1], socket: socket, runTask: runTask)
             for fd in received { close(fd) }
-            _ = reply(socket, answer)
+            _ = reply(socket, text)
         }
+    }
+
+    /// How many task processes the server keeps standing between requests: one per core the
+    /// runtime runs tasks on by default (two here), so a pair of tasks ending together finds two.
+    static let standingCount = 2
+
+    /// A task process forked ahead of its request: its pid (the runtime's child, in a group of its
+    /// own) and the server's end of the socket it waits on.
+    struct Standing {
+        var pid: pid_t
+        var socket: Int32
+    }
+
+    /// Forks a task process that opens `store` and waits for its request (``standBy(store:runTask:)``);
+    /// nil if it cannot.
+    private static func standUp(store: String, runTask: ([String]) -> Never) -> Standing? {
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+        var pidPipe: [Int32] = [-1, -1]
+        guard spindle_pipe_cloexec(&pidPipe) == 0 else {
+            close(pair[0]); close(pair[1])
+            return nil
+        }
+        let middle = fork()
+        if middle == 0 {
+            let task = fork()
+            if task == 0 {
+                setpgid(0, 0)
+                // Its own end of the socket as descriptor 3 (over the server's), and nothing else of the server's.
+                dup2(pair[1], socketDescriptor)
+                spindle_close_from(socketDescriptor + 1)
+                standBy(store: store, runTask: runTask)
+            }
+            if task > 0 { setpgid(task, task) }
+            var value: Int32 = task > 0 ? task : -errno
+            _ = write(pidPipe[1], &value, 4)
+            _exit(0)
+        }
+        close(pidPipe[1])
+        close(pair[1])
+        defer { close(pidPipe[0]) }
+        var value: Int32 = 0
+        let got = middle > 0 ? readFully(pidPipe[0], &value) : false
+        var status: Int32 = 0
+        if middle > 0 { while waitpid(middle, &status, 0) < 0 && errno == EINTR {} }
+        guard got, value > 0 else {
+            close(pair[0])
+            return nil
+        }
+        return Standing(pid: value, socket: pair[0])
+    }
+
+    /// A standing task process: opens the store, waits for its request on descriptor 3 and
+    /// becomes that task; ends when the server does without sending one.
+    private static func standBy(store: String, runTask: ([String]) -> Never) -> Never {
+        if let opened = try? StoreAddress(parsing: store).open(creating: false, forTask: true) { TaskProcess.prepare(opened) }
+        var buffer = [UInt8](repeating: 0, count: maxMessage)
+        var fds: [Int32] = [-1, -1]
+        var fdCount: Int32 = 0
+        let n = buffer.withUnsafeMutableBytes { raw in
+            spindle_receive_with_fds(socketDescriptor, raw.baseAddress, raw.count, &fds, 2, &fdCount)
+        }
+        guard n > 0, fdCount == 2, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
+        close(socketDescriptor)
+        becomeTask(request, stdout: fds[0], stderr: fds[1], closingFrom: nil, standing: true, runTask: runTask)
+    }
+
+    /// Reads exactly four bytes into `value`; false at an early end.
+    private static func readFully(_ fd: Int32, _ value: inout Int32) -> Bool {
+        var got = 0
+        while got < 4 {
+            let r = withUnsafeMutableBytes(of: &value) { read(fd, $0.baseAddress! + got, 4 - got) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { return false }
+            got += r
+        }
+        return true
+    }
+
+    /// Whether a message (or the runtime's end) is waiting on `socket`, without waiting for one.
+    private static func hasMessage(_ socket: Int32) -> Bool {
+        var entry = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) != 0
+    }
+
+    /// The value after `name` in `arguments`.
+    private static func option(_ name: String, in arguments: [String]) -> String? {
+        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+        return arguments[i + 1]
     }
 
     /// Forks, now, a process that waits to become one task process: a spin's
@@ -219,7 +326,7 @@ public enum ForkServer {
     /// closes every descriptor from `closingFrom` by hand; a prepared one
     /// (nil) closes only its pipes' spare ends, keeping the store it opened.
     private static func becomeTask(_ request: ForkRequest, stdout: Int32, stderr: Int32, closingFrom lowest: Int32?,
-                                   runTask: ([String]) -> Never) -> Never {
+                                   standing: Bool = false, runTask: ([String]) -> Never) -> Never {
         setpgid(0, 0)
         // A spawned task reads the end of its input at once; so does a forked one (a prepared
         // spin task would otherwise keep the spin's terminal, and stop on reading it).
@@ -230,6 +337,7 @@ public enum ForkServer {
         }
         dup2(stdout, 1)
         dup2(stderr, 2)
+        if standing { Trace.mark("task process forked ahead of its request") }
         if let lowest {
             spindle_close_from(lowest)
         } else {

@@ -32,6 +32,35 @@ struct ForkServerTests {
         #expect(try !hashes(1).isEmpty)
     }
 
+    @Test("tasks after the first start in processes the server forked ahead of them; none is left when the run ends")
+    func standingProcesses() throws {
+        let box = try Sandbox()
+        #expect(try box.run("HelloFlow", ["run"]).status == 0)
+        let traced = try box.run("HelloFlow", ["run"], environment: ["SPINDLE_TRACE": "1"])
+        #expect(traced.status == 0, "\(traced.output)")
+        #expect(traced.output.contains("task process forked ahead of its request"), "\(traced.output)")
+        // The server and the processes it kept standing end with the run (they wait on the server's socket).
+        var left: [String] = []
+        for _ in 0..<40 {
+            left = Self.processes(mentioning: box.dir.path)
+            if left.isEmpty { break }
+            usleep(50_000)
+        }
+        #expect(left.isEmpty, "\(left)")
+        let store = try box.store()
+        #expect(try store.tasks(flow: "HelloFlow", run: .number(2)).allSatisfy { $0.status == .completed })
+    }
+
+    /// The command lines of live processes (zombies have none) that contain `text`.
+    static func processes(mentioning text: String) -> [String] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { name -> String? in
+            guard pid_t(name) != nil, let bytes = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
+            let line = String(decoding: bytes.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return line.contains(text) ? line : nil
+        }
+    }
+
     @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, and spawned, it completes")
     func contendedMutex() throws {
         // A child forked from a thread that had taken a Mutex inherited that thread's id in
