@@ -1,9 +1,13 @@
-#define _GNU_SOURCE  /* pipe2 */
+#define _GNU_SOURCE  /* pipe2, clone */
 #include "spindle_fork_server.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -117,4 +121,58 @@ pid_t spindle_fork_on_fresh_thread(void (*child)(void *), void *context) {
     pthread_join(thread, NULL);
     if (fork_.pid < 0) errno = fork_.error;
     return fork_.pid;
+}
+
+struct spindle_middle {
+    void (*task)(void *);
+    void *context;
+    pid_t taskPid;
+    int error;
+};
+
+/* The middle process: it shares the caller's memory (CLONE_VM) while the caller waits (CLONE_VFORK),
+   so it costs no copy of the caller's page tables and no teardown; it forks the task, records its pid
+   in that shared memory, and exits. */
+static int spindle_middle_main(void *argument) {
+    struct spindle_middle *middle = argument;
+    pid_t task = fork();
+    if (task == 0) {
+        middle->task(middle->context);
+        _exit(127);
+    }
+    if (task > 0) setpgid(task, task);
+    middle->taskPid = task;
+    middle->error = task < 0 ? errno : 0;
+    _exit(0);
+}
+
+/* As large as a main thread's stack may grow (the soft RLIMIT_STACK), from 8 MB to 1 GB; 8 MB when unlimited. */
+static size_t spindle_task_stack_size(void) {
+    struct rlimit limit;
+    size_t size = 8 << 20;
+    if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur > size) {
+        size = limit.rlim_cur < ((size_t)1 << 30) ? (size_t)limit.rlim_cur : ((size_t)1 << 30);
+    }
+    return (size + 4095) & ~(size_t)4095;
+}
+
+pid_t spindle_fork_orphan(void (*task)(void *), void *context) {
+    static char *stack = NULL;
+    static size_t size = 0;
+    if (stack == NULL) {
+        /* The task runs on this stack (its own copy): reserved, not committed, with a guard page below. */
+        size = spindle_task_stack_size();
+        char *region = mmap(NULL, size + 4096, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (region == MAP_FAILED) return -1;
+        if (mprotect(region, 4096, PROT_NONE) != 0) { munmap(region, size + 4096); return -1; }
+        stack = region + 4096;
+    }
+    struct spindle_middle middle = { .task = task, .context = context, .taskPid = -1, .error = 0 };
+    pid_t pid = clone(spindle_middle_main, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &middle);
+    if (pid < 0) return -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (middle.taskPid < 0) errno = middle.error;
+    return middle.taskPid;
 }

@@ -129,38 +129,19 @@ public enum ForkServer {
     private static func standUp(store: String, runTask: ([String]) -> Never) -> Standing? {
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
-        var pidPipe: [Int32] = [-1, -1]
-        guard spindle_pipe_cloexec(&pidPipe) == 0 else {
-            close(pair[0]); close(pair[1])
-            return nil
+        let task = forkOrphan {
+            setpgid(0, 0)
+            // Its own end of the socket as descriptor 3 (over the server's), and nothing else of the server's.
+            dup2(pair[1], socketDescriptor)
+            spindle_close_from(socketDescriptor + 1)
+            standBy(store: store, runTask: runTask)
         }
-        let middle = fork()
-        if middle == 0 {
-            let task = fork()
-            if task == 0 {
-                setpgid(0, 0)
-                // Its own end of the socket as descriptor 3 (over the server's), and nothing else of the server's.
-                dup2(pair[1], socketDescriptor)
-                spindle_close_from(socketDescriptor + 1)
-                standBy(store: store, runTask: runTask)
-            }
-            if task > 0 { setpgid(task, task) }
-            var value: Int32 = task > 0 ? task : -errno
-            _ = write(pidPipe[1], &value, 4)
-            _exit(0)
-        }
-        close(pidPipe[1])
         close(pair[1])
-        defer { close(pidPipe[0]) }
-        var value: Int32 = 0
-        let got = middle > 0 ? readFully(pidPipe[0], &value) : false
-        var status: Int32 = 0
-        if middle > 0 { while waitpid(middle, &status, 0) < 0 && errno == EINTR {} }
-        guard got, value > 0 else {
+        guard task > 0 else {
             close(pair[0])
             return nil
         }
-        return Standing(pid: value, socket: pair[0])
+        return Standing(pid: task, socket: pair[0])
     }
 
     /// A standing task process: opens the store, waits for its request on descriptor 3 and
@@ -176,18 +157,6 @@ public enum ForkServer {
         guard n > 0, fdCount == 2, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
         close(socketDescriptor)
         becomeTask(request, stdout: fds[0], stderr: fds[1], closingFrom: nil, standing: true, runTask: runTask)
-    }
-
-    /// Reads exactly four bytes into `value`; false at an early end.
-    private static func readFully(_ fd: Int32, _ value: inout Int32) -> Bool {
-        var got = 0
-        while got < 4 {
-            let r = withUnsafeMutableBytes(of: &value) { read(fd, $0.baseAddress! + got, 4 - got) }
-            if r < 0 && errno == EINTR { continue }
-            if r <= 0 { return false }
-            got += r
-        }
-        return true
     }
 
     /// Whether a message (or the runtime's end) is waiting on `socket`, without waiting for one.
@@ -250,39 +219,27 @@ public enum ForkServer {
     /// Forks the middle process, which forks the task process; returns the reply for the runtime.
     private static func start(_ request: ForkRequest, stdout: Int32, stderr: Int32, socket: Int32,
                               runTask: ([String]) -> Never) -> String {
-        var pidPipe: [Int32] = [-1, -1]
-        guard pipe(&pidPipe) == 0 else { return "error: cannot create a pipe: \(FileIO.lastError)" }
         // From this thread: it has taken no Mutex (the warm-up ran on another), so the task's locks start clean.
-        let middle = fork()
-        if middle == 0 {
-            close(pidPipe[0])
-            let task = fork()
-            if task == 0 {
-                becomeTask(request, stdout: stdout, stderr: stderr, closingFrom: 3, runTask: runTask)
+        let task = forkOrphan {
+            becomeTask(request, stdout: stdout, stderr: stderr, closingFrom: 3, runTask: runTask)
+        }
+        // Its middle process is gone: the task process is the runtime's child.
+        guard task > 0 else { return "error: cannot fork: \(FileIO.lastError)" }
+        return "ok \(task)"
+    }
+
+    /// Starts a process that runs `body`, in a group of its own, whose parent (a middle process
+    /// sharing this one's memory) has already exited (``CForkServer/spindle_fork_orphan``): under
+    /// the runtime, which is the subreaper, it is the runtime's child. Returns its pid, or -1 with errno set.
+    static func forkOrphan(_ body: () -> Never) -> pid_t {
+        withoutActuallyEscaping(body) { body in
+            let box = ForkedBody(body)
+            return withExtendedLifetime(box) {
+                spindle_fork_orphan({ context in
+                    Unmanaged<ForkedBody>.fromOpaque(context!).takeUnretainedValue().run()
+                }, Unmanaged.passUnretained(box).toOpaque())
             }
-            // Both sides set the group, so the runtime's kill of the group cannot come before it exists.
-            if task > 0 { setpgid(task, task) }
-            var value: Int32 = task > 0 ? task : -errno
-            _ = write(pidPipe[1], &value, 4)
-            _exit(0)
         }
-        close(pidPipe[1])
-        defer { close(pidPipe[0]) }
-        guard middle > 0 else { return "error: cannot fork: \(FileIO.lastError)" }
-        var value: Int32 = 0
-        var got = 0
-        while got < 4 {
-            let r = withUnsafeMutableBytes(of: &value) { read(pidPipe[0], $0.baseAddress! + got, 4 - got) }
-            if r < 0 && errno == EINTR { continue }
-            if r <= 0 { break }
-            got += r
-        }
-        // Once the middle process is gone, the task process is the runtime's child.
-        var status: Int32 = 0
-        while waitpid(middle, &status, 0) < 0 && errno == EINTR {}
-        guard got == 4 else { return "error: the middle process ended without starting the task" }
-        guard value > 0 else { return "error: cannot fork: \(FileIO.describe(-value))" }
-        return "ok \(value)"
     }
 
     /// Forks from a new thread (``CForkServer/spindle_fork_on_fresh_thread``):

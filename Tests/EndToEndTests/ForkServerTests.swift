@@ -61,6 +61,22 @@ struct ForkServerTests {
         }
     }
 
+    @Test("a step that recurses megabytes deep completes in a forked task as in a spawned one")
+    func deepStack() throws {
+        // A forked task runs on a stack the server keeps for it: as large as a main thread's.
+        let box = try Sandbox()
+        let deep = ["FAULT_MODE": "deep", "FAULT_TIMEOUT": "60"]
+        let forked = try box.run("FaultFlow", ["run"], environment: deep)
+        #expect(forked.status == 0, "\(forked.output)")
+        let spawned = try box.run("FaultFlow", ["run"], environment: deep.merging(["SPINDLE_FORK_SERVER": "0"]) { $1 })
+        #expect(spawned.status == 0, "\(spawned.output)")
+        let store = try box.store()
+        for run in [1, 2] {
+            let left = try #require(try store.tasks(flow: "FaultFlow", run: .number(run)).first { $0.step == "left" })
+            #expect(try store.artifacts(of: left.pathspec).contains { $0.name == "depth" })
+        }
+    }
+
     @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, and spawned, it completes")
     func contendedMutex() throws {
         // A child forked from a thread that had taken a Mutex inherited that thread's id in

@@ -49,4 +49,16 @@ void spindle_close_from(int lowest);
 /// it with its own id.
 pid_t spindle_fork_on_fresh_thread(void (*child)(void *), void *context);
 
+/// Starts a process running `task(context)` (it exits if that returns) in
+/// a process group of its own, whose parent is gone by the time this returns:
+/// a short-lived middle process forks it and exits, so under a subreaper
+/// (``spindle_become_subreaper``) it becomes the subreaper's child. The middle
+/// shares this process's memory while this one waits (`clone` with
+/// `CLONE_VM | CLONE_VFORK`, as `posix_spawn` starts its child), so only the
+/// task's fork copies page tables. The task runs on a stack kept for this
+/// (its own copy), as large as the soft `RLIMIT_STACK` lets a main thread's
+/// grow (8 MB to 1 GB). Call it from a single-threaded process. Returns the
+/// task's pid, or -1 with errno set.
+pid_t spindle_fork_orphan(void (*task)(void *), void *context);
+
 #endif

@@ -45,6 +45,7 @@ let flow = Flow("FaultFlow") {
         case "flood": for i in 0..<300_000 { print("flood line \(i) with some padding to make it longer") }
         case "unencodable": task["bad"] = UInt64.max
         case "missing": let _: Double = try task.artifact("numbrs")
+        case "deep": task["depth"] = descend(10_000)
         case "contend":
             // The step's thread and a second one take one lock in turn, many times: a lock that
             // names the wrong owner thread (one inherited across a fork) fails under contention.
@@ -76,3 +77,11 @@ let flow = Flow("FaultFlow") {
 }
 
 Spindle.main(flow)
+
+/// Recursion `n` deep, a few hundred bytes of stack a level (megabytes in all), that the optimizer cannot flatten.
+@inline(never) func descend(_ n: Int) -> Int {
+    var frame = (n, n &* 3, n &* 5, n &* 7, n &* 11, n &* 13, n &* 17, n &* 19)
+    if n == 0 { return 0 }
+    let below = withUnsafeMutableBytes(of: &frame) { bytes in descend(n - 1) &+ Int(bytes[0]) }
+    return below &+ frame.1 - frame.1
+}
