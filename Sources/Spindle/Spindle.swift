@@ -94,7 +94,10 @@ public enum Spindle {
         let address = arguments.count == 2 && arguments[0] == "--store" ? arguments[1] : nil
         if let address, getenv("SWIFT_BACKTRACE") != nil {
             preparedTask = ForkServer.prepareTask(warmUp: {
-                if let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) { TaskProcess.prepare(store) }
+                if let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) {
+                    TaskProcess.warmReads(store, flow: graph.flow.name)
+                    TaskProcess.prepare(store)
+                }
             }, runTask: { runTask($0, graph: graph) })
         }
         mayPrepareTask = false
@@ -127,6 +130,7 @@ public enum Spindle {
         preparedTask = ForkServer.prepareTask(warmUp: {
             if let address = try? StoreAddress.resolve(explicit: spin.store, creating: false),
                let store = try? address.open(creating: false, forTask: true) {
+                TaskProcess.warmReads(store, flow: graph.flow.name)
                 TaskProcess.prepare(store)
             }
         }, runTask: { runTask($0, graph: graph) })

@@ -71,7 +71,7 @@ public enum ForkServer {
             _exit(0)
         }
         guard reply(socket, "ready") else { _exit(0) }
-        let store = Self.option("--store", in: arguments)
+        let store = Self.option("--store", in: arguments), flow = Self.option("--flow", in: arguments)
         var standing: [Standing] = []
         func end(_ code: Int32) -> Never {
             for s in standing { kill(s.pid, SIGKILL) }
@@ -81,7 +81,7 @@ public enum ForkServer {
         while true {
             // Between requests, keep task processes standing (forked, store open), so a request
             // finds its process ready; they are forked while the tasks before them run.
-            while let store, standing.count < standingCount, !hasMessage(socket), let s = standUp(store: store, runTask: runTask) {
+            while let store, standing.count < standingCount, !hasMessage(socket), let s = standUp(store: store, flow: flow, runTask: runTask) {
                 standing.append(s)
             }
             var fds: [Int32] = [-1, -1]
@@ -124,9 +124,9 @@ public enum ForkServer {
         var socket: Int32
     }
 
-    /// Forks a task process that opens `store` and waits for its request (``standBy(store:runTask:)``);
+    /// Forks a task process that opens `store` and waits for its request (``standBy(store:flow:runTask:)``);
     /// nil if it cannot.
-    private static func standUp(store: String, runTask: ([String]) -> Never) -> Standing? {
+    private static func standUp(store: String, flow: String?, runTask: ([String]) -> Never) -> Standing? {
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
         let task = forkOrphan {
@@ -134,7 +134,7 @@ public enum ForkServer {
             // Its own end of the socket as descriptor 3 (over the server's), and nothing else of the server's.
             dup2(pair[1], socketDescriptor)
             spindle_close_from(socketDescriptor + 1)
-            standBy(store: store, runTask: runTask)
+            standBy(store: store, flow: flow, runTask: runTask)
         }
         close(pair[1])
         guard task > 0 else {
@@ -144,10 +144,14 @@ public enum ForkServer {
         return Standing(pid: task, socket: pair[0])
     }
 
-    /// A standing task process: opens the store, waits for its request on descriptor 3 and
-    /// becomes that task; ends when the server does without sending one.
-    private static func standBy(store: String, runTask: ([String]) -> Never) -> Never {
-        if let opened = try? StoreAddress(parsing: store).open(creating: false, forTask: true) { TaskProcess.prepare(opened) }
+    /// A standing task process: opens the store and runs a task's first reads on it
+    /// (``TaskProcess/warmReads(_:flow:)``), waits for its request on descriptor 3 and becomes
+    /// that task; ends when the server does without sending one.
+    private static func standBy(store: String, flow: String?, runTask: ([String]) -> Never) -> Never {
+        if let opened = try? StoreAddress(parsing: store).open(creating: false, forTask: true) {
+            if let flow { TaskProcess.warmReads(opened, flow: flow) }
+            TaskProcess.prepare(opened)
+        }
         var buffer = [UInt8](repeating: 0, count: maxMessage)
         var fds: [Int32] = [-1, -1]
         var fdCount: Int32 = 0

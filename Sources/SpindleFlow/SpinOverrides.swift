@@ -76,9 +76,9 @@ public struct SpinOverrides: Sendable, Equatable {
         return out
     }
 
-    /// Writes the encoding in the artifact format to `path`.
+    /// Writes the encoding in the artifact format to `path` (not synced to disk: the spin reads it at once).
     public func write(to path: String) throws {
-        try Data(ArtifactCodec.encode(value)).write(to: URL(fileURLWithPath: path))
+        try FileIO.writeFile(path, ArtifactCodec.encode(value), what: "the spin's overrides")
     }
 
     /// Reads a file written by ``write(to:)``.

@@ -62,9 +62,9 @@ public struct SpinReport: Codable, Sendable, Equatable {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    /// Writes the report to `path`.
+    /// Writes the report to `path` (not synced to disk: it is read at once).
     public func write(to path: String) throws {
-        try Data(try json().utf8).write(to: URL(fileURLWithPath: path))
+        try FileIO.writeFile(path, Array(try json().utf8), what: "the spin report")
     }
 
     /// Reads a report written by ``write(to:)``.

@@ -24,6 +24,18 @@ public enum TaskProcess {
     }
     static let preopened = Mutex<Store?>(nil)
 
+    /// Runs, on `store`'s connection, the reads a task of `flow` starts with
+    /// (its run, its own row, a parent's artifacts) for a task that does not
+    /// exist, so that the schema is parsed and those statements compiled
+    /// before the task needs them: a process forked ahead of its task does
+    /// this while it waits (~0.35 ms off the task's start).
+    public static func warmReads(_ store: Store, flow: String) {
+        let nothing = Pathspec(flow: flow, run: .number(0), step: "start", task: 0)
+        _ = try? store.run(flow: flow, id: .number(0))
+        _ = try? store.task(nothing)
+        _ = try? store.artifacts(of: nothing)
+    }
+
     /// Runs the task and returns the process's exit code. Meant for a task
     /// process, which exits next: the store it opens stays open until then.
     public static func execute(_ inv: TaskInvocation, graph: FlowGraph) async -> Int32 {
