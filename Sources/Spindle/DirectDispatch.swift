@@ -32,8 +32,10 @@ enum DirectDispatch {
     static func run<Root: ParsableCommand>(_ root: Root.Type, _ body: () throws -> Void) -> Never {
         do {
             try body()
+            SpinEnd.code = 0
             Root.exit()
         } catch {
+            SpinEnd.code = Root.exitCode(for: error).rawValue
             Root.exit(withError: error)
         }
     }

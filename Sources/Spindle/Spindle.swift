@@ -92,8 +92,10 @@ public enum Spindle {
     /// them. Exits when stdin ends without any.
     static func standBy(_ arguments: [String], graph: FlowGraph) -> [String] {
         let address = arguments.count == 2 && arguments[0] == "--store" ? arguments[1] : nil
+        SpinEnd.install()
         if let address, getenv("SWIFT_BACKTRACE") != nil {
             preparedTask = ForkServer.prepareTask(warmUp: {
+                SpinEnd.closeInChild()
                 if let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) {
                     TaskProcess.warmReads(store, flow: graph.flow.name)
                     TaskProcess.prepare(store)

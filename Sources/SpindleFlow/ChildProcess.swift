@@ -98,34 +98,39 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Starts `executable` like ``spawn(_:_:environment:)``, but with its stdin
     /// a pipe too: returns the child and the pipe's write end (a standby spin reads its arguments there).
+    /// Also returns the read end of a pipe that is the child's descriptor 3 (the standby's end
+    /// report, ``SpinEnd``).
     static func spawnWithInput(_ executable: String, _ arguments: [String],
-                               environment: [String: String] = [:]) throws -> (ChildProcess, Int32) {
+                               environment: [String: String] = [:]) throws -> (ChildProcess, input: Int32, end: Int32) {
         try spawnLock.withLock { _ in
             // Close-on-exec from the start: a process another thread starts meanwhile without this
             // lock must not inherit the stdin's write end (the standby would then never see its end).
-            var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-            guard spindle_pipe_cloexec(&inPipe) == 0 else { throw FlowError.usage("cannot create pipes: \(FileIO.lastError)") }
-            guard spindle_pipe_cloexec(&outPipe) == 0 else {
-                close(inPipe[0]); close(inPipe[1])
-                throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
+            var pipes: [[Int32]] = []
+            for _ in 0..<4 {
+                var pipe: [Int32] = [0, 0]
+                guard spindle_pipe_cloexec(&pipe) == 0 else {
+                    for fd in pipes.joined() { close(fd) }
+                    throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
+                }
+                pipes.append(pipe)
             }
-            guard spindle_pipe_cloexec(&errPipe) == 0 else {
-                for fd in inPipe + outPipe { close(fd) }
-                throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
-            }
+            let (inPipe, outPipe, errPipe, endPipe) = (pipes[0], pipes[1], pipes[2], pipes[3])
             defer {
                 close(inPipe[0])
                 close(outPipe[1])
                 close(errPipe[1])
+                close(endPipe[1])
             }
             do {
                 let pid = try spawnLocked(executable, arguments, environment: environment,
-                                          descriptors: [(inPipe[0], 0), (outPipe[1], 1), (errPipe[1], 2)], stdinFromNull: false)
-                return (ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0]), inPipe[1])
+                                          descriptors: [(inPipe[0], 0), (outPipe[1], 1), (errPipe[1], 2), (endPipe[1], SpinEnd.descriptor)],
+                                          stdinFromNull: false)
+                return (ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0]), inPipe[1], endPipe[0])
             } catch {
                 close(inPipe[1])
                 close(outPipe[0])
                 close(errPipe[0])
+                close(endPipe[0])
                 throw error
             }
         }
@@ -253,19 +258,36 @@ public func runStreaming(_ executable: String, _ arguments: [String], environmen
 }
 
 /// Streams a started child's output lines to `line` until it ends (see ``runStreaming(_:_:environment:line:interrupted:)``).
-func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> Void, interrupted: () -> Bool) -> ExitStatus {
+///
+/// With `ended`, the child may say how it ended before it has gone: once
+/// both its pipes have closed, `ended` reads that (``SpinEnd``), and a
+/// status it returns is this call's result; the child is reaped on a thread
+/// meanwhile (its address space takes a millisecond or two to tear down).
+func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> Void, interrupted: () -> Bool,
+            ended: (@Sendable () -> ExitStatus?)? = nil) -> ExitStatus {
     let out = PipeReader(fd: child.stdout) { line($0, false) }
     let err = PipeReader(fd: child.stderr) { line($0, true) }
     // A thread waits for the child (blocking, so its end is seen at once); this one wakes every 20 ms
     // meanwhile to pass on a Ctrl-C.
     let done = DispatchSemaphore(value: 0)
-    let result = Mutex<(Int32, rusage)>((0, rusage()))
+    let result = Mutex<(Int32, rusage)?>(nil)
     Thread.detachNewThread {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(child.pid, &status, 0, &usage) < 0 && errno == EINTR {}
         result.withLock { $0 = (status, usage) }
         done.signal()
+    }
+    let early = Mutex<ExitStatus?>(nil)
+    if let ended {
+        Thread.detachNewThread {
+            out.waitUntilClosed()
+            err.waitUntilClosed()
+            if let status = ended() {
+                early.withLock { $0 = status }
+                done.signal()
+            }
+        }
     }
     var sentInterrupt = false
     while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
@@ -274,10 +296,10 @@ func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> V
             sentInterrupt = true
         }
     }
-    let (status, usage) = result.withLock { $0 }
     out.waitUntilClosed()
     err.waitUntilClosed()
-    return ExitStatus(waitStatus: status, usage: usage)
+    if let (status, usage) = result.withLock({ $0 }) { return ExitStatus(waitStatus: status, usage: usage) }
+    return early.withLock { $0 }!
 }
 
 /// The CPU time and peak memory of a child process and the children it waited

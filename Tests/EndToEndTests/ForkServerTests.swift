@@ -160,6 +160,8 @@ struct StandbySpinTests {
         #expect(shell.status == 0, "\(shell.output)")
         #expect(shell.stdout.components(separatedBy: "✓ FaultFlow/spin-").count == 3, "\(shell.output)")
         #expect(shell.stdout.components(separatedBy: "\n3.0\n").count == 3, "\(shell.output)")
+        // What each spin used comes with its end (SpinEnd), before its process is gone.
+        #expect(shell.stdout.components(separatedBy: "peak memory").count == 3, "\(shell.output)")
         // Both spins ran in standbys: one started at focus, the next when the first spin ended.
         #expect(shell.output.components(separatedBy: "standby asked").count == 3, "\(shell.output)")
         #expect(!shell.output.contains("main spin"), "\(shell.output)")
@@ -172,6 +174,18 @@ struct StandbySpinTests {
         #expect(plain.status == 0, "\(plain.output)")
         #expect(!plain.output.contains("standby asked"), "\(plain.output)")
         #expect(plain.output.components(separatedBy: "main spin").count == 3, "\(plain.output)")
+    }
+
+    @Test("a spin that fails in a standby is reported failed, with its exit status")
+    func failingStandby() throws {
+        let box = try Sandbox()
+        #expect(try box.run("FaultFlow", ["run"]).status == 0)
+        let script = "load 1\nfocus left\nspin\nspin\n"
+        let shell = try box.start("FaultFlow", ["shell", "--keep-going"],
+                                  environment: ["SPINDLE_TRACE": "1", "FAULT_MODE": "throw"], input: script).finish()
+        #expect(shell.output.components(separatedBy: "standby asked").count == 3, "\(shell.output)")
+        #expect(shell.output.components(separatedBy: "the spin failed (the flow binary exited with status 1)").count == 3,
+                "\(shell.output)")
     }
 
     @Test("a standby whose binary changed on disk is not current; one that is discarded ends")
