@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -92,35 +91,6 @@ int spindle_pidfd_open(pid_t pid) {
     errno = ENOSYS;
     return -1;
 #endif
-}
-
-struct spindle_fresh_fork {
-    void (*child)(void *);
-    void *context;
-    pid_t pid;
-    int error;
-};
-
-static void *spindle_fresh_fork_main(void *argument) {
-    struct spindle_fresh_fork *fork_ = argument;
-    pid_t pid = fork();
-    if (pid == 0) {
-        fork_->child(fork_->context);
-        _exit(127);  /* the child never returns; if it does, it ends here */
-    }
-    fork_->pid = pid;
-    fork_->error = pid < 0 ? errno : 0;
-    return NULL;
-}
-
-pid_t spindle_fork_on_fresh_thread(void (*child)(void *), void *context) {
-    struct spindle_fresh_fork fork_ = { .child = child, .context = context, .pid = -1, .error = 0 };
-    pthread_t thread;
-    int created = pthread_create(&thread, NULL, spindle_fresh_fork_main, &fork_);
-    if (created != 0) { errno = created; return -1; }
-    pthread_join(thread, NULL);
-    if (fork_.pid < 0) errno = fork_.error;
-    return fork_.pid;
 }
 
 struct spindle_middle {

@@ -51,7 +51,6 @@ public enum Spindle {
             arguments = standBy(Array(arguments.dropFirst()), graph: graph)
             commandLine = [CommandLine.arguments[0]] + arguments
         }
-        current.withLock { $0 = graph }
         // `Flow resume … | head`: a closed output pipe must not kill the runtime
         // by SIGPIPE mid-run; Console stops writing and the run finishes.
         signal(SIGPIPE, SIG_IGN)
@@ -59,9 +58,12 @@ public enum Spindle {
         if arguments.first == "spin", !arguments.contains(where: DirectDispatch.asksForHelp),
            let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) {
             Trace.mark("parsed spin by hand")
+            // Before this thread first takes a Mutex (``ForkServer/prepareTask(warmUp:runTask:)``).
             if mayPrepareTask { prepareSpinTask(spin, graph: graph) }
+            current.withLock { $0 = graph }
             DirectDispatch.run(FlowCommand.self) { try spin.run() }
         }
+        current.withLock { $0 = graph }
         DirectDispatch.main(FlowCommand.self, arguments)
     }
 
@@ -152,6 +154,7 @@ public enum Spindle {
             // below; skip exit handlers and destructors of libraries that the
             // process no longer needs.
             fflush(nil)
+            TaskEnd.say(code)
             _exit(code)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

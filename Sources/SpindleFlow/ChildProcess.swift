@@ -54,11 +54,14 @@ final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let stdout: Int32
     let stderr: Int32
+    /// The read end of the pipe a forked task says how it ended on (``TaskEnd``); -1 when none.
+    let end: Int32
 
-    init(pid: pid_t, stdout: Int32, stderr: Int32) {
+    init(pid: pid_t, stdout: Int32, stderr: Int32, end: Int32 = -1) {
         self.pid = pid
         self.stdout = stdout
         self.stderr = stderr
+        self.end = end
     }
 
     /// Serialises making pipes and spawning, so that a task started by another

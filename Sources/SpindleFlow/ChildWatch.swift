@@ -25,9 +25,9 @@ final class ChildWatch: Sendable {
 
     /// Starts watching `child`: each complete line of its stdout and stderr goes to `line` (true for stderr).
     init(_ child: ChildProcess, logLimit: Int, line: @escaping @Sendable (String, Bool) -> Void) {
-        let pid = child.pid, out = child.stdout, err = child.stderr
+        let pid = child.pid, out = child.stdout, err = child.stderr, end = child.end
         Thread.detachNewThread { [self] in
-            self.watch(pid: pid, stdout: out, stderr: err, logLimit: logLimit, line: line)
+            self.watch(pid: pid, stdout: out, stderr: err, end: end, logLimit: logLimit, line: line)
         }
     }
 
@@ -55,14 +55,26 @@ final class ChildWatch: Sendable {
         }
     }
 
-    private func watch(pid: pid_t, stdout: Int32, stderr: Int32, logLimit: Int, line: @escaping @Sendable (String, Bool) -> Void) {
+    /// `end`, when not -1, is the pipe a forked task says how it ended on (``TaskEnd``): with
+    /// its line read and both output pipes closed, the exit is announced before the process is
+    /// reaped, which this thread then waits for as before.
+    private func watch(pid: pid_t, stdout: Int32, stderr: Int32, end: Int32, logLimit: Int,
+                       line: @escaping @Sendable (String, Bool) -> Void) {
         var tails = [LogTail(limit: logLimit), LogTail(limit: logLimit)]
         var open = [stdout, stderr]
+        var endPipe = end
+        var said: [UInt8] = []
+        var saidCode: Int32?
         let pidfd = spindle_pidfd_open(pid)
-        var ended = false
+        var ended = false, announced = false
         var buffer = [UInt8](repeating: 0, count: 65536)
+        func closeEndPipe() {
+            if endPipe >= 0 { close(endPipe) }
+            endPipe = -1
+        }
         while !ended || open.contains(where: { $0 >= 0 }) {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            fds.append(pollfd(fd: endPipe, events: Int16(POLLIN), revents: 0))
             fds.append(pollfd(fd: ended ? -1 : pidfd, events: Int16(POLLIN), revents: 0))
             let timeout: Int32 = ended || pidfd >= 0 ? -1 : 20
             let ready = poll(&fds, nfds_t(fds.count), timeout)
@@ -74,7 +86,10 @@ final class ChildWatch: Sendable {
                     close(open[i])
                     open[i] = -1
                 }
-                if !ended, let exit = reap(pid, blocking: true) { announce(exit) }
+                if !ended, let exit = reap(pid, blocking: true) {
+                    ended = true
+                    if !announced { announce(exit) }
+                }
                 break
             }
             for i in 0..<2 where open[i] >= 0 && fds[i].revents != 0 {
@@ -87,11 +102,33 @@ final class ChildWatch: Sendable {
                     open[i] = -1
                 }
             }
-            if !ended && (pidfd < 0 || fds[2].revents != 0), let exit = reap(pid, blocking: pidfd >= 0) {
+            if endPipe >= 0 && fds[2].revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { read(endPipe, $0.baseAddress, min(64, $0.count)) }
+                if n > 0 {
+                    said += buffer[0..<n]
+                    if let newline = said.firstIndex(of: 10) {
+                        saidCode = TaskEnd.parse(String(decoding: said[..<newline], as: UTF8.self))
+                        closeEndPipe()
+                    } else if said.count > 64 {
+                        closeEndPipe()  // not a line a task says
+                    }
+                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                    closeEndPipe()
+                }
+            }
+            if !announced, let saidCode, !open.contains(where: { $0 >= 0 }) {
+                announced = true
+                announce(ExitStatus(code: saidCode, signal: nil))
+            }
+            if !ended && (pidfd < 0 || fds[3].revents != 0), let exit = reap(pid, blocking: pidfd >= 0) {
                 ended = true
-                announce(exit)
+                if !announced {
+                    announced = true
+                    announce(exit)
+                }
             }
         }
+        closeEndPipe()
         if pidfd >= 0 { close(pidfd) }
         // What the task left in its process group, killed by the launcher once the task ended, is this
         // process's to reap: it is the subreaper of its descendants (``ForkServer``), and init no longer is.

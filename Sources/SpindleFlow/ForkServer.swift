@@ -53,7 +53,7 @@ public enum ForkServer {
                              runTask: ([String]) -> Never) -> Never {
         let socket = socketDescriptor
         // The warm-up runs on a thread of its own, gone before the first fork: it takes Mutexes, and
-        // this thread, which forks every task, must never have taken one (``forkOnFreshThread(_:)``).
+        // this thread, which forks every task, must never have taken one (see ``prepareTask(warmUp:runTask:)``).
         var warmedUp = false
         onHelperThread {
             warmUpTask()
@@ -84,10 +84,10 @@ public enum ForkServer {
             while let store, standing.count < standingCount, !hasMessage(socket), let s = standUp(store: store, flow: flow, runTask: runTask) {
                 standing.append(s)
             }
-            var fds: [Int32] = [-1, -1]
+            var fds: [Int32] = [-1, -1, -1]
             var fdCount: Int32 = 0
             let n = buffer.withUnsafeMutableBytes { raw in
-                spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 2, &fdCount)
+                spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 3, &fdCount)
             }
             if n == 0 { end(0) }  // the runtime has gone: so does its server
             if n < 0 {
@@ -95,7 +95,7 @@ public enum ForkServer {
                 end(1)
             }
             let received = Array(fds.prefix(Int(fdCount)))
-            guard received.count == 2, let request = ForkRequest(decoding: buffer[0..<n]) else {
+            guard received.count == 3, let request = ForkRequest(decoding: buffer[0..<n]) else {
                 for fd in received { close(fd) }
                 _ = reply(socket, "error: a malformed request")
                 continue
@@ -103,11 +103,11 @@ public enum ForkServer {
             var answer: String?
             while answer == nil, !standing.isEmpty {
                 let s = standing.removeFirst()
-                let sent = buffer.withUnsafeBytes { raw in spindle_send_with_fds(s.socket, raw.baseAddress, n, received, 2) }
+                let sent = buffer.withUnsafeBytes { raw in spindle_send_with_fds(s.socket, raw.baseAddress, n, received, 3) }
                 if sent == n { answer = "ok \(s.pid)" } else { kill(s.pid, SIGKILL) }  // gone: the next, or a fresh fork
                 close(s.socket)
             }
-            let text = answer ?? start(request, stdout: received[0], stderr: received[1], socket: socket, runTask: runTask)
+            let text = answer ?? start(request, pipes: received, socket: socket, runTask: runTask)
             for fd in received { close(fd) }
             _ = reply(socket, text)
         }
@@ -153,14 +153,14 @@ public enum ForkServer {
             TaskProcess.prepare(opened)
         }
         var buffer = [UInt8](repeating: 0, count: maxMessage)
-        var fds: [Int32] = [-1, -1]
+        var fds: [Int32] = [-1, -1, -1]
         var fdCount: Int32 = 0
         let n = buffer.withUnsafeMutableBytes { raw in
-            spindle_receive_with_fds(socketDescriptor, raw.baseAddress, raw.count, &fds, 2, &fdCount)
+            spindle_receive_with_fds(socketDescriptor, raw.baseAddress, raw.count, &fds, 3, &fdCount)
         }
-        guard n > 0, fdCount == 2, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
+        guard n > 0, fdCount == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
         close(socketDescriptor)
-        becomeTask(request, stdout: fds[0], stderr: fds[1], closingFrom: nil, standing: true, runTask: runTask)
+        becomeTask(request, pipes: fds, closingOthers: false, standing: true, runTask: runTask)
     }
 
     /// Whether a message (or the runtime's end) is waiting on `socket`, without waiting for one.
@@ -184,11 +184,21 @@ public enum ForkServer {
     /// if this process goes away (or execs a rebuilt binary) before asking.
     /// Returns nil when this process already has a second thread, as a fork
     /// is safe only from a single-threaded process.
+    ///
+    /// The calling thread must not have taken a `Synchronization.Mutex` yet:
+    /// Swift's Mutex keeps each thread's id in a thread-local cache, which
+    /// the child's one thread inherits, and a child whose cache names its
+    /// parent's thread fails at its first contended lock ("Unknown error
+    /// occurred while attempting to acquire a Mutex"). `Spindle.main` calls
+    /// it before its first Mutex; the fork server keeps its forking thread
+    /// clean the same way (its warm-up runs on a thread of its own). Forking
+    /// from a fresh thread instead was tried: 0.5–2.8 ms, against 0.3–0.7.
     public static func prepareTask(warmUp: () -> Void, runTask: ([String]) -> Never) -> PreparedTask? {
         guard enabled, threadCount() == 1 else { return nil }
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
-        let child = forkOnFreshThread {
+        let child = fork()
+        if child == 0 {
             setpgid(0, 0)
             close(pair[0])
             serveOnce(pair[1], warmUp: warmUp, runTask: runTask)
@@ -208,24 +218,24 @@ public enum ForkServer {
         warmUp()
         guard reply(socket, "ready") else { _exit(0) }
         var buffer = [UInt8](repeating: 0, count: maxMessage)
-        var fds: [Int32] = [-1, -1]
+        var fds: [Int32] = [-1, -1, -1]
         var fdCount: Int32 = 0
         let n = buffer.withUnsafeMutableBytes { raw in
-            spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 2, &fdCount)
+            spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 3, &fdCount)
         }
-        guard n > 0, fdCount == 2, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
+        guard n > 0, fdCount == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
         guard reply(socket, "ok \(getpid())") else { _exit(0) }
         // What this process opened while it waited (the store) stays open; the socket goes.
         close(socket)
-        becomeTask(request, stdout: fds[0], stderr: fds[1], closingFrom: nil, runTask: runTask)
+        becomeTask(request, pipes: fds, closingOthers: false, runTask: runTask)
     }
 
     /// Forks the middle process, which forks the task process; returns the reply for the runtime.
-    private static func start(_ request: ForkRequest, stdout: Int32, stderr: Int32, socket: Int32,
+    private static func start(_ request: ForkRequest, pipes: [Int32], socket: Int32,
                               runTask: ([String]) -> Never) -> String {
         // From this thread: it has taken no Mutex (the warm-up ran on another), so the task's locks start clean.
         let task = forkOrphan {
-            becomeTask(request, stdout: stdout, stderr: stderr, closingFrom: 3, runTask: runTask)
+            becomeTask(request, pipes: pipes, closingOthers: true, runTask: runTask)
         }
         // Its middle process is gone: the task process is the runtime's child.
         guard task > 0 else { return "error: cannot fork: \(FileIO.lastError)" }
@@ -240,25 +250,6 @@ public enum ForkServer {
             let box = ForkedBody(body)
             return withExtendedLifetime(box) {
                 spindle_fork_orphan({ context in
-                    Unmanaged<ForkedBody>.fromOpaque(context!).takeUnretainedValue().run()
-                }, Unmanaged.passUnretained(box).toOpaque())
-            }
-        }
-    }
-
-    /// Forks from a new thread (``CForkServer/spindle_fork_on_fresh_thread``):
-    /// the child runs `child` on it and never returns. A task forked from a
-    /// thread that has taken a `Synchronization.Mutex` inherits that thread's
-    /// id in Swift's lock cache and fails at its first contended lock, so a
-    /// spin, whose main thread has taken Mutexes by then, forks its task here.
-    /// (The fork server instead keeps its forking thread clean: a child on a
-    /// fresh thread starts a malloc arena of its own, which cost a forked
-    /// task ~0.25 ms.) Returns the child's pid, or -1 with errno set.
-    static func forkOnFreshThread(_ child: () -> Never) -> pid_t {
-        withoutActuallyEscaping(child) { child in
-            let box = ForkedBody(child)
-            return withExtendedLifetime(box) {
-                spindle_fork_on_fresh_thread({ context in
                     Unmanaged<ForkedBody>.fromOpaque(context!).takeUnretainedValue().run()
                 }, Unmanaged.passUnretained(box).toOpaque())
             }
@@ -280,13 +271,15 @@ public enum ForkServer {
     }
 
     /// In the forked task process: its own group, its pipes as stdout and
-    /// stderr, the signals a spawned task starts with, the request's
-    /// environment; then the task. Never returns.
+    /// stderr and the third as the one it says how it ended on (``TaskEnd``),
+    /// the signals a spawned task starts with, the request's environment;
+    /// then the task. Never returns.
     ///
-    /// No exec follows, so close-on-exec closes nothing: the server's task
-    /// closes every descriptor from `closingFrom` by hand; a prepared one
-    /// (nil) closes only its pipes' spare ends, keeping the store it opened.
-    private static func becomeTask(_ request: ForkRequest, stdout: Int32, stderr: Int32, closingFrom lowest: Int32?,
+    /// No exec follows, so close-on-exec closes nothing: a task the server
+    /// forked closes every other descriptor it inherited (`closingOthers`); a
+    /// process forked ahead of its task keeps what it opened meanwhile (the
+    /// store) and closes only its pipes' spare ends.
+    private static func becomeTask(_ request: ForkRequest, pipes: [Int32], closingOthers: Bool,
                                    standing: Bool = false, runTask: ([String]) -> Never) -> Never {
         setpgid(0, 0)
         // A spawned task reads the end of its input at once; so does a forked one (a prepared
@@ -296,14 +289,18 @@ public enum ForkServer {
             dup2(null, 0)
             close(null)
         }
-        dup2(stdout, 1)
-        dup2(stderr, 2)
+        dup2(pipes[0], 1)
+        dup2(pipes[1], 2)
         if standing { Trace.mark("task process forked ahead of its request") }
-        if let lowest {
-            spindle_close_from(lowest)
+        if closingOthers {
+            dup2(pipes[2], 3)
+            _ = fcntl(3, F_SETFD, FD_CLOEXEC)  // what the step itself starts must not hold it
+            spindle_close_from(4)
+            TaskEnd.descriptor = 3
         } else {
-            if stdout > 2 { close(stdout) }
-            if stderr > 2 { close(stderr) }
+            if pipes[0] > 2 { close(pipes[0]) }
+            if pipes[1] > 2 { close(pipes[1]) }
+            TaskEnd.descriptor = pipes[2]
         }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
@@ -428,7 +425,7 @@ public enum ForkServer {
     }
 }
 
-/// What a child forked by ``ForkServer/forkOnFreshThread(_:)`` runs.
+/// What a child forked by ``ForkServer/forkOrphan(_:)`` runs.
 private final class ForkedBody {
     let run: () -> Never
     init(_ run: @escaping () -> Never) { self.run = run }

@@ -87,17 +87,20 @@ final class ForkServerClient: Sendable {
                     guard hello == "ready" else { throw Unavailable(description: hello) }
                     c?.ready = true
                 }
-                var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-                guard spindle_pipe_cloexec(&outPipe) == 0 else { throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)") }
-                guard spindle_pipe_cloexec(&errPipe) == 0 else {
-                    close(outPipe[0]); close(outPipe[1])
-                    throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)")
+                // stdout, stderr, and the pipe the task says how it ended on (``TaskEnd``).
+                var pipes: [[Int32]] = []
+                for _ in 0..<3 {
+                    var pipe: [Int32] = [-1, -1]
+                    guard spindle_pipe_cloexec(&pipe) == 0 else {
+                        for fd in pipes.joined() { close(fd) }
+                        throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)")
+                    }
+                    pipes.append(pipe)
                 }
-                readEnds = [outPipe[0], errPipe[0]]
-                let fds = [outPipe[1], errPipe[1]]
-                let sent = request.withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, fds, 2) }
-                close(outPipe[1])
-                close(errPipe[1])
+                readEnds = pipes.map { $0[0] }
+                let fds = pipes.map { $0[1] }
+                let sent = request.withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, fds, 3) }
+                for fd in fds { close(fd) }
                 guard sent == request.count else {
                     throw Unavailable(description: "the fork server is gone: \(FileIO.lastError)")
                 }
@@ -111,7 +114,7 @@ final class ForkServerClient: Sendable {
                     close(open.socket)
                     c = nil
                 }
-                return ChildProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
+                return ChildProcess(pid: pid, stdout: pipes[0][0], stderr: pipes[1][0], end: pipes[2][0])
             } catch {
                 // One failure turns the server off for the run: every later task is spawned.
                 close(open.socket)

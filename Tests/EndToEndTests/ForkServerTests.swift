@@ -77,7 +77,7 @@ struct ForkServerTests {
         }
     }
 
-    @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, and spawned, it completes")
+    @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, in a standby, and spawned, it completes")
     func contendedMutex() throws {
         // A child forked from a thread that had taken a Mutex inherited that thread's id in
         // Swift's lock cache, and failed its first contended lock with a fatal error.
@@ -92,6 +92,11 @@ struct ForkServerTests {
         let spin = try box.run("FaultFlow", ["spin", "left", "--no-rebuild"], environment: environment)
         #expect(spin.status == 0, "\(spin.output)")
         #expect(spin.output.contains("prepared the spin's task process"), "\(spin.output)")
+        // And in the shell's standbys, whose task processes are forked before the spin is asked for.
+        let shell = try box.start("FaultFlow", ["shell", "--keep-going"], environment: contend.merging(["SPINDLE_TRACE": "1"]) { $1 },
+                                  input: "load 1\nfocus left\nspin\nspin\n").finish()
+        #expect(shell.output.components(separatedBy: "standby asked").count == 3, "\(shell.output)")
+        #expect(shell.stdout.components(separatedBy: "✓ FaultFlow/spin-").count == 3, "\(shell.output)")
         let store = try box.store()
         for run in [1, 2] {
             let left = try #require(try store.tasks(flow: "FaultFlow", run: .number(run)).first { $0.step == "left" })

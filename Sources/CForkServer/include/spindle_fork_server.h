@@ -36,19 +36,6 @@ int spindle_pidfd_open(pid_t pid);
 /// keeps close-on-exec descriptors, so it must close them itself.
 void spindle_close_from(int lowest);
 
-/// fork(2), called from a new thread that has run nothing else: the child
-/// runs `child(context)` on that thread (and exits if it returns); the
-/// parent gets the child's pid, or -1 with errno set, once the thread is gone.
-///
-/// Why not fork from the calling thread: Swift's `Synchronization.Mutex`
-/// keeps each thread's id in a thread-local cache, and a forked child's only
-/// thread inherits the forking thread's cache. A child forked from a thread
-/// that had taken a Mutex names the parent's thread as a lock's owner, and
-/// its first contended lock fails ("Unknown error occurred while attempting
-/// to acquire a Mutex"). A fresh thread's cache is empty, so the child fills
-/// it with its own id.
-pid_t spindle_fork_on_fresh_thread(void (*child)(void *), void *context);
-
 /// Starts a process running `task(context)` (it exits if that returns) in
 /// a process group of its own, whose parent is gone by the time this returns:
 /// a short-lived middle process forks it and exits, so under a subreaper
