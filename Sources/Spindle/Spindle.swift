@@ -106,6 +106,8 @@ public enum Spindle {
         }
         mayPrepareTask = false
         if let address { preopenedStore = try? StoreAddress(parsing: address).open(creating: false) }
+        // While it waits: a spin short of its task, so the spin's code is warm when it is asked for.
+        if let store = preopenedStore, SpinEngine(graph: graph, store: store).rehearse() { Trace.mark("standby rehearsed a spin") }
         Trace.mark("standby ready")
         guard let spin = SpinStandby.readArguments(from: 0) else {
             // Not needed after all (the shell moved on or ended): the task process it forked ends

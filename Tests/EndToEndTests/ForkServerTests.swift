@@ -173,6 +173,12 @@ struct StandbySpinTests {
         // The standby started after the last spin, and the task process it forked, end with the shell:
         // nothing is left running, and the shell waited for them (none is left to init).
         #expect(livingProcesses(command: SpinStandby.command, containing: box.dir.path).isEmpty)
+        #expect(shell.output.contains("standby rehearsed a spin"), "\(shell.output)")
+        // Each standby rehearsed a spin while it waited (three did: at focus and after each spin);
+        // the store holds the two spins that ran, and nothing of the rehearsals.
+        let spins = try box.store().runs(flow: "FaultFlow", spins: true).filter(\.id.isSpin)
+        #expect(spins.count == 2, "\(spins.map(\.pathspec))")
+        #expect(try box.store().runs(flow: "FaultFlow").filter { !$0.id.isSpin }.count == 1)
         // Turned off, every spin starts its own process.
         let plain = try box.start("FaultFlow", ["shell", "--keep-going"], environment: ["SPINDLE_TRACE": "1", "SPINDLE_STANDBY": "0"],
                                   input: script).finish()
