@@ -64,6 +64,12 @@ public enum Spindle {
             DirectDispatch.run(FlowCommand.self) { try spin.run() }
         }
         current.withLock { $0 = graph }
+        // So does a plain run (``RunLine``).
+        if arguments.first == "run", !arguments.contains(where: DirectDispatch.asksForHelp),
+           let run = RunLine(parsing: Array(arguments.dropFirst()), graph: graph) {
+            Trace.mark("parsed run by hand")
+            DirectDispatch.run(FlowCommand.self) { try run.run(graph) }
+        }
         DirectDispatch.main(FlowCommand.self, arguments)
     }
 

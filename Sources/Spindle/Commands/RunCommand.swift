@@ -17,7 +17,14 @@ struct RunTuning: ParsableArguments {
 
     /// Runs the flow with `parameters` (resuming when `resume` is given) and exits with the run's status.
     func execute(_ graph: FlowGraph, store: Store, parameters: [String: Value], resume: RunOptions.Resume? = nil) throws -> Never {
-        var options = RunOptions(parameters: parameters, tags: tag, resume: resume)
+        try Self.execute(graph, store: store, parameters: parameters, maxWorkers: maxWorkers, tags: tag, executor: executor,
+                         resume: resume)
+    }
+
+    /// What ``execute(_:store:parameters:resume:)`` does, from plain values (a run line parsed by hand, ``RunLine``).
+    static func execute(_ graph: FlowGraph, store: Store, parameters: [String: Value], maxWorkers: Int?, tags: [String],
+                        executor: ExecutorChoice, resume: RunOptions.Resume? = nil) throws -> Never {
+        var options = RunOptions(parameters: parameters, tags: tags, resume: resume)
         if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
         options.executor = try executor.make(binary: options.binary)
         if options.executor == nil {
@@ -66,5 +73,59 @@ enum ExecutorChoice: String, ExpressibleByArgument, CaseIterable {
         case .local: return nil
         case .slurm: return try SlurmExecutor(binary: binary)
         }
+    }
+}
+
+/// A `run` command line in its common form, parsed without ArgumentParser,
+/// whose reflection over the command's options was 2 ms of every run's
+/// start: `--max-workers N`, `--tag T` (repeatable), `--executor local|slurm`,
+/// `--store S`, and the flow's own parameters as `--name value`. Anything
+/// else — help, `--name=value`, a value that starts with `-`, an unknown
+/// name, `--metadata`/`--blobs` — gives nil, and ArgumentParser parses the
+/// line as before, with its messages.
+struct RunLine {
+    var maxWorkers: Int?
+    var tags: [String] = []
+    var executor: ExecutorChoice = .local
+    var store: String?
+    /// The parameters, as `parseParameters` reads them.
+    var parameters: [String] = []
+
+    init?(parsing arguments: [String], graph: FlowGraph) {
+        let declared = Set(graph.flow.parameters.map(\.name))
+        var seen = Set<String>()
+        var i = 0
+        while i < arguments.count {
+            let word = arguments[i]
+            guard word.hasPrefix("--"), !word.contains("="), i + 1 < arguments.count else { return nil }
+            let value = arguments[i + 1]
+            guard !value.hasPrefix("-"), !value.isEmpty || declared.contains(String(word.dropFirst(2))) else { return nil }
+            let name = String(word.dropFirst(2))
+            i += 2
+            if name == "tag" {
+                tags.append(value)
+                continue
+            }
+            guard seen.insert(name).inserted else { return nil }
+            switch name {
+            case "max-workers":
+                guard let n = Int(value) else { return nil }
+                maxWorkers = n
+            case "executor":
+                guard let choice = ExecutorChoice(rawValue: value) else { return nil }
+                executor = choice
+            case "store": store = value
+            default:
+                guard declared.contains(name) else { return nil }
+                parameters += [word, value]
+            }
+        }
+    }
+
+    /// Runs it as `RunCommand` would.
+    func run(_ graph: FlowGraph) throws -> Never {
+        let params = try parseParameters(parameters, graph: graph)
+        try RunTuning.execute(graph, store: try StoreOptions.open(store, creating: true), parameters: params,
+                              maxWorkers: maxWorkers, tags: tags, executor: executor)
     }
 }
