@@ -223,7 +223,7 @@ final class PipeReader: Sendable {
 
     init(fd: Int32, line: @escaping @Sendable (String) -> Void) {
         let finished = self.finished
-        Thread.detachNewThread {
+        detachThread {
             var lines = LineSplitter()
             var buffer = [UInt8](repeating: 0, count: 65536)
             while case .success(let n) = buffer.withUnsafeMutableBytes({ FileIO.readSome(fd, $0) }), n > 0 {
@@ -274,7 +274,7 @@ func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> V
     // meanwhile to pass on a Ctrl-C.
     let done = DispatchSemaphore(value: 0)
     let result = Mutex<(Int32, rusage)?>(nil)
-    Thread.detachNewThread {
+    detachThread {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(child.pid, &status, 0, &usage) < 0 && errno == EINTR {}
@@ -283,7 +283,7 @@ func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> V
     }
     let early = Mutex<ExitStatus?>(nil)
     if let ended {
-        Thread.detachNewThread {
+        detachThread {
             out.waitUntilClosed()
             err.waitUntilClosed()
             if let status = ended() {

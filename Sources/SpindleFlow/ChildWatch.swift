@@ -26,7 +26,7 @@ final class ChildWatch: Sendable {
     /// Starts watching `child`: each complete line of its stdout and stderr goes to `line` (true for stderr).
     init(_ child: ChildProcess, logLimit: Int, line: @escaping @Sendable (String, Bool) -> Void) {
         let pid = child.pid, out = child.stdout, err = child.stderr, end = child.end
-        Thread.detachNewThread { [self] in
+        detachThread { [self] in
             self.watch(pid: pid, stdout: out, stderr: err, end: end, logLimit: logLimit, line: line)
         }
     }
