@@ -197,7 +197,9 @@ struct SpinAnswerTests {
     func decorators() throws {
         let box = try Sandbox()
         #expect(try box.run("FaultFlow", ["run"]).status == 0)
-        let crash = ["FAULT_MODE": "segv", "FAULT_CATCH": "1"]
+        // A long timeout: under a loaded machine the crash report can take longer than the step's 1 s,
+        // and a timeout would be caught instead of the crash (it failed so once in a clean-clone CI run).
+        let crash = ["FAULT_MODE": "segv", "FAULT_CATCH": "1", "FAULT_TIMEOUT": "60"]
         let run = try box.run("FaultFlow", ["run"], environment: crash)
         #expect(run.status == 0, "\(run.output)")  // the run catches the crash and goes on
         let spin = try box.run("FaultFlow", ["spin", "left", "--with-decorators", "--no-rebuild", "--quiet"], environment: crash)
