@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -139,10 +140,18 @@ pid_t spindle_fork_orphan(void (*task)(void *), void *context) {
         stack = region + 4096;
     }
     struct spindle_middle middle = { .task = task, .context = context, .taskPid = -1, .error = 0 };
+    /* As posix_spawn does: no signal handler may run in the middle, which shares this process's memory.
+       The task starts with every signal blocked and sets its own mask. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = clone(spindle_middle_main, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &middle);
-    if (pid < 0) return -1;
+    int cloneError = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0) { errno = cloneError; return -1; }
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    if (middle.taskPid < 0) errno = middle.error;
+    /* A middle that ended before saying (killed) leaves no task pid: say why as a failed fork would. */
+    if (middle.taskPid < 0) errno = middle.error != 0 ? middle.error : EAGAIN;
     return middle.taskPid;
 }

@@ -302,6 +302,7 @@ func stream(_ child: ChildProcess, line: @escaping @Sendable (String, Bool) -> V
     out.waitUntilClosed()
     err.waitUntilClosed()
     if let (status, usage) = result.withLock({ $0 }) { return ExitStatus(waitStatus: status, usage: usage) }
+    Trace.mark("the process said how it ended (reaped on a thread)")
     return early.withLock { $0 }!
 }
 

@@ -66,8 +66,15 @@ final class ChildWatch: Sendable {
         var said: [UInt8] = []
         var saidCode: Int32?
         let pidfd = spindle_pidfd_open(pid)
-        var ended = false, announced = false
+        var ended = false, announced = false, published = false
         var buffer = [UInt8](repeating: 0, count: 65536)
+        // The output is handed over as soon as both pipes have closed and the exit is known (a
+        // forked task says it before it is reaped), so its launcher moves on while this thread reaps.
+        func publishIfDone() {
+            guard !published, announced, !open.contains(where: { $0 >= 0 }) else { return }
+            published = true
+            publish((stdout: tails[0], stderr: tails[1]))
+        }
         func closeEndPipe() {
             if endPipe >= 0 { close(endPipe) }
             endPipe = -1
@@ -127,6 +134,7 @@ final class ChildWatch: Sendable {
                     announce(exit)
                 }
             }
+            publishIfDone()
         }
         closeEndPipe()
         if pidfd >= 0 { close(pidfd) }
@@ -142,7 +150,11 @@ final class ChildWatch: Sendable {
             if r < 0 { break }  // none left in the group
             usleep(1000)
         }
-        let result = (stdout: tails[0], stderr: tails[1])
+        if !published { publish((stdout: tails[0], stderr: tails[1])) }
+    }
+
+    /// Records what the process wrote and wakes whoever waits for it.
+    private func publish(_ result: (stdout: LogTail, stderr: LogTail)) {
         let waiter = state.withLock { s in
             s.output = result
             defer { s.outputWaiter = nil }

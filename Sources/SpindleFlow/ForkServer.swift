@@ -55,16 +55,25 @@ public enum ForkServer {
         // The warm-up runs on a thread of its own, gone before the first fork: it takes Mutexes, and
         // this thread, which forks every task, must never have taken one (see ``prepareTask(warmUp:runTask:)``).
         var warmedUp = false
-        onHelperThread {
+        let helped = onHelperThread {
             warmUpTask()
             _ = ProcessInfo.processInfo.environment
             warmedUp = warmUp(arguments, graph: graph)
+        }
+        guard helped else {
+            _ = reply(socket, "unsafe: the fork server could not start a thread to warm up on; tasks are spawned instead")
+            _exit(0)
         }
         guard warmedUp else {
             _ = reply(socket, "unsafe: the fork server could not close the store it warmed up on; tasks are spawned instead")
             _exit(0)
         }
-        let threads = threadCount()
+        // The helper thread is joined, but it may still be leaving /proc/self/task: look again for a while.
+        var threads = threadCount()
+        for _ in 0..<50 where threads != 1 {
+            usleep(200)
+            threads = threadCount()
+        }
         guard threads == 1 else {
             // Refusing is safe: the runtime spawns each task as before.
             _ = reply(socket, "unsafe: the fork server has \(threads) threads after warming up; tasks are spawned instead")
@@ -158,7 +167,10 @@ public enum ForkServer {
         let n = buffer.withUnsafeMutableBytes { raw in
             spindle_receive_with_fds(socketDescriptor, raw.baseAddress, raw.count, &fds, 3, &fdCount)
         }
-        guard n > 0, fdCount == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
+        // The server's end: it ended without a request. Anything else is a request this process
+        // was given and cannot run, which the runtime must see fail, not succeed.
+        if n == 0 { _exit(0) }
+        guard n > 0, fdCount == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(TaskProcess.setupExitCode) }
         close(socketDescriptor)
         becomeTask(request, pipes: fds, closingOthers: false, standing: true, runTask: runTask)
     }
@@ -256,8 +268,9 @@ public enum ForkServer {
         }
     }
 
-    /// Runs `body` on a new thread, and returns once that thread has ended.
-    static func onHelperThread(_ body: () -> Void) {
+    /// Runs `body` on a new thread and returns true once that thread has ended;
+    /// false, without running it, when no thread can be made.
+    static func onHelperThread(_ body: () -> Void) -> Bool {
         withoutActuallyEscaping(body) { body in
             let box = HelperBody(body)
             var thread = pthread_t()
@@ -265,8 +278,9 @@ public enum ForkServer {
                 Unmanaged<HelperBody>.fromOpaque(context!).takeUnretainedValue().body()
                 return nil
             }, Unmanaged.passUnretained(box).toOpaque())
-            if created != 0 { return body() }  // no thread to be had: here, then
+            guard created == 0 else { return false }
             pthread_join(thread, nil)
+            return true
         }
     }
 

@@ -48,7 +48,8 @@ public final class SpinStandby: Sendable {
     /// Starts `binary _standby --store store` with `environment` added, or nil if it cannot.
     public static func start(binary: String, store: String, environment: [String: String]) -> SpinStandby? {
         guard let identity = FileIdentity(binary),
-              let (child, input, end) = try? ChildProcess.spawnWithInput(binary, [command, "--store", store], environment: environment)
+              let (child, input, end) = try? ChildProcess.spawnWithInput(binary, [command, "--store", store],
+                                                                           environment: environment.merging([SpinEnd.variable: "\(SpinEnd.descriptor)"]) { $1 })
         else { return nil }
         return SpinStandby(binary: binary, identity: identity, child: child, input: input, end: end)
     }
@@ -76,8 +77,14 @@ public final class SpinStandby: Sendable {
             end()
             throw Gone(description: "the standby spin process is gone")
         }
-        let endReport = self.endReport
-        return stream(child, line: line, interrupted: interrupted, ended: { SpinEnd.read(from: endReport) })
+        // The reading thread gets a descriptor of its own, which it closes: this standby's may be
+        // closed (and its number reused) before that thread gets to read.
+        let own = dup(endReport)
+        guard own >= 0 else { return stream(child, line: line, interrupted: interrupted) }
+        return stream(child, line: line, interrupted: interrupted, ended: {
+            defer { close(own) }
+            return SpinEnd.read(from: own)
+        })
     }
 
     /// Ends a standby that will not be used: the end of its input tells it
@@ -146,6 +153,8 @@ public final class SpinStandby: Sendable {
 public enum SpinEnd {
     /// The standby's descriptor the line is written to.
     public static let descriptor: Int32 = 3
+    /// Set by the shell to ``descriptor`` when it gives the standby the pipe.
+    static let variable = "SPINDLE_SPIN_END"
 
     /// The exit code the process is about to exit with, set just before `exit`; while nil, nothing
     /// is said and the shell waits for the process to be gone.
@@ -156,7 +165,10 @@ public enum SpinEnd {
     /// stderr, so the shell's reading of them ends. Makes ``descriptor`` close-on-exec, so no
     /// process it spawns holds the pipe; a process it forks must close it (``closeInChild()``).
     public static func install() {
-        // Only when the shell gave it the pipe (a shell of an older build does not).
+        // Only when the shell says it gave it the pipe: descriptor 3 may be anything else
+        // (a make jobserver's pipe, a shell of an older build).
+        guard let marker = getenv(variable), String(cString: marker) == "\(descriptor)" else { return }
+        unsetenv(variable)
         var info = stat()
         guard !installed, fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFIFO,
               fcntl(descriptor, F_SETFD, FD_CLOEXEC) == 0 else { return }
@@ -178,10 +190,10 @@ public enum SpinEnd {
         func micros(_ t: timeval) -> Int { Int(t.tv_sec) * 1_000_000 + Int(t.tv_usec) }
         let cpu = micros(me.ru_utime) + micros(me.ru_stime) + micros(children.ru_utime) + micros(children.ru_stime)
         let peak = max(Int(me.ru_maxrss), Int(children.ru_maxrss)) * 1024  // Linux counts kilobytes
+        Trace.mark("spin says it ended: \(code)")
         _ = FileIO.writeAll(descriptor, "ended \(code) \(cpu) \(peak)\n")
         close(descriptor)
-        close(1)
-        close(2)
+        TaskEnd.detachOutput()
     }
 
     /// The status a spin said it ended with, read from `fd` (the line, then the pipe's end);

@@ -22,8 +22,22 @@ public enum TaskEnd {
         guard descriptor >= 0 else { return }
         _ = FileIO.writeAll(descriptor, "ended \(code)\n")
         close(descriptor)
-        close(1)
-        close(2)
+        detachOutput()
+    }
+
+    /// Points stdout and stderr at /dev/null, closing the pipes they were (so their reader sees
+    /// their end) while 1 and 2 stay taken: a file opened after cannot get those numbers and
+    /// receive a late write meant for the output.
+    static func detachOutput() {
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        if null >= 0 {
+            dup2(null, 1)
+            dup2(null, 2)
+            if null > 2 { close(null) }
+        } else {
+            close(1)
+            close(2)
+        }
     }
 
     /// The code in a line a task said, or nil when it is not one.

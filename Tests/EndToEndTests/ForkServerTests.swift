@@ -167,6 +167,7 @@ struct StandbySpinTests {
         #expect(shell.stdout.components(separatedBy: "\n3.0\n").count == 3, "\(shell.output)")
         // What each spin used comes with its end (SpinEnd), before its process is gone.
         #expect(shell.stdout.components(separatedBy: "peak memory").count == 3, "\(shell.output)")
+        #expect(shell.output.components(separatedBy: "spin says it ended: 0").count == 3, "\(shell.output)")
         // Both spins ran in standbys: one started at focus, the next when the first spin ended.
         #expect(shell.output.components(separatedBy: "standby asked").count == 3, "\(shell.output)")
         #expect(!shell.output.contains("main spin"), "\(shell.output)")

@@ -101,6 +101,8 @@ struct RunLine {
             let value = arguments[i + 1]
             guard !value.hasPrefix("-"), !value.isEmpty || declared.contains(String(word.dropFirst(2))) else { return nil }
             let name = String(word.dropFirst(2))
+            // The store's other options, even where a flow names a parameter so: ArgumentParser's to bind.
+            guard name != "metadata", name != "blobs" else { return nil }
             i += 2
             if name == "tag" {
                 tags.append(value)
