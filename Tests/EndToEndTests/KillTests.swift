@@ -11,6 +11,8 @@ import SpindleValue
 struct KillTests {
     static let args = ["run", "--users", "60", "--items", "40", "--per_user", "10", "--epochs", "3"]
     /// A run that trains long enough (about 1.5 s, debug build) for kills to land inside it.
+    /// Training of ~0.5 s (debug build): long enough to find a task process to kill, short enough for eight runs and resumes.
+    static let taskKillArgs = ["run", "--users", "200", "--items", "100", "--per_user", "20", "--epochs", "80"]
     static let longArgs = ["run", "--users", "200", "--items", "100", "--per_user", "20", "--epochs", "400"]
 
     func finalHashes(_ store: Store, run: RunID) throws -> [String: String] {
@@ -76,15 +78,21 @@ struct KillTests {
           .timeLimit(.minutes(5)))
     func taskKills() throws {
         let box = try Sandbox()
-        #expect(try box.run("RatingsFlow", Self.args).status == 0)
+        // Training long enough that a task is there to kill: with Self.args a whole run now takes
+        // ~0.1 s, and under a loaded CI run all eight tries once came too late (killed == 0).
+        let args = Self.taskKillArgs
+        let began = Date()
+        #expect(try box.run("RatingsFlow", args).status == 0)
+        let measured = Date().timeIntervalSince(began)
         let reference = try finalHashes(try box.store(), run: .number(1))
         var g = SystemRandomNumberGenerator()
         let kills = Int(ProcessInfo.processInfo.environment["SPINDLE_KILLS"] ?? "") ?? 8
         var killed = 0, failedRuns = 0
         for k in 0..<kills {
-            let running = try box.start("RatingsFlow", Self.args)
+            let running = try box.start("RatingsFlow", args)
             let runtime = running.process.processIdentifier
-            usleep(useconds_t(Int.random(in: 0...150_000, using: &g)))
+            // A random instant within the first half of a run, as the reference run measured it.
+            usleep(useconds_t(Int.random(in: 0...max(1, Int(measured * 500_000)), using: &g)))
             // Wait for a task to be running, then kill it.
             var victim: pid_t?
             for _ in 0..<400 where victim == nil && running.process.isRunning {
