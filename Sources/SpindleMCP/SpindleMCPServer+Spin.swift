@@ -47,7 +47,7 @@ extension SpindleMCPServer {
             try spinOverrides.write(to: path)
             spin.overridesFile = path
         }
-        let result = try await spins.run(binary, spin.arguments)
+        let result = try await spins.run(binary, spin.arguments, store: store.address)
         if result.stopped { throw CancellationError() }
         let failed = !result.status.succeeded
         return (result.output + (failed ? "\n(the spin \(result.status))" : ""), failed)

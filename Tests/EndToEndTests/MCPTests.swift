@@ -194,6 +194,11 @@ struct MCPTests {
         #expect(spin.text.contains("✓ RatingsFlow/spin-1/train/1 completed"), "\(spin.text)")
         #expect(spin.text.contains("~ rate: 0.01 → 0.2"))
         #expect(try await mcp.call("diff", #"{"old":"RatingsFlow/1/train/3","new":"RatingsFlow/spin-1/train/1"}"#).text.contains("~ rate: 0.01 → 0.2"))
+        // The next spin runs in the process the server started ahead after the first (its standby).
+        let again = try await mcp.call("spin", #"{"flow":"RatingsFlow","step":"train","index":1,"overrides":{"input":"0.3"}}"#)
+        #expect(!again.isError, "\(again.text)")
+        #expect(again.text.contains("✓ RatingsFlow/spin-2/train/1 completed"), "\(again.text)")
+        #expect(again.text.contains("~ rate: 0.01 → 0.3"), "\(again.text)")
 
         for (tool, args, message) in [
             ("show", #"{"pathspec":"../etc/passwd"}"#, "bad pathspec"),
