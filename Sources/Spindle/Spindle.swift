@@ -104,10 +104,7 @@ public enum Spindle {
         if let address, getenv("SWIFT_BACKTRACE") != nil {
             preparedTask = ForkServer.prepareTask(warmUp: {
                 SpinEnd.closeInChild()
-                if let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) {
-                    TaskProcess.warmReads(store, flow: graph.flow.name)
-                    TaskProcess.prepare(store)
-                }
+                if let store = try? StoreAddress(parsing: address) { TaskProcess.prepareStore(store, flow: graph.flow.name) }
             }, runTask: { runTask($0, graph: graph) })
         }
         mayPrepareTask = false
@@ -140,10 +137,8 @@ public enum Spindle {
     static func prepareSpinTask(_ spin: SpinInvocation, graph: FlowGraph) {
         guard getenv("SWIFT_BACKTRACE") != nil, !spin.debug, spin.executor == nil || spin.executor == "local" else { return }
         preparedTask = ForkServer.prepareTask(warmUp: {
-            if let address = try? StoreAddress.resolve(explicit: spin.store, creating: false),
-               let store = try? address.open(creating: false, forTask: true) {
-                TaskProcess.warmReads(store, flow: graph.flow.name)
-                TaskProcess.prepare(store)
+            if let address = try? StoreAddress.resolve(explicit: spin.store, creating: false) {
+                TaskProcess.prepareStore(address, flow: graph.flow.name)
             }
         }, runTask: { runTask($0, graph: graph) })
         Trace.mark("prepared the spin's task process")

@@ -75,6 +75,11 @@ final class ChildWatch: Sendable {
             published = true
             publish((stdout: tails[0], stderr: tails[1]))
         }
+        func announceOnce(_ exit: ExitStatus) {
+            guard !announced else { return }
+            announced = true
+            announce(exit)
+        }
         func closeEndPipe() {
             if endPipe >= 0 { close(endPipe) }
             endPipe = -1
@@ -95,7 +100,7 @@ final class ChildWatch: Sendable {
                 }
                 if !ended, let exit = reap(pid, blocking: true) {
                     ended = true
-                    if !announced { announce(exit) }
+                    announceOnce(exit)
                 }
                 break
             }
@@ -123,16 +128,12 @@ final class ChildWatch: Sendable {
                     closeEndPipe()
                 }
             }
-            if !announced, let saidCode, !open.contains(where: { $0 >= 0 }) {
-                announced = true
-                announce(ExitStatus(code: saidCode, signal: nil))
+            if let saidCode, !open.contains(where: { $0 >= 0 }) {
+                announceOnce(ExitStatus(code: saidCode, signal: nil))
             }
             if !ended && (pidfd < 0 || fds[3].revents != 0), let exit = reap(pid, blocking: pidfd >= 0) {
                 ended = true
-                if !announced {
-                    announced = true
-                    announce(exit)
-                }
+                announceOnce(exit)
             }
             publishIfDone()
         }

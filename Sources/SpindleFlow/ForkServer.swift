@@ -10,12 +10,16 @@ import Synchronization
 /// A task process used to be `posix_spawn(BINARY _task …)`: exec, the dynamic
 /// loader, the Swift runtime's first type and conformance lookups, GRDB's
 /// first connection — most of a trivial task's 5 ms. The runtime now starts
-/// one `BINARY _forkserver` per run. That process checks the graph, opens
-/// and reads the store once (which warms those caches), and then, holding no
-/// thread but its main one, waits. For each task the runtime sends it the
-/// task's arguments and the write ends of two pipes; it forks a middle
-/// process, which forks the task process and exits at once. The runtime is
-/// the *subreaper* of its descendants (``CForkServer/spindle_become_subreaper``),
+/// one `BINARY _forkserver` per run. That process checks the graph, warms up
+/// on a helper thread (reads the store and rehearses a task's end, rolled
+/// back), and then, holding no thread but its main one, waits. Between
+/// requests it keeps two task processes standing: forked, store open,
+/// waiting. For each task the runtime sends it the task's arguments and the
+/// write ends of three pipes (stdout, stderr, and the one the task says how
+/// it ended on, ``TaskEnd``); a standing process becomes the task, or the
+/// server forks one there and then. Every task process is forked by a
+/// short-lived middle process (``CForkServer/spindle_fork_orphan``), and the
+/// runtime is the *subreaper* of its descendants (``CForkServer/spindle_become_subreaper``),
 /// so the task process becomes the runtime's own child: the runtime waits
 /// for it, reads its pipes, times it out and kills its process group exactly
 /// as it did a spawned one. A crash still fails one task; a killed runtime
@@ -90,20 +94,16 @@ public enum ForkServer {
         while true {
             // Between requests, keep task processes standing (forked, store open), so a request
             // finds its process ready; they are forked while the tasks before them run.
-            while let store, standing.count < standingCount, !hasMessage(socket), let s = standUp(store: store, flow: flow, runTask: runTask) {
+            while let store, let flow, standing.count < standingCount, !hasMessage(socket),
+                  let s = standUp(store: store, flow: flow, runTask: runTask) {
                 standing.append(s)
             }
-            var fds: [Int32] = [-1, -1, -1]
-            var fdCount: Int32 = 0
-            let n = buffer.withUnsafeMutableBytes { raw in
-                spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 3, &fdCount)
-            }
+            let (n, received) = receive(socket, into: &buffer)
             if n == 0 { end(0) }  // the runtime has gone: so does its server
             if n < 0 {
                 if errno == EMSGSIZE { _ = reply(socket, "error: a request came without its pipes"); continue }
                 end(1)
             }
-            let received = Array(fds.prefix(Int(fdCount)))
             guard received.count == 3, let request = ForkRequest(decoding: buffer[0..<n]) else {
                 for fd in received { close(fd) }
                 _ = reply(socket, "error: a malformed request")
@@ -135,44 +135,55 @@ public enum ForkServer {
 
     /// Forks a task process that opens `store` and waits for its request (``standBy(store:flow:runTask:)``);
     /// nil if it cannot.
-    private static func standUp(store: String, flow: String?, runTask: ([String]) -> Never) -> Standing? {
-        var pair: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+    private static func standUp(store: String, flow: String, runTask: ([String]) -> Never) -> Standing? {
+        guard let (mine, its) = socketPair() else { return nil }
         let task = forkOrphan {
             setpgid(0, 0)
             // Its own end of the socket as descriptor 3 (over the server's), and nothing else of the server's.
-            dup2(pair[1], socketDescriptor)
+            dup2(its, socketDescriptor)
             spindle_close_from(socketDescriptor + 1)
             standBy(store: store, flow: flow, runTask: runTask)
         }
-        close(pair[1])
+        close(its)
         guard task > 0 else {
-            close(pair[0])
+            close(mine)
             return nil
         }
-        return Standing(pid: task, socket: pair[0])
+        return Standing(pid: task, socket: mine)
     }
 
-    /// A standing task process: opens the store and runs a task's first reads on it
-    /// (``TaskProcess/warmReads(_:flow:)``), waits for its request on descriptor 3 and becomes
-    /// that task; ends when the server does without sending one.
-    private static func standBy(store: String, flow: String?, runTask: ([String]) -> Never) -> Never {
-        if let opened = try? StoreAddress(parsing: store).open(creating: false, forTask: true) {
-            if let flow { TaskProcess.warmReads(opened, flow: flow) }
-            TaskProcess.prepare(opened)
-        }
+    /// A standing task process: readies the store (``TaskProcess/prepareStore(_:flow:)``), waits
+    /// for its request on descriptor 3 and becomes that task; ends when the server does without
+    /// sending one.
+    private static func standBy(store: String, flow: String, runTask: ([String]) -> Never) -> Never {
+        if let address = try? StoreAddress(parsing: store) { TaskProcess.prepareStore(address, flow: flow) }
         var buffer = [UInt8](repeating: 0, count: maxMessage)
-        var fds: [Int32] = [-1, -1, -1]
-        var fdCount: Int32 = 0
-        let n = buffer.withUnsafeMutableBytes { raw in
-            spindle_receive_with_fds(socketDescriptor, raw.baseAddress, raw.count, &fds, 3, &fdCount)
-        }
+        let (n, fds) = receive(socketDescriptor, into: &buffer)
         // The server's end: it ended without a request. Anything else is a request this process
         // was given and cannot run, which the runtime must see fail, not succeed.
         if n == 0 { _exit(0) }
-        guard n > 0, fdCount == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(TaskProcess.setupExitCode) }
+        guard n > 0, fds.count == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(TaskProcess.setupExitCode) }
         close(socketDescriptor)
         becomeTask(request, pipes: fds, closingOthers: false, standing: true, runTask: runTask)
+    }
+
+    /// One request from `socket` into `buffer`: its length (0 at the peer's end, -1 with errno
+    /// set on failure) and the descriptors that came with it (its pipes; at most three).
+    private static func receive(_ socket: Int32, into buffer: inout [UInt8]) -> (count: Int, pipes: [Int32]) {
+        var fds: [Int32] = [-1, -1, -1]
+        var fdCount: Int32 = 0
+        let n = buffer.withUnsafeMutableBytes { raw in
+            spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 3, &fdCount)
+        }
+        return (n, Array(fds.prefix(Int(fdCount))))
+    }
+
+    /// A connected pair of `SOCK_SEQPACKET` Unix sockets, close-on-exec: how the runtime talks
+    /// to its server, and the server or a spin to a process forked ahead. Nil if none can be made.
+    static func socketPair() -> (Int32, Int32)? {
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+        return (pair[0], pair[1])
     }
 
     /// Whether a message (or the runtime's end) is waiting on `socket`, without waiting for one.
@@ -207,21 +218,20 @@ public enum ForkServer {
     /// from a fresh thread instead was tried: 0.5–2.8 ms, against 0.3–0.7.
     public static func prepareTask(warmUp: () -> Void, runTask: ([String]) -> Never) -> PreparedTask? {
         guard enabled, threadCount() == 1 else { return nil }
-        var pair: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+        guard let (mine, its) = socketPair() else { return nil }
         let child = fork()
         if child == 0 {
             setpgid(0, 0)
-            close(pair[0])
-            serveOnce(pair[1], warmUp: warmUp, runTask: runTask)
+            close(mine)
+            serveOnce(its, warmUp: warmUp, runTask: runTask)
         }
-        close(pair[1])
+        close(its)
         guard child > 0 else {
-            close(pair[0])
+            close(mine)
             return nil
         }
         setpgid(child, child)
-        return PreparedTask(ForkServerClient(pid: child, socket: pair[0], singleUse: true))
+        return PreparedTask(ForkServerClient(pid: child, socket: mine, singleUse: true))
     }
 
     /// The prepared process's side: warm up, say so, wait for one request,
@@ -230,12 +240,8 @@ public enum ForkServer {
         warmUp()
         guard reply(socket, "ready") else { _exit(0) }
         var buffer = [UInt8](repeating: 0, count: maxMessage)
-        var fds: [Int32] = [-1, -1, -1]
-        var fdCount: Int32 = 0
-        let n = buffer.withUnsafeMutableBytes { raw in
-            spindle_receive_with_fds(socket, raw.baseAddress, raw.count, &fds, 3, &fdCount)
-        }
-        guard n > 0, fdCount == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
+        let (n, fds) = receive(socket, into: &buffer)
+        guard n > 0, fds.count == 3, let request = ForkRequest(decoding: buffer[0..<n]) else { _exit(0) }
         guard reply(socket, "ok \(getpid())") else { _exit(0) }
         // What this process opened while it waited (the store) stays open; the socket goes.
         close(socket)
@@ -328,19 +334,16 @@ public enum ForkServer {
         runTask(request.arguments)
     }
 
-    /// Opens the store and does what a task does short of writing — reads a
-    /// recent task's context, decodes its small inputs and encodes them
-    /// again — so that the Swift runtime's type and conformance lookups and
-    /// GRDB's set-up are done once, here, and every forked task finds them
-    /// done (they were a fifth of a forked task's time). Nothing it opens
+    /// Opens the store and does what a task does — reads a recent task's
+    /// context, decodes its small inputs and encodes them again, and
+    /// rehearses its end (``rehearse(_:inv:graph:step:store:)``) — so
+    /// that the Swift runtime's type and conformance lookups and GRDB's
+    /// set-up are done once, here, and every forked task finds them done. Nothing it opens
     /// stays open: false when the store it opened would not close, and the
     /// server must then not fork (SQLite's state for the file would cross).
     private static func warmUp(_ arguments: [String], graph: FlowGraph) -> Bool {
-        var values: [String: String] = [:]
-        var i = 0
-        while i + 1 < arguments.count { values[arguments[i]] = arguments[i + 1]; i += 2 }
-        if let name = values["--unset"] { unsetenv(name) }
-        guard let address = values["--store"], let flow = values["--flow"],
+        if let name = option("--unset", in: arguments) { unsetenv(name) }
+        guard let address = option("--store", in: arguments), let flow = option("--flow", in: arguments),
               let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) else { return true }
         // Never deinitialised: GRDB's deinit reaches Foundation's notification centre, which starts a
         // dispatch thread, and a fork needs one thread.

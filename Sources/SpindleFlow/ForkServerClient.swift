@@ -35,8 +35,7 @@ final class ForkServerClient: Sendable {
     /// it cannot. Makes this process the subreaper of its descendants.
     static func start(binary: String, store: String, flow: String, environment: [String: String]) -> ForkServerClient? {
         guard ForkServer.enabled, becomeSubreaper() else { return nil }
-        var pair: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+        guard let (mine, its) = ForkServer.socketPair() else { return nil }
         let pid: pid_t
         // The server binds every symbol once, at its start, rather than each forked task binding its own
         // (ld.so's lazy binding repeated in every child); the tasks do not inherit the setting.
@@ -47,15 +46,15 @@ final class ForkServerClient: Sendable {
             arguments += ["--unset", "LD_BIND_NOW"]
         }
         do {
-            pid = try ChildProcess.spawnServer(binary, arguments, socket: pair[1], as: ForkServer.socketDescriptor,
+            pid = try ChildProcess.spawnServer(binary, arguments, socket: its, as: ForkServer.socketDescriptor,
                                                environment: environment)
         } catch {
-            close(pair[0])
-            close(pair[1])
+            close(mine)
+            close(its)
             return nil
         }
-        close(pair[1])
-        return ForkServerClient(pid: pid, socket: pair[0])
+        close(its)
+        return ForkServerClient(pid: pid, socket: mine)
     }
 
     /// Makes this process the reaper of its orphaned descendants (the forked

@@ -17,9 +17,15 @@ public enum TaskProcess {
     /// cast into Foundation, 1 % of a foreach's CPU for nothing.
     static let keptUntilExit = Mutex<[Store]>([])
 
-    /// A store a prepared task process opened while it waited
-    /// (``ForkServer/prepareTask(warmUp:runTask:)``); the task uses it when it names the same store.
-    public static func prepare(_ store: Store) {
+    /// In a process forked ahead of its task (a spin's prepared one, a
+    /// standby's, the fork server's standing ones), while it waits: opens the
+    /// store at `address`, runs the reads a task of `flow` starts with on it
+    /// (``warmReads(_:flow:)``), and keeps it for the task, which uses it
+    /// when it names the same store. A store that will not open is left to
+    /// the task to report.
+    public static func prepareStore(_ address: StoreAddress, flow: String) {
+        guard let store = try? address.open(creating: false, forTask: true) else { return }
+        warmReads(store, flow: flow)
         preopened.withLock { $0 = store }
     }
     static let preopened = Mutex<Store?>(nil)
@@ -27,9 +33,8 @@ public enum TaskProcess {
     /// Runs, on `store`'s connection, the reads a task of `flow` starts with
     /// (its run, its own row, a parent's artifacts) for a task that does not
     /// exist, so that the schema is parsed and those statements compiled
-    /// before the task needs them: a process forked ahead of its task does
-    /// this while it waits (~0.35 ms off the task's start).
-    public static func warmReads(_ store: Store, flow: String) {
+    /// before the task needs them (~0.35 ms off the task's start).
+    static func warmReads(_ store: Store, flow: String) {
         let nothing = Pathspec(flow: flow, run: .number(0), step: "start", task: 0)
         _ = try? store.run(flow: flow, id: .number(0))
         _ = try? store.task(nothing)

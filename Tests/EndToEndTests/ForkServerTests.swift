@@ -64,29 +64,36 @@ struct ForkServerTests {
     @Test("a step that recurses megabytes deep completes in a forked task as in a spawned one")
     func deepStack() throws {
         // A forked task runs on a stack the server keeps for it: as large as a main thread's.
-        let box = try Sandbox()
-        let deep = ["FAULT_MODE": "deep", "FAULT_TIMEOUT": "60"]
-        let forked = try box.run("FaultFlow", ["run"], environment: deep)
-        #expect(forked.status == 0, "\(forked.output)")
-        let spawned = try box.run("FaultFlow", ["run"], environment: deep.merging(["SPINDLE_FORK_SERVER": "0"]) { $1 })
-        #expect(spawned.status == 0, "\(spawned.output)")
+        let (box, _) = try forkedAndSpawned("deep")
         let store = try box.store()
         for run in [1, 2] {
-            let left = try #require(try store.tasks(flow: "FaultFlow", run: .number(run)).first { $0.step == "left" })
-            #expect(try store.artifacts(of: left.pathspec).contains { $0.name == "depth" })
+            #expect(try Self.leftArtifact(store, run: run, "depth") != nil)
         }
+    }
+
+    /// A sandbox where FaultFlow ran with `FAULT_MODE=mode` (and a long timeout) twice, both
+    /// completing: run 1 forked by the fork server, run 2 spawned. Returns it and that environment.
+    private func forkedAndSpawned(_ mode: String) throws -> (Sandbox, [String: String]) {
+        let box = try Sandbox()
+        let environment = ["FAULT_MODE": mode, "FAULT_TIMEOUT": "60"]
+        let forked = try box.run("FaultFlow", ["run"], environment: environment)
+        #expect(forked.status == 0, "\(forked.output)")
+        let spawned = try box.run("FaultFlow", ["run"], environment: environment.merging(["SPINDLE_FORK_SERVER": "0"]) { $1 })
+        #expect(spawned.status == 0, "\(spawned.output)")
+        return (box, environment)
+    }
+
+    /// Artifact `name` of the `left` task of FaultFlow's run `run`.
+    static func leftArtifact(_ store: Store, run: Int, _ name: String) throws -> ArtifactRecord? {
+        let left = try #require(try store.tasks(flow: "FaultFlow", run: .number(run)).first { $0.step == "left" })
+        return try store.artifacts(of: left.pathspec).first { $0.name == name }
     }
 
     @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, in a standby, and spawned, it completes")
     func contendedMutex() throws {
         // A child forked from a thread that had taken a Mutex inherited that thread's id in
         // Swift's lock cache, and failed its first contended lock with a fatal error.
-        let box = try Sandbox()
-        let contend = ["FAULT_MODE": "contend", "FAULT_TIMEOUT": "60"]
-        let forked = try box.run("FaultFlow", ["run"], environment: contend)
-        #expect(forked.status == 0, "\(forked.output)")
-        let spawned = try box.run("FaultFlow", ["run"], environment: contend.merging(["SPINDLE_FORK_SERVER": "0"]) { $1 })
-        #expect(spawned.status == 0, "\(spawned.output)")
+        let (box, contend) = try forkedAndSpawned("contend")
         var environment = spinEnvironment.merging(contend) { $1 }
         environment["SPINDLE_TRACE"] = "1"
         let spin = try box.run("FaultFlow", ["spin", "left", "--no-rebuild"], environment: environment)
@@ -99,8 +106,7 @@ struct ForkServerTests {
         #expect(shell.stdout.components(separatedBy: "✓ FaultFlow/spin-").count == 3, "\(shell.output)")
         let store = try box.store()
         for run in [1, 2] {
-            let left = try #require(try store.tasks(flow: "FaultFlow", run: .number(run)).first { $0.step == "left" })
-            #expect(try store.artifacts(of: left.pathspec).first { $0.name == "contended" }?.summary == "200")
+            #expect(try Self.leftArtifact(store, run: run, "contended")?.summary == "200")
         }
     }
 
