@@ -53,7 +53,17 @@ enum JournalFolding {
             _ = spindle_sqlite3_no_checkpoint_on_close(db)
             // A first read puts the new connection in WAL mode; until then it has no WAL to fold.
             guard sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil) == SQLITE_OK else { return }
-            _ = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            // Commits while a fold runs start none of their own (it is running), so the fold goes
+            // round again while the WAL has grown since its last round: the commits that came
+            // during it are folded too, not left until another ``pages`` pages arrive. At most
+            // eight rounds, so a writer that never stops cannot keep this thread forever.
+            var lastLog: Int32 = -1
+            for _ in 0..<8 {
+                var log: Int32 = 0, folded: Int32 = 0
+                guard sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &folded) == SQLITE_OK,
+                      log != lastLog else { break }
+                lastLog = log
+            }
         }
         thread.start()
     }
