@@ -20,6 +20,7 @@ final class ChildWatch: Sendable {
         var exitWaiter: CheckedContinuation<ExitStatus, Never>?
         var output: (stdout: LogTail, stderr: LogTail)?
         var outputWaiter: CheckedContinuation<(stdout: LogTail, stderr: LogTail), Never>?
+        var outcome: [UInt8]?
     }
     private let state = Mutex(State())
 
@@ -43,6 +44,10 @@ final class ChildWatch: Sendable {
         }
     }
 
+    /// The rows a forked task handed over for its runtime to commit (``TaskHandoff``), known
+    /// once ``exited()`` has returned; nil when it handed none over.
+    var outcome: [UInt8]? { state.withLock { $0.outcome } }
+
     /// What the process wrote to each pipe (the last `logLimit` bytes), once both have closed.
     func output() async -> (stdout: LogTail, stderr: LogTail) {
         await withCheckedContinuation { c in
@@ -63,7 +68,7 @@ final class ChildWatch: Sendable {
         var tails = [LogTail(limit: logLimit), LogTail(limit: logLimit)]
         var open = [stdout, stderr]
         var endPipe = end
-        var said: [UInt8] = []
+        var said = TaskEnd.Reading()
         var saidCode: Int32?
         let pidfd = spindle_pidfd_open(pid)
         var ended = false, announced = false, published = false
@@ -115,14 +120,12 @@ final class ChildWatch: Sendable {
                 }
             }
             if endPipe >= 0 && fds[2].revents != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(endPipe, $0.baseAddress, min(64, $0.count)) }
+                let n = buffer.withUnsafeMutableBytes { read(endPipe, $0.baseAddress, $0.count) }
                 if n > 0 {
-                    said += buffer[0..<n]
-                    if let newline = said.firstIndex(of: 10) {
-                        saidCode = TaskEnd.parse(String(decoding: said[..<newline], as: UTF8.self))
+                    if said.take(buffer[0..<n]) {
+                        saidCode = said.code
+                        if let outcome = said.outcome { state.withLock { $0.outcome = outcome } }
                         closeEndPipe()
-                    } else if said.count > 64 {
-                        closeEndPipe()  // not a line a task says
                     }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     closeEndPipe()

@@ -41,7 +41,8 @@ public enum ForkServer {
     /// The descriptor the server reads its requests from.
     static let socketDescriptor: Int32 = 3
 
-    /// The largest request: a task's arguments and extra environment (its parents travel in the store).
+    /// The largest request: a task's arguments, extra environment and handed-over inputs. A task
+    /// whose inputs do not fit (a join of thousands) is sent without them and reads them from the store.
     static let maxMessage = 64 * 1024
 
     /// Runs the server loop in the `_forkserver` process; never returns.
@@ -156,7 +157,7 @@ public enum ForkServer {
     /// for its request on descriptor 3 and becomes that task; ends when the server does without
     /// sending one.
     private static func standBy(store: String, flow: String, runTask: ([String]) -> Never) -> Never {
-        if let address = try? StoreAddress(parsing: store) { TaskProcess.prepareStore(address, flow: flow) }
+        if let address = try? StoreAddress(parsing: store) { TaskProcess.prepareStore(address, flow: flow, lazily: TaskHandoff.enabled) }
         var buffer = [UInt8](repeating: 0, count: maxMessage)
         let (n, fds) = receive(socketDescriptor, into: &buffer)
         // The server's end: it ended without a request. Anything else is a request this process
@@ -329,6 +330,7 @@ public enum ForkServer {
         sigemptyset(&empty)
         sigprocmask(SIG_SETMASK, &empty, nil)
         for (name, value) in request.environment { setenv(name, value, 1) }
+        if !request.handoff.isEmpty { TaskHandoff.received = request.handoff }
         // `ps`, and anything else reading /proc/PID/cmdline, sees `BINARY _task …` as for a spawned task.
         retitle([TaskInvocation.command] + request.arguments)
         runTask(request.arguments)
@@ -356,7 +358,11 @@ public enum ForkServer {
                 if let sample = tasks.last(where: { $0.status == .completed && !$0.parents.isEmpty }) ?? tasks.first,
                    let step = graph.step(sample.step) {
                     let inv = TaskInvocation(store: address, flow: flow, run: latest.id, step: sample.step, task: sample.id)
-                    let context = try TaskProcess.makeContext(inv, graph: graph, step: step, store: store)
+                    // As the runtime hands a task its inputs (``TaskHandoff``), encoded and decoded.
+                    let handed = TaskHandoff.Inputs(pathspec: inv.pathspec, parameters: latest.parameters, splits: sample.splits,
+                                                    parents: try sample.parents.map { .init(pathspec: $0, artifacts: try store.artifacts(of: $0)) })
+                    let context = try TaskProcess.makeContext(inv, graph: graph, step: step, store: store,
+                                                              handed: TaskHandoff.Inputs(decoding: handed.encoded) ?? handed)
                     for input in context.parents {
                         for record in try store.artifacts(of: input.pathspec) where record.size <= 1 << 16 {
                             if let value = try input.value(record.name) {
@@ -401,6 +407,11 @@ public enum ForkServer {
         try store.rehearse {
             try TaskProcess.finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
         }
+        // The rows a task hands back (``TaskHandoff``), encoded and read as its runtime reads them.
+        let outcome = TaskHandoff.Outcome(artifacts: try store.artifacts(of: inv.pathspec), foreachCount: 2, parametersRead: ["a"])
+        var reading = TaskEnd.Reading()
+        _ = reading.take(ArraySlice(Array("outcome \(outcome.encoded.count)\n".utf8) + outcome.encoded + Array("ended 0\n".utf8)))
+        _ = reading.outcome.flatMap { TaskHandoff.Outcome(decoding: $0, task: inv.pathspec) }
     }
 
     /// Rewrites this process's arguments as /proc/PID/cmdline shows them,
@@ -460,47 +471,58 @@ public final class PreparedTask: Sendable {
     init(_ client: ForkServerClient) { self.client = client }
 }
 
-/// One request to the fork server: the task's `_task` arguments and the
-/// environment variables it adds. Strings each end with a NUL: first the
-/// number of arguments, then the arguments (any of them may be empty), then
-/// the environment as `NAME=value`.
+/// One request to the fork server: the task's `_task` arguments, the
+/// environment variables it adds, and the inputs its runtime hands it
+/// (``TaskHandoff``; empty when none). The counts come first, as text ending
+/// with a NUL: `ARGUMENTS ENVIRONMENT HANDOFF`; then the arguments and the
+/// environment as `NAME=value`, each ending with a NUL (any argument may be
+/// empty); then exactly HANDOFF bytes.
 struct ForkRequest: Equatable {
     var arguments: [String]
     var environment: [(String, String)]
+    var handoff: [UInt8]
 
-    init(arguments: [String], environment: [(String, String)]) {
+    init(arguments: [String], environment: [(String, String)], handoff: [UInt8] = []) {
         self.arguments = arguments
         self.environment = environment
+        self.handoff = handoff
     }
 
     static func == (a: ForkRequest, b: ForkRequest) -> Bool {
-        a.arguments == b.arguments && a.environment.elementsEqual(b.environment, by: { $0 == $1 })
+        a.arguments == b.arguments && a.environment.elementsEqual(b.environment, by: { $0 == $1 }) && a.handoff == b.handoff
     }
 
     var encoded: [UInt8] {
-        var bytes = Array(String(arguments.count).utf8) + [0]
+        var bytes = Array("\(arguments.count) \(environment.count) \(handoff.count)".utf8) + [0]
         for a in arguments { bytes += Array(a.utf8) + [0] }
         for (k, v) in environment { bytes += Array("\(k)=\(v)".utf8) + [0] }
-        return bytes
+        return bytes + handoff
     }
 
-    /// Nil when the bytes are not a request: no count, fewer arguments than it says, a string
-    /// without its closing NUL, an environment entry without a name.
-    init?(decoding bytes: some BidirectionalCollection<UInt8>) {
-        guard bytes.last == 0 else { return nil }
-        var strings: [[UInt8]] = [[]]
-        for b in bytes {
-            if b == 0 { strings.append([]) } else { strings[strings.count - 1].append(b) }
+    /// Nil when the bytes are not a request: no counts, fewer strings than they say, a string
+    /// without its closing NUL, an environment entry without a name, or a handoff of another length.
+    init?(decoding bytes: some Collection<UInt8>) {
+        var rest = bytes[...]
+        func next() -> [UInt8]? {
+            guard let nul = rest.firstIndex(of: 0) else { return nil }
+            defer { rest = rest[rest.index(after: nul)...] }
+            return Array(rest[..<nul])
         }
-        strings.removeLast()  // after the final NUL
-        guard let first = strings.first, let count = Int(String(decoding: first, as: UTF8.self)),
-              count >= 0, count < strings.count else { return nil }
-        arguments = strings[1..<(count + 1)].map { String(decoding: $0, as: UTF8.self) }
+        guard let header = next() else { return nil }
+        let counts = String(decoding: header, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false).map { Int($0) }
+        guard counts.count == 3, let argc = counts[0], let envc = counts[1], let handoffCount = counts[2],
+              argc >= 0, envc >= 0, handoffCount >= 0 else { return nil }
+        var arguments: [String] = []
+        for _ in 0..<argc {
+            guard let a = next() else { return nil }
+            arguments.append(String(decoding: a, as: UTF8.self))
+        }
         var environment: [(String, String)] = []
-        for s in strings[(count + 1)...] {
-            guard let eq = s.firstIndex(of: 61 /* = */), eq > 0 else { return nil }
+        for _ in 0..<envc {
+            guard let s = next(), let eq = s.firstIndex(of: 61 /* = */), eq > 0 else { return nil }
             environment.append((String(decoding: s[..<eq], as: UTF8.self), String(decoding: s[(eq + 1)...], as: UTF8.self)))
         }
-        self.environment = environment
+        guard rest.count == handoffCount else { return nil }
+        self.init(arguments: arguments, environment: environment, handoff: Array(rest))
     }
 }

@@ -71,10 +71,20 @@ final class ForkServerClient: Sendable {
     /// Starts a task process, `binary _task ARGUMENTS` as if spawned, with
     /// `environment` added to the server's. Its stdout and stderr are pipes
     /// this process reads; it is this process's child, in its own group.
-    func spawn(_ arguments: [String], environment: [String: String]) throws(Unavailable) -> ChildProcess {
-        let request = ForkRequest(arguments: arguments, environment: environment.sorted { $0.key < $1.key }).encoded
+    /// `handoff`, the task's inputs (``TaskHandoff``), goes with the request
+    /// when it fits; the result says whether it went.
+    func spawn(_ arguments: [String], environment: [String: String],
+               handoff: [UInt8] = []) throws(Unavailable) -> (child: ChildProcess, handedOver: Bool) {
+        let sorted = environment.sorted { $0.key < $1.key }
+        var request = ForkRequest(arguments: arguments, environment: sorted, handoff: handoff).encoded
+        var handedOver = !handoff.isEmpty
+        if request.count > ForkServer.maxMessage && handedOver {
+            // Too many inputs to hand over (a wide join's): the task reads them from the store.
+            request = ForkRequest(arguments: arguments, environment: sorted).encoded
+            handedOver = false
+        }
         guard request.count <= ForkServer.maxMessage else { throw Unavailable(description: "the request is too large") }
-        return try connection.withLock { c throws(Unavailable) -> ChildProcess in
+        return try connection.withLock { c throws(Unavailable) -> (child: ChildProcess, handedOver: Bool) in
             guard let open = c else { throw Unavailable(description: "the fork server is off") }
             // The ends this process reads, closed on any failure (so a task the server forked before it
             // failed sees its output's reader gone rather than writing into a pipe nobody reads).
@@ -113,7 +123,7 @@ final class ForkServerClient: Sendable {
                     close(open.socket)
                     c = nil
                 }
-                return ChildProcess(pid: pid, stdout: pipes[0][0], stderr: pipes[1][0], end: pipes[2][0])
+                return (ChildProcess(pid: pid, stdout: pipes[0][0], stderr: pipes[1][0], end: pipes[2][0]), handedOver)
             } catch {
                 // One failure turns the server off for the run: every later task is spawned.
                 close(open.socket)

@@ -57,6 +57,11 @@ final class Scheduler {
     var rerunReasons: [String: String] = [:]
     /// Each parent's artifacts as the input fingerprint names them (``parentLine(_:)``).
     var parentLines: [Pathspec: String] = [:]
+    /// Each parent's artifact rows, read with its line, when tasks are handed their inputs.
+    var parentRecords: [Pathspec: [ArtifactRecord]] = [:]
+    /// Whether tasks are handed their inputs and hand back their rows (``TaskHandoff``):
+    /// when they are forked from a fork server.
+    let handsOver: Bool
 
     /// Runs each task: the run's own choice, or local processes started by a fork server.
     let executor: any TaskExecutor
@@ -66,8 +71,10 @@ final class Scheduler {
         self.run = run
         self.origin = origin
         (events, sink) = AsyncStream.makeStream(of: Event.self)
-        executor = runtime.options.executor
+        let executor = runtime.options.executor
             ?? SubprocessExecutor(binary: runtime.options.binary, forkingTasksOf: run.flow, store: runtime.store.address)
+        self.executor = executor
+        handsOver = (executor as? SubprocessExecutor)?.forkServer != nil && TaskHandoff.enabled
     }
 
     static func positionKey(_ step: String, _ splits: [SplitFrame]) -> String {
@@ -217,15 +224,30 @@ final class Scheduler {
     /// share one parent (50 reads of the same rows in a 50-way foreach).
     func parentLine(_ parent: Pathspec) throws -> String {
         if let known = parentLines[parent] { return known }
-        let line = try store.artifacts(of: parent).sorted { $0.name < $1.name }.map { "\($0.name)=\($0.hash)" }.joined(separator: " ")
+        let records = try store.artifacts(of: parent)
+        let line = records.sorted { $0.name < $1.name }.map { "\($0.name)=\($0.hash)" }.joined(separator: " ")
         parentLines[parent] = line
+        if handsOver { parentRecords[parent] = records }
         return line
+    }
+
+    /// What a forked task is handed instead of reading the store (``TaskHandoff``): nil when
+    /// tasks are not handed over, or a parent's rows are not known.
+    func handoff(_ r: Running) -> TaskHandoff.Inputs? {
+        guard handsOver else { return nil }
+        var parents: [TaskHandoff.Inputs.Parent] = []
+        for p in r.planned.parents {
+            guard let records = parentRecords[p] else { return nil }
+            parents.append(.init(pathspec: p, artifacts: records))
+        }
+        return TaskHandoff.Inputs(pathspec: r.pathspec, parameters: run.parameters, splits: r.planned.splits, parents: parents)
     }
 
     func spawn(_ id: Int) {
         guard let r = running[id], let step = graph.step(r.planned.step) else { return }
-        let inv = TaskInvocation(store: store.address, flow: run.flow, run: run.id, step: step.name, task: id,
+        var inv = TaskInvocation(store: store.address, flow: run.flow, run: run.id, step: step.name, task: id,
                                  attempt: 0, parents: r.planned.parents, splits: r.planned.splits)
+        inv.handoff = handoff(r)
         let attempts = TaskAttempts(store: store,
                                     executor: executor,
                                     console: console, logLimit: runtime.options.logLimit, registry: registry)

@@ -93,10 +93,12 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Opens the store. A task process (`forTask`) skips the schema check
     /// and leaves WAL folding to its runtime, which opened the same store first.
-    public func open(creating: Bool, forTask: Bool = false) throws -> Store {
+    /// `lazily` leaves an embedded store's database to be opened at its first
+    /// use (a task handed its inputs, ``TaskHandoff``, may never use it).
+    public func open(creating: Bool, forTask: Bool = false, lazily: Bool = false) throws -> Store {
         switch place {
         case .folder(let root):
-            let plain = try Store.open(at: root, create: creating, checkpoints: !forTask, checkSchema: !forTask)
+            let plain = try Store.open(at: root, create: creating, checkpoints: !forTask, checkSchema: !forTask, lazily: lazily)
             guard let files = plain.blobs as? FileBlobStore else { return plain }
             // A blob a mirrored run names comes from its shared store, on first read.
             let metadata = plain.metadata

@@ -57,8 +57,15 @@ struct TaskAttempts: Sendable {
                 result.stderr += (result.stderr.isEmpty || result.stderr.hasSuffix("\n") ? "" : "\n")
                     + "spindle: the step's timeout of \(t.formatted) ran out; the task was killed\n"
             }
-            try? store.saveLog(task: pathspec, attempt: attempt, stdout: result.stdout, stderr: result.stderr,
-                               truncated: result.truncated)
+            let log = TaskLog(attempt: attempt, stdout: result.stdout, stderr: result.stderr, truncated: result.truncated)
+            if result.status.succeeded, let outcome = result.outcome {
+                // The task handed its rows over (``TaskHandoff``): it is done once they are committed.
+                try store.completeTask(pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
+                                       parametersRead: outcome.parametersRead, log: log)
+            } else {
+                try? store.saveLog(task: pathspec, attempt: attempt, stdout: log.stdout, stderr: log.stderr,
+                                   truncated: log.truncated)
+            }
             let record = try? store.task(pathspec)
             if result.status.succeeded, let record, record.status == .completed { return record }
             let reason = TaskLauncher.failureReason(result, record: record, timeout: policy.timeout)

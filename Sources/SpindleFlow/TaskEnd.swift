@@ -9,9 +9,11 @@ import SpindleStore
 /// pipes have closed; it reaps the process once the kernel has torn it down
 /// (about a millisecond later, a millisecond a spin's task no longer waits).
 ///
-/// A task says it only after its result is committed, so a process that
-/// dies before saying is one whose exit status the runtime waits for, as
-/// for a spawned task, which has no such pipe.
+/// A task says it only after its result is committed (or, handed to its
+/// runtime, sent first: `outcome LENGTH`, a newline and that many bytes of
+/// ``TaskHandoff/Outcome``), so a process that dies before saying is one
+/// whose exit status the runtime waits for, as for a spawned task, which
+/// has no such pipe.
 public enum TaskEnd {
     /// The descriptor of the pipe, in a forked task process; -1 elsewhere.
     nonisolated(unsafe) public static var descriptor: Int32 = -1
@@ -23,6 +25,17 @@ public enum TaskEnd {
         _ = FileIO.writeAll(descriptor, "ended \(code)\n")
         close(descriptor)
         detachOutput()
+    }
+
+    /// Sends the rows of what the task stored for its runtime to commit; false when it cannot
+    /// (no pipe, or its runtime has gone), and the task must commit them itself.
+    static func handOver(_ outcome: [UInt8]) -> Bool {
+        guard descriptor >= 0, outcome.count <= TaskHandoff.largestOutcome else { return false }
+        // A runtime that has gone must not kill the task with SIGPIPE: it commits its rows itself then.
+        let old = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, old) }
+        let message = Array("outcome \(outcome.count)\n".utf8) + outcome
+        return message.withUnsafeBytes { FileIO.writeAll(descriptor, $0) } == 0
     }
 
     /// Points stdout and stderr at /dev/null, closing the pipes they were (so their reader sees
@@ -37,6 +50,50 @@ public enum TaskEnd {
         } else {
             close(1)
             close(2)
+        }
+    }
+
+    /// What a runtime reads from a task's pipe, as it comes: the outcome the task handed over,
+    /// if any, then its exit code.
+    struct Reading {
+        private var pending: [UInt8] = []
+        private var outcomeLength: Int?
+        private var outcomeRead: [UInt8]?
+        /// The rows the task handed over (``TaskHandoff``): only once its exit code has come after
+        /// them whole, and never after damage.
+        var outcome: [UInt8]? { isDamaged || code == nil ? nil : outcomeRead }
+        /// The exit code the task said, once said.
+        private(set) var code: Int32?
+        /// Set when the bytes are not what a task says: the pipe is then ignored.
+        private(set) var isDamaged = false
+
+        /// Takes the next bytes; true once there is nothing more to read (the code came, or damage).
+        mutating func take(_ bytes: ArraySlice<UInt8>) -> Bool {
+            pending += bytes
+            while !isDamaged && code == nil {
+                if let n = outcomeLength {
+                    guard pending.count >= n else { break }
+                    outcomeRead = Array(pending.prefix(n))
+                    pending.removeFirst(n)
+                    outcomeLength = nil
+                    continue
+                }
+                guard let newline = pending.firstIndex(of: 10) else {
+                    if pending.count > 64 { isDamaged = true }
+                    break
+                }
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeFirst(newline + 1)
+                if let said = TaskEnd.parse(line) {
+                    code = said
+                } else if outcomeRead == nil, line.hasPrefix("outcome "), let n = Int(line.dropFirst("outcome ".count)),
+                          (0...TaskHandoff.largestOutcome).contains(n) {
+                    outcomeLength = n
+                } else {
+                    isDamaged = true
+                }
+            }
+            return code != nil || isDamaged
         }
     }
 

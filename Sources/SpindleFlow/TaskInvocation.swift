@@ -17,6 +17,9 @@ public struct TaskInvocation: Sendable, Equatable {
     public var catchArtifact: String?
     /// A file holding a spin's overrides (``SpinOverrides``, in the artifact format).
     public var overridesFile: String?
+    /// The task's inputs, when its runtime hands them over (``TaskHandoff``): not an argument,
+    /// it goes with a fork request, and a task spawned instead reads them from the store.
+    var handoff: TaskHandoff.Inputs?
 
     public init(store: String, flow: String, run: RunID, step: String, task: Int, attempt: Int = 0,
                 parents: [Pathspec] = [], splits: [SplitFrame] = [], catchArtifact: String? = nil,

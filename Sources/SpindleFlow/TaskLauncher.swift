@@ -18,6 +18,8 @@ public struct AttemptResult: Sendable {
     /// Why it failed, in words, when the executor knows better than the exit
     /// status (an engine that cancelled the job, say).
     public var reason: String? = nil
+    /// The rows a forked task handed over for the runtime to commit (``TaskHandoff``).
+    var outcome: TaskHandoff.Outcome? = nil
 }
 
 /// Runs one attempt of a task as a subprocess of the flow binary: streams its
@@ -33,10 +35,14 @@ enum TaskLauncher {
                     timeout: Duration?, logLimit: Int,
                     console: Console, registry: ChildRegistry, label: String, environment: [String: String] = [:]) async -> AttemptResult {
         let child: ChildProcess
+        var handedOver = false
         do {
             var forked: ChildProcess?
             if let forkServer {
-                do { forked = try forkServer.spawn(inv.arguments, environment: environment) } catch {
+                do {
+                    (forked, handedOver) = try forkServer.spawn(inv.arguments, environment: environment,
+                                                                handoff: inv.handoff?.encoded ?? [])
+                } catch {
                     Trace.mark("fork server: \(error); spawning instead")
                 }
             }
@@ -69,8 +75,15 @@ enum TaskLauncher {
         child.kill(SIGKILL)  // anything the task left behind in its group
         let (out, err) = await watch.output()
         registry.remove(inv.task)
-        return AttemptResult(status: status, timedOut: timedOut.isSet, stdout: out.text, stderr: err.text,
-                             truncated: out.wasTruncated || err.wasTruncated)
+        var result = AttemptResult(status: status, timedOut: timedOut.isSet, stdout: out.text, stderr: err.text,
+                                   truncated: out.wasTruncated || err.wasTruncated)
+        if handedOver, let bytes = watch.outcome {
+            result.outcome = TaskHandoff.Outcome(decoding: bytes, task: inv.pathspec)
+            if result.outcome == nil && status.succeeded {
+                result.reason = "the task's process ended, but the rows it handed over were damaged"
+            }
+        }
+        return result
     }
 
     /// A task process that crashes prints the crashing thread's backtrace,

@@ -3,9 +3,11 @@ import SpindleStore
 import SpindleValue
 import Synchronization
 
-/// Runs one task inside the task process: reads its inputs from the store,
-/// runs the step's body, and records its outputs (or its failure) in one
-/// transaction. The runtime starts one such process per task attempt.
+/// Runs one task inside the task process: reads its inputs from the store
+/// (or takes them from its runtime, ``TaskHandoff``), runs the step's body,
+/// and records its outputs (or its failure) in one transaction (or hands
+/// their rows to its runtime to commit). The runtime starts one such process
+/// per task attempt.
 public enum TaskProcess {
     /// Exit codes the runtime reads.
     public static let failedExitCode: Int32 = 1
@@ -23,9 +25,14 @@ public enum TaskProcess {
     /// (``warmReads(_:flow:)``), and keeps it for the task, which uses it
     /// when it names the same store. A store that will not open is left to
     /// the task to report.
-    public static func prepareStore(_ address: StoreAddress, flow: String) {
-        guard let store = try? address.open(creating: false, forTask: true) else { return }
-        warmReads(store, flow: flow)
+    ///
+    /// `lazily` (a fork server's standing process, whose task will most
+    /// likely be handed its inputs: ``TaskHandoff``) readies an embedded
+    /// store without opening its database, which is opened if the task needs it.
+    public static func prepareStore(_ address: StoreAddress, flow: String, lazily: Bool = false) {
+        let lazy = lazily && !address.isShared
+        guard let store = try? address.open(creating: false, forTask: true, lazily: lazy) else { return }
+        if !lazy { warmReads(store, flow: flow) }
         preopened.withLock { $0 = store }
     }
     static let preopened = Mutex<Store?>(nil)
@@ -48,12 +55,15 @@ public enum TaskProcess {
         let step: Step
         let context: TaskContext
         Trace.mark("task process \(inv.pathspec) started")
+        // Inputs its runtime handed over with the fork request, if they are this task's.
+        let handed = TaskHandoff.received.flatMap(TaskHandoff.Inputs.init(decoding:)).flatMap { $0.pathspec == inv.pathspec ? $0 : nil }
+        TaskHandoff.received = nil
         do {
             // The runtime (or spin command) that started this task opened and checked the store.
             if let ready = preopened.withLock({ s in defer { s = nil }; return s }), ready.address == inv.store {
                 store = ready
             } else {
-                store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true)
+                store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true, lazily: handed != nil)
             }
             keptUntilExit.withLock { $0.append(store) }
             Trace.mark("store open")
@@ -63,7 +73,7 @@ public enum TaskProcess {
                 throw FlowError.usage("the flow has no step '\(inv.step)'; the binary may have changed since the run started")
             }
             step = s
-            context = try makeContext(inv, graph: graph, step: step, store: store)
+            context = try makeContext(inv, graph: graph, step: step, store: store, handed: handed)
         } catch {
             report("cannot start task \(inv.pathspec): \(error)")
             if let store = try? StoreAddress(parsing: inv.store).open(creating: false) {
@@ -79,14 +89,15 @@ public enum TaskProcess {
         do {
             try await step.body(context)
             Trace.mark("body done")
-            try finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
+            try finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil, handOver: handed != nil)
             return 0
         } catch {
             let message = "\(error)"
             report("step '\(step.name)' failed: \(message)")
             if let name = inv.catchArtifact {
                 do {
-                    try finish(context, inv: inv, graph: graph, step: step, store: store, caught: (name, message))
+                    try finish(context, inv: inv, graph: graph, step: step, store: store, caught: (name, message),
+                               handOver: handed != nil)
                     report("caught: stored the error as artifact '\(name)'; the flow goes on")
                     return 0
                 } catch {
@@ -118,17 +129,30 @@ public enum TaskProcess {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    static func makeContext(_ inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store) throws -> TaskContext {
-        let run = try store.run(flow: inv.flow, id: inv.run)
-        let parameters: [(String, Value)] = graph.flow.parameters.map { p in (p.name, run.parameters[p.name] ?? p.defaultValue) }
+    /// The task's context: its parameters, parents and place, from the store, or from what its
+    /// runtime `handed` over (the same rows, read by the runtime: ``TaskHandoff``).
+    static func makeContext(_ inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store,
+                            handed: TaskHandoff.Inputs? = nil) throws -> TaskContext {
+        let runParameters = try handed?.parameters ?? store.run(flow: inv.flow, id: inv.run).parameters
+        let parameters: [(String, Value)] = graph.flow.parameters.map { p in (p.name, runParameters[p.name] ?? p.defaultValue) }
         let overrides = try inv.overridesFile.map(SpinOverrides.read(from:)) ?? SpinOverrides()
         // The task's parents and place, as the runtime recorded them before starting it.
-        let record = try store.task(inv.pathspec)
-        let parents = try record.parents.enumerated().map { i, p in
-            InputTask(pathspec: p, records: try store.artifacts(of: p), overrides: overrides.forInput(i), store: store)
+        let parents: [InputTask]
+        let splits: [SplitFrame]
+        if let handed {
+            parents = handed.parents.enumerated().map { i, p in
+                InputTask(pathspec: p.pathspec, records: p.artifacts, overrides: overrides.forInput(i), store: store)
+            }
+            splits = handed.splits
+        } else {
+            let record = try store.task(inv.pathspec)
+            parents = try record.parents.enumerated().map { i, p in
+                InputTask(pathspec: p, records: try store.artifacts(of: p), overrides: overrides.forInput(i), store: store)
+            }
+            splits = record.splits
         }
         var foreach: (String, Int)?
-        for frame in record.splits.reversed() {
+        for frame in splits.reversed() {
             if case .foreach(let artifact, _) = graph.step(frame.step)?.transition {
                 foreach = (artifact, frame.index)
                 break
@@ -140,8 +164,10 @@ public enum TaskProcess {
 
     /// Saves the task's outputs and marks it completed: its own artifacts, the
     /// ones carried over from its parent (or merged in a join), and a caught error.
+    /// With `handOver`, the rows go to the runtime, which commits them (``TaskHandoff``);
+    /// the task commits them itself when they cannot.
     static func finish(_ ctx: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store,
-                       caught: (String, String)?) throws {
+                       caught: (String, String)?, handOver: Bool = false) throws {
         let (own, merged, mergedOverrides, problems, read) = ctx.state.withLock {
             ($0.own, $0.merged, $0.mergedOverrides, $0.problems, $0.parametersRead)
         }
@@ -203,6 +229,11 @@ public enum TaskProcess {
             }
         }
         Trace.mark("artifacts saved")
+        if handOver,
+           TaskEnd.handOver(TaskHandoff.Outcome(artifacts: records, foreachCount: foreachCount, parametersRead: read.sorted()).encoded) {
+            Trace.mark("task's rows handed over")
+            return
+        }
         try store.completeTask(me, artifacts: records, foreachCount: foreachCount, parametersRead: read.sorted())
         Trace.mark("task completed")
     }

@@ -174,6 +174,16 @@ public struct TaskLog: Sendable, Equatable {
     public var stderr: String
     /// Whether output beyond the store's bound was dropped.
     public var truncated: Bool
+
+    public init(attempt: Int, stdout: String, stderr: String, truncated: Bool) {
+        self.attempt = attempt
+        self.stdout = stdout
+        self.stderr = stderr
+        self.truncated = truncated
+    }
+
+    /// A first attempt that printed nothing: the store keeps no row for it.
+    var isSilentFirst: Bool { attempt == 0 && stdout.isEmpty && stderr.isEmpty && !truncated }
 }
 
 /// Where an engine ran a task: which engine, its job, the node.

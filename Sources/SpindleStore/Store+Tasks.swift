@@ -19,9 +19,11 @@ extension Store {
 
     /// Records a task as completed with its artifacts (own and carried over),
     /// in one transaction: a reader sees all of them or none. `parametersRead`
-    /// names the run parameters its body read (what resume compares).
+    /// names the run parameters its body read (what resume compares). `log`,
+    /// the attempt's output, is kept in the same transaction (a runtime
+    /// committing what its task handed over: one commit, not two).
     public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil,
-                             parametersRead: [String]? = nil) throws {
+                             parametersRead: [String]? = nil, log: TaskLog? = nil) throws {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", flow, run, id)
@@ -37,6 +39,7 @@ extension Store {
             try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
                            Date().timeIntervalSince1970, foreachCount,
                                        parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
+            if let log { try Store.saveLog(db, task: task, log) }
         }
     }
 
@@ -174,15 +177,19 @@ extension Store {
     /// its runtime one write fewer. Retries are always recorded, so that the
     /// attempts of a retried task read in order.
     public func saveLog(task: Pathspec, attempt: Int, stdout: String, stderr: String, truncated: Bool) throws {
-        if attempt == 0 && stdout.isEmpty && stderr.isEmpty && !truncated { return }
-        try write { db in
-            let (flow, run, id) = try Store.taskKey(task)
-            try db.execute(sql: """
-                INSERT INTO logs (flow, run, task, attempt, stdout, stderr, truncated) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (flow, run, task, attempt) DO UPDATE SET stdout = excluded.stdout, stderr = excluded.stderr,
-                    truncated = excluded.truncated
-                """, flow, run, id, attempt, stdout, stderr, truncated)
-        }
+        let log = TaskLog(attempt: attempt, stdout: stdout, stderr: stderr, truncated: truncated)
+        if log.isSilentFirst { return }
+        try write { db in try Store.saveLog(db, task: task, log) }
+    }
+
+    static func saveLog(_ db: any MetadataConnection, task: Pathspec, _ log: TaskLog) throws {
+        if log.isSilentFirst { return }
+        let (flow, run, id) = try Store.taskKey(task)
+        try db.execute(sql: """
+            INSERT INTO logs (flow, run, task, attempt, stdout, stderr, truncated) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (flow, run, task, attempt) DO UPDATE SET stdout = excluded.stdout, stderr = excluded.stderr,
+                truncated = excluded.truncated
+            """, flow, run, id, log.attempt, log.stdout, log.stderr, log.truncated)
     }
 
     /// The captured output of each recorded attempt of a task, first attempt first

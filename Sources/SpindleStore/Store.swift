@@ -56,8 +56,11 @@ public final class Store: Sendable {
     /// its runtime (or spin command), which commits around every task, does.
     /// `checkSchema: false` skips reading the schema version, for a process
     /// whose runtime has just opened (and checked) the same store.
+    ///
+    /// `lazily` opens the database at its first use (``LazyMetadata``): a
+    /// task process handed its inputs may never use it.
     public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true,
-                            checkSchema: Bool = true) throws -> Store {
+                            checkSchema: Bool = true, lazily: Bool = false) throws -> Store {
         let dbPath = root.appendingPathComponent("meta.sqlite").path
         // access(2), not FileManager: its first use costs a task process ~0.2 ms.
         if access(dbPath, F_OK) != 0 {
@@ -65,6 +68,12 @@ public final class Store: Sendable {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
+        if lazily {
+            let metadata = LazyMetadata(dialect: .sqlite, location: dbPath) {
+                try SQLiteMetadata(path: dbPath, checkpoints: checkpoints, checkSchema: checkSchema)
+            }
+            return Store(root: root, blobs: blobs, metadata: metadata)
+        }
         let metadata = try SQLiteMetadata(path: dbPath, checkpoints: checkpoints, checkSchema: checkSchema)
         return Store(root: root, blobs: blobs, metadata: metadata)
     }

@@ -89,6 +89,29 @@ struct ForkServerTests {
         return try store.artifacts(of: left.pathspec).first { $0.name == name }
     }
 
+    @Test("a forked task is handed its inputs and hands back its rows: it never opens the database; spawned, or with SPINDLE_HANDOFF=0, it does; the results are the same")
+    func handedOver() throws {
+        let (box, database) = try forkedAndSpawned("database")
+        let off = try box.run("FaultFlow", ["run"], environment: database.merging(["SPINDLE_HANDOFF": "0"]) { $1 })
+        #expect(off.status == 0, "\(off.output)")
+        let store = try box.store()
+        #expect(try Self.leftArtifact(store, run: 1, "openedDatabase")?.summary == "false")
+        #expect(try Self.leftArtifact(store, run: 2, "openedDatabase")?.summary == "true")
+        #expect(try Self.leftArtifact(store, run: 3, "openedDatabase")?.summary == "true")
+        // The same rows, however the task was started: every task's artifacts (all but the flag), its
+        // status, and what the foreach and the parameters it read say.
+        func rows(_ run: Int) throws -> [String] {
+            try store.tasks(flow: "FaultFlow", run: .number(run)).flatMap { task -> [String] in
+                let head = "\(task.step) \(task.status) \(task.foreachCount.map(String.init) ?? "-") \(task.parametersRead ?? [])"
+                return [head] + (try store.artifacts(of: task.pathspec)).filter { $0.name != "openedDatabase" }
+                    .map { "\(task.step)/\($0.name) \($0.hash) \($0.type) \($0.size) \($0.isOwn) \($0.summary)" }
+            }.sorted()
+        }
+        #expect(try rows(1) == rows(2))
+        #expect(try rows(1) == rows(3))
+        #expect(try rows(1).count > 10)
+    }
+
     @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, in a standby, and spawned, it completes")
     func contendedMutex() throws {
         // A child forked from a thread that had taken a Mutex inherited that thread's id in

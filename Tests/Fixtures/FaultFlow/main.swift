@@ -55,6 +55,7 @@ let flow = Flow("FaultFlow") {
             for _ in 0..<100 { counter.withLock { $0 += 1; usleep(100) } }
             while counter.withLock({ $0 }) < 200 { usleep(1000) }
             task["contended"] = counter.withLock { $0 }
+        case "database": task["openedDatabase"] = hasOpenDatabase()
         default: break
         }
         let numbers: [Double] = try task.artifact("numbers")
@@ -84,4 +85,12 @@ Spindle.main(flow)
     if n == 0 { return 0 }
     let below = withUnsafeMutableBytes(of: &frame) { bytes in descend(n - 1) &+ Int(bytes[0]) }
     return below &+ frame.1 - frame.1
+}
+
+/// Whether this process has the store's database file open (a task handed its inputs need not).
+func hasOpenDatabase() -> Bool {
+    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return fds.contains { fd in
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"))?.hasSuffix("meta.sqlite") == true
+    }
 }
