@@ -153,9 +153,9 @@ public enum Spindle {
             let inv = try TaskInvocation(arguments: arguments)
             let code = try runBlocking { await TaskProcess.execute(inv, graph: graph) }
             Trace.mark("task process exits")
-            // Everything the task wrote is committed and its output is flushed
-            // below; skip exit handlers and destructors of libraries that the
-            // process no longer needs.
+            // Everything the task wrote is committed (or its rows are with its
+            // runtime, TaskHandoff) and its output is flushed below; skip exit
+            // handlers and destructors of libraries that the process no longer needs.
             fflush(nil)
             TaskEnd.say(code)
             _exit(code)

@@ -89,6 +89,29 @@ final class ChildWatch: Sendable {
             if endPipe >= 0 { close(endPipe) }
             endPipe = -1
         }
+        func takeSaid(_ bytes: ArraySlice<UInt8>) {
+            if said.take(bytes) {
+                saidCode = said.code
+                if let outcome = said.outcome { state.withLock { $0.outcome = outcome } }
+                closeEndPipe()
+            }
+        }
+        // Once the process is gone, all it said is in the pipe: read the rest (a large outcome
+        // takes several reads) before its exit is announced, never blocking on a writer that is left.
+        func drainEndPipe() {
+            guard endPipe >= 0 else { return }
+            _ = fcntl(endPipe, F_SETFL, fcntl(endPipe, F_GETFL) | O_NONBLOCK)
+            while endPipe >= 0 {
+                let n = buffer.withUnsafeMutableBytes { read(endPipe, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    takeSaid(buffer[0..<n])
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    closeEndPipe()
+                }
+            }
+        }
         while !ended || open.contains(where: { $0 >= 0 }) {
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             fds.append(pollfd(fd: endPipe, events: Int16(POLLIN), revents: 0))
@@ -105,6 +128,7 @@ final class ChildWatch: Sendable {
                 }
                 if !ended, let exit = reap(pid, blocking: true) {
                     ended = true
+                    drainEndPipe()
                     announceOnce(exit)
                 }
                 break
@@ -122,11 +146,7 @@ final class ChildWatch: Sendable {
             if endPipe >= 0 && fds[2].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(endPipe, $0.baseAddress, $0.count) }
                 if n > 0 {
-                    if said.take(buffer[0..<n]) {
-                        saidCode = said.code
-                        if let outcome = said.outcome { state.withLock { $0.outcome = outcome } }
-                        closeEndPipe()
-                    }
+                    takeSaid(buffer[0..<n])
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     closeEndPipe()
                 }
@@ -136,6 +156,7 @@ final class ChildWatch: Sendable {
             }
             if !ended && (pidfd < 0 || fds[3].revents != 0), let exit = reap(pid, blocking: pidfd >= 0) {
                 ended = true
+                drainEndPipe()
                 announceOnce(exit)
             }
             publishIfDone()

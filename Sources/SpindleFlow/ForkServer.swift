@@ -13,10 +13,11 @@ import Synchronization
 /// one `BINARY _forkserver` per run. That process checks the graph, warms up
 /// on a helper thread (reads the store and rehearses a task's end, rolled
 /// back), and then, holding no thread but its main one, waits. Between
-/// requests it keeps two task processes standing: forked, store open,
-/// waiting. For each task the runtime sends it the task's arguments and the
-/// write ends of three pipes (stdout, stderr, and the one the task says how
-/// it ended on, ``TaskEnd``); a standing process becomes the task, or the
+/// requests it keeps two task processes standing: forked, store ready,
+/// waiting. For each task the runtime sends it the task's arguments, its
+/// inputs (``TaskHandoff``) and the write ends of three pipes (stdout,
+/// stderr, and the one the task says how it ended on, and hands its rows
+/// back on, ``TaskEnd``); a standing process becomes the task, or the
 /// server forks one there and then. Every task process is forked by a
 /// short-lived middle process (``CForkServer/spindle_fork_orphan``), and the
 /// runtime is the *subreaper* of its descendants (``CForkServer/spindle_become_subreaper``),

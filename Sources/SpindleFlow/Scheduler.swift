@@ -236,8 +236,13 @@ final class Scheduler {
     func handoff(_ r: Running) -> TaskHandoff.Inputs? {
         guard handsOver else { return nil }
         var parents: [TaskHandoff.Inputs.Parent] = []
+        var size = 0
         for p in r.planned.parents {
             guard let records = parentRecords[p] else { return nil }
+            // A wide join's rows would not fit a fork request: it reads them from the store, and
+            // nothing is encoded only to be dropped.
+            size += records.reduce(64) { $0 + 56 + $1.name.utf8.count + $1.hash.utf8.count + $1.type.utf8.count + $1.summary.utf8.count }
+            if size > ForkServer.maxMessage { return nil }
             parents.append(.init(pathspec: p, artifacts: records))
         }
         return TaskHandoff.Inputs(pathspec: r.pathspec, parameters: run.parameters, splits: r.planned.splits, parents: parents)

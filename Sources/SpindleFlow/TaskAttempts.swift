@@ -59,9 +59,16 @@ struct TaskAttempts: Sendable {
             }
             let log = TaskLog(attempt: attempt, stdout: result.stdout, stderr: result.stderr, truncated: result.truncated)
             if result.status.succeeded, let outcome = result.outcome {
-                // The task handed its rows over (``TaskHandoff``): it is done once they are committed.
-                try store.completeTask(pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
-                                       parametersRead: outcome.parametersRead, log: log)
+                // The task handed its rows over (``TaskHandoff``): it is done once they are committed. A
+                // commit that fails fails this attempt, as the task's own failed commit did.
+                do {
+                    try store.completeTask(pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
+                                           parametersRead: outcome.parametersRead, log: log)
+                } catch {
+                    result.reason = "the rows it handed over could not be committed: \(error)"
+                    try? store.saveLog(task: pathspec, attempt: attempt, stdout: log.stdout, stderr: log.stderr,
+                                       truncated: log.truncated)
+                }
             } else {
                 try? store.saveLog(task: pathspec, attempt: attempt, stdout: log.stdout, stderr: log.stderr,
                                    truncated: log.truncated)

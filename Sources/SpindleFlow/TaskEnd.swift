@@ -9,11 +9,11 @@ import SpindleStore
 /// pipes have closed; it reaps the process once the kernel has torn it down
 /// (about a millisecond later, a millisecond a spin's task no longer waits).
 ///
-/// A task says it only after its result is committed (or, handed to its
-/// runtime, sent first: `outcome LENGTH`, a newline and that many bytes of
-/// ``TaskHandoff/Outcome``), so a process that dies before saying is one
-/// whose exit status the runtime waits for, as for a spawned task, which
-/// has no such pipe.
+/// A task says it only after its result is committed, or handed to its
+/// runtime to commit (sent first: `outcome LENGTH`, a newline and that many
+/// bytes of ``TaskHandoff/Outcome``), so a process that dies before saying
+/// is one whose exit status the runtime waits for, as for a spawned task,
+/// which has no such pipe.
 public enum TaskEnd {
     /// The descriptor of the pipe, in a forked task process; -1 elsewhere.
     nonisolated(unsafe) public static var descriptor: Int32 = -1
@@ -29,13 +29,28 @@ public enum TaskEnd {
 
     /// Sends the rows of what the task stored for its runtime to commit; false when it cannot
     /// (no pipe, or its runtime has gone), and the task must commit them itself.
-    static func handOver(_ outcome: [UInt8]) -> Bool {
-        guard descriptor >= 0, outcome.count <= TaskHandoff.largestOutcome else { return false }
-        // A runtime that has gone must not kill the task with SIGPIPE: it commits its rows itself then.
-        let old = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, old) }
+    /// `fd` is the pipe (``descriptor`` in a forked task).
+    static func handOver(_ outcome: [UInt8], to fd: Int32 = descriptor) -> Bool {
+        guard fd >= 0, outcome.count <= TaskHandoff.largestOutcome else { return false }
+        // A runtime that has gone must not kill the task with SIGPIPE: it commits its rows itself
+        // then. The signal is blocked on this thread only, and one the write raised is taken back
+        // before it is unblocked; the process's handlers are left as the step set them.
+        var pipeSignal = sigset_t(), old = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &old)
         let message = Array("outcome \(outcome.count)\n".utf8) + outcome
-        return message.withUnsafeBytes { FileIO.writeAll(descriptor, $0) } == 0
+        let failed = message.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+        if failed == EPIPE {
+            var pending = sigset_t()
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 {
+                var none = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&pipeSignal, nil, &none)
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &old, nil)
+        return failed == 0
     }
 
     /// Points stdout and stderr at /dev/null, closing the pipes they were (so their reader sees

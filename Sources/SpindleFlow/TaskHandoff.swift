@@ -19,9 +19,12 @@ import SpindleValue
 /// has committed its rows, after the process ended with 0. A task killed
 /// first, or one whose runtime is gone, is failed or left running exactly as
 /// before; a task that cannot send its rows (its runtime has gone) commits
-/// them itself. A task spawned rather than forked, a spin's task, a task on
-/// an engine, and a task whose inputs do not fit a fork request read and
-/// write the store as before.
+/// them itself. One window is new: a runtime killed after its task sent its
+/// rows and before it committed them leaves that task `running`, where the
+/// task used to commit them itself; the run is unfinished either way, and
+/// `resume` runs the task again. A task spawned rather than forked, a spin's
+/// task, a task on an engine, and a task whose inputs do not fit a fork
+/// request read and write the store as before.
 enum TaskHandoff {
     /// A task's inputs, from its runtime.
     struct Inputs: Equatable, Sendable {
@@ -126,10 +129,11 @@ struct HandoffReader {
         return n
     }
 
+    /// Nil, too, when the bytes are not UTF-8.
     mutating func string() -> String? {
         guard let n = count() else { return nil }
         defer { at += n }
-        return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+        return String(validating: bytes[at..<(at + n)], as: UTF8.self)
     }
 
     mutating func blob() -> [UInt8]? {
@@ -151,7 +155,7 @@ struct HandoffReader {
         var records: [ArtifactRecord] = []
         records.reserveCapacity(n)
         for _ in 0..<n {
-            guard let name = string(), let hash = string(), let type = string(), let size = int(),
+            guard let name = string(), let hash = string(), let type = string(), let size = int(), size >= 0,
                   let summary = string(), let own = int(), own == 0 || own == 1 else { return nil }
             records.append(ArtifactRecord(name: name, hash: hash, type: type, size: size, summary: summary,
                                           isOwn: own == 1, task: task))
@@ -179,10 +183,12 @@ extension TaskHandoff.Inputs {
         var r = HandoffReader(bytes)
         guard let spec = r.string(), let pathspec = try? Pathspec(parsing: spec), pathspec.task != nil,
               let parameters = r.blob().flatMap({ try? ArtifactCodec.decode($0) }),
-              let splits = r.string().map(SplitFrame.parse), let n = r.count() else { return nil }
+              let splitText = r.string(), let n = r.count() else { return nil }
+        let splits = SplitFrame.parse(splitText)
+        guard SplitFrame.render(splits) == splitText else { return nil }  // a damaged frame is not dropped
         var parents: [Parent] = []
         for _ in 0..<n {
-            guard let text = r.string(), let parent = try? Pathspec(parsing: text),
+            guard let text = r.string(), let parent = try? Pathspec(parsing: text), parent.task != nil,
                   let records = r.records(of: parent) else { return nil }
             parents.append(Parent(pathspec: parent, artifacts: records))
         }

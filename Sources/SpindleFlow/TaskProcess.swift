@@ -57,7 +57,7 @@ public enum TaskProcess {
         Trace.mark("task process \(inv.pathspec) started")
         // Inputs its runtime handed over with the fork request, if they are this task's.
         let handed = TaskHandoff.received.flatMap(TaskHandoff.Inputs.init(decoding:)).flatMap { $0.pathspec == inv.pathspec ? $0 : nil }
-        TaskHandoff.received = nil
+        if TaskHandoff.received != nil { TaskHandoff.received = nil }
         do {
             // The runtime (or spin command) that started this task opened and checked the store.
             if let ready = preopened.withLock({ s in defer { s = nil }; return s }), ready.address == inv.store {

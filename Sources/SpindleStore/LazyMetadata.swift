@@ -37,13 +37,26 @@ public final class LazyMetadata: MetadataDatabase {
     public func integrityCheck() throws -> [String] { try database().integrityCheck() }
     public func rehearse<T>(_ body: () throws -> T) throws -> T { try database().rehearse(body) }
 
-    /// Closes the database if it was opened; nothing to do otherwise.
+    /// Closes the database if it was opened; a later use is an error, as for any database.
     public func close() throws {
-        let db = opened.withLock { db in defer { db = nil }; return db }
+        let db = opened.withLock { db -> (any MetadataDatabase)? in
+            defer { db = ClosedMetadata(dialect: dialect, location: location) }
+            return db
+        }
         try db?.close()
     }
 
     public func settle() {
         opened.withLock { $0 }?.settle()
     }
+}
+
+/// What a ``LazyMetadata`` is once closed: every use fails, saying so.
+private struct ClosedMetadata: MetadataDatabase {
+    let dialect: SQLDialect
+    let location: String
+    private var error: StoreError { StoreError.io("the store's database at \(location) was closed") }
+    func write<T>(_ body: (any MetadataConnection) throws -> T) throws -> T { throw error }
+    func read<T>(_ body: (any MetadataConnection) throws -> T) throws -> T { throw error }
+    func integrityCheck() throws -> [String] { throw error }
 }

@@ -95,8 +95,7 @@ struct TaskHandoffTests {
         }
         #expect(reading.code == code)
         #expect(reading.outcome.map { String(decoding: $0, as: UTF8.self) } == outcome)
-        if code != nil { #expect(finished) }
-        if done { #expect(finished) }
+        #expect(finished == done)
     }
 
     @Test("a task hands its rows over on its pipe, in full however large, and the runtime reads them back")
@@ -105,9 +104,6 @@ struct TaskHandoffTests {
         #expect(pipe(&fds) == 0)
         var big = Self.outcome
         big.artifacts = (0..<2000).map { Self.record("a\($0)", task: Self.me) }
-        let saved = TaskEnd.descriptor
-        defer { TaskEnd.descriptor = saved }
-        TaskEnd.descriptor = fds[1]
         let readEnd = fds[0]
         let reader = Task.detached { () -> TaskEnd.Reading in
             var reading = TaskEnd.Reading()
@@ -118,7 +114,7 @@ struct TaskHandoffTests {
             }
             return reading
         }
-        #expect(TaskEnd.handOver(big.encoded))  // several times a pipe's buffer: it waits for the reader
+        #expect(TaskEnd.handOver(big.encoded, to: fds[1]))  // several times a pipe's buffer: it waits for the reader
         _ = FileIO.writeAll(fds[1], "ended 0\n")
         close(fds[1])
         let reading = await reader.value
@@ -127,17 +123,46 @@ struct TaskHandoffTests {
         #expect(reading.outcome.flatMap { TaskHandoff.Outcome(decoding: $0, task: Self.me) } == big)
     }
 
-    @Test("a task whose runtime has gone cannot hand its rows over, and is not killed for trying")
+    @Test("a task whose runtime has gone cannot hand its rows over, and is not killed for trying: no SIGPIPE is left pending, the handler is as it was")
     func runtimeGone() {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         close(fds[0])
-        let saved = TaskEnd.descriptor
-        defer { TaskEnd.descriptor = saved }
-        TaskEnd.descriptor = fds[1]
-        #expect(!TaskEnd.handOver(Self.outcome.encoded))
+        var before = sigaction(), after = sigaction()
+        sigaction(SIGPIPE, nil, &before)
+        #expect(!TaskEnd.handOver(Self.outcome.encoded, to: fds[1]))
+        sigaction(SIGPIPE, nil, &after)
+        var pending = sigset_t()
+        sigpending(&pending)
+        #expect(sigismember(&pending, SIGPIPE) == 0)
+        #expect(unsafeBitCast(before.__sigaction_handler, to: Int.self) == unsafeBitCast(after.__sigaction_handler, to: Int.self))
+        var mask = sigset_t()
+        pthread_sigmask(SIG_SETMASK, nil, &mask)
+        #expect(sigismember(&mask, SIGPIPE) == 0, "SIGPIPE is unblocked again")
         close(fds[1])
-        TaskEnd.descriptor = -1
-        #expect(!TaskEnd.handOver(Self.outcome.encoded))
+        #expect(!TaskEnd.handOver(Self.outcome.encoded, to: -1))
+    }
+
+    @Test("inputs with a damaged split frame, a parent that is not a task, or a string that is not UTF-8 are refused")
+    func strictInputs() {
+        var w = HandoffWriter()
+        w.string(Self.me.description)
+        w.blob(ArtifactCodec.encode(.object([:])))
+        w.string("start:x:50")
+        w.int(0)
+        #expect(TaskHandoff.Inputs(decoding: w.bytes) == nil, "a split frame that does not parse")
+        var parentless = Self.inputs
+        parentless.parents = [.init(pathspec: Pathspec(flow: "F", run: .number(7), step: "start", task: nil), artifacts: [])]
+        #expect(TaskHandoff.Inputs(decoding: parentless.encoded) == nil, "a parent that is not a task")
+        var bad = HandoffWriter()
+        bad.int(1)
+        bad.blob([0xFF, 0xFE])
+        for field in ["h", "Int"] { bad.string(field) }
+        bad.int(3)
+        bad.string("3")
+        bad.int(1)
+        bad.optionalInt(nil)
+        bad.int(0)
+        #expect(TaskHandoff.Outcome(decoding: bad.bytes, task: Self.me) == nil, "a name that is not UTF-8")
     }
 }
