@@ -30,6 +30,15 @@ final class ForkServerClient: Sendable {
         }
     }
 
+    /// Closes the socket, so the server ends (and ends its standing processes), without waiting
+    /// for it: the caller is about to exit. The client is off after.
+    func release() {
+        connection.withLock { c in
+            if let c { close(c.socket) }
+            c = nil
+        }
+    }
+
     /// Starts `binary _forkserver` for the tasks of `flow` on the store at
     /// `store`, or returns nil (after saying nothing: tasks are spawned) when
     /// it cannot. Makes this process the subreaper of its descendants.

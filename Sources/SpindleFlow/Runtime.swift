@@ -51,6 +51,7 @@ public struct Runtime: Sendable {
         let run = try store.createRun(.init(flow: graph.flow.name, parameters: parameters,
                                             graph: graph.descriptionValue.jsonText(), tags: options.tags,
                                             origin: origin?.id, binary: binary))
+        Trace.mark("run recorded")
         let scheduler = Scheduler(runtime: self, run: run, origin: origin)
         // A heartbeat while the run runs: another machine sharing the store tells a live run from a dead one by it.
         let store = self.store, interval = Store.heartbeatInterval

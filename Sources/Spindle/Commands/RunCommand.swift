@@ -22,17 +22,24 @@ struct RunTuning: ParsableArguments {
     }
 
     /// What ``execute(_:store:parameters:resume:)`` does, from plain values (a run line parsed by hand, ``RunLine``).
+    ///
+    /// `local`, when given, is the local executor already made, its fork server already starting
+    /// (``RunLine`` starts it before it opens the store).
     static func execute(_ graph: FlowGraph, store: Store, parameters: [String: Value], maxWorkers: Int?, tags: [String],
-                        executor: ExecutorChoice, resume: RunOptions.Resume? = nil) throws -> Never {
+                        executor: ExecutorChoice, resume: RunOptions.Resume? = nil,
+                        local: SubprocessExecutor? = nil) throws -> Never {
         var options = RunOptions(parameters: parameters, tags: tags, resume: resume)
         if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
         options.executor = try executor.make(binary: options.binary)
         if options.executor == nil {
             // The fork server starts now, so that it warms up while the run is recorded and planned.
-            options.executor = SubprocessExecutor(binary: options.binary, forkingTasksOf: graph.flow.name, store: store.address)
+            options.executor = local ?? SubprocessExecutor(binary: options.binary, forkingTasksOf: graph.flow.name, store: store.address)
+            Trace.mark("fork server started")
         }
         let runtime = Runtime(graph: graph, store: store, options: options)
         let record = try runBlocking { try await runtime.run() }
+        // This process exits next: its fork server is told to end, not waited for (it ends on its own).
+        (options.executor as? SubprocessExecutor)?.releaseForkServer()
         store.settle()
         throw exitStatus(for: record)
     }
@@ -126,8 +133,16 @@ struct RunLine {
 
     /// Runs it as `RunCommand` would.
     func run(_ graph: FlowGraph) throws -> Never {
+        let address = try StoreAddress.resolve(explicit: store, creating: true)
+        // The fork server starts first: it loads and warms up (about 10 ms) while this process opens
+        // the store and records the run, instead of after. One that finds no store yet serves unwarmed.
+        let local = executor == .local
+            ? SubprocessExecutor(binary: currentExecutable(), forkingTasksOf: graph.flow.name, store: address.description) : nil
+        Trace.mark("fork server starting")
         let params = try parseParameters(parameters, graph: graph)
-        try RunTuning.execute(graph, store: try StoreOptions.open(store, creating: true), parameters: params,
-                              maxWorkers: maxWorkers, tags: tags, executor: executor)
+        let opened = try address.open(creating: true)
+        Trace.mark("store open")
+        try RunTuning.execute(graph, store: opened, parameters: params,
+                              maxWorkers: maxWorkers, tags: tags, executor: executor, local: local)
     }
 }
