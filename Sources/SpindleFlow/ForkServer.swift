@@ -343,17 +343,23 @@ public enum ForkServer {
         runTask(request.arguments)
     }
 
-    /// Opens the store and does what a task does — reads a recent task's
-    /// context, decodes its small inputs and encodes them again, and
-    /// rehearses its end (``rehearse(_:inv:graph:step:store:)``) — so
-    /// that the Swift runtime's type and conformance lookups and GRDB's
-    /// set-up are done once, here, and every forked task finds them done. Nothing it opens
+    /// Opens the store and does what a task does — takes a recent task's
+    /// inputs as its runtime would hand them over, decodes its small inputs
+    /// and encodes them again, and rehearses its end
+    /// (``rehearse(_:inv:graph:step:store:handsOver:)``) — so that the Swift
+    /// runtime's type and conformance lookups are done once, here, and every
+    /// forked task finds them done (with `SPINDLE_HANDOFF=0`, through GRDB, whose
+    /// set-up is then warmed too, as tasks open the database). Nothing it opens
     /// stays open: false when the store it opened would not close, and the
     /// server must then not fork (SQLite's state for the file would cross).
     private static func warmUp(_ arguments: [String], graph: FlowGraph) -> Bool {
         if let name = option("--unset", in: arguments) { unsetenv(name) }
+        // Tasks handed their inputs never open the database: the warm-up reads its sample through
+        // SQLite's C API (``SQLiteReader``), not GRDB, whose first opening was 2–3 ms of it.
+        let handsOver = TaskHandoff.enabled
         guard let address = option("--store", in: arguments), let flow = option("--flow", in: arguments),
-              let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true) else { return true }
+              let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true, readingOnly: handsOver)
+        else { return true }
         // Never deinitialised: GRDB's deinit reaches Foundation's notification centre, which starts a
         // dispatch thread, and a fork needs one thread.
         TaskProcess.keptUntilExit.withLock { $0.append(store) }
@@ -370,15 +376,15 @@ public enum ForkServer {
                                                     parents: try sample.parents.map { .init(pathspec: $0, artifacts: try store.artifacts(of: $0)) })
                     let context = try TaskProcess.makeContext(inv, graph: graph, step: step, store: store,
                                                               handed: TaskHandoff.Inputs(decoding: handed.encoded) ?? handed)
-                    for input in context.parents {
-                        for record in try store.artifacts(of: input.pathspec) where record.size <= 1 << 16 {
+                    for (input, parent) in zip(context.parents, handed.parents) {
+                        for record in parent.artifacts where record.size <= 1 << 16 {
                             if let value = try input.value(record.name) {
                                 _ = SHA256.hex(ArtifactCodec.encode(value))
                                 _ = value.summary(width: 72)
                             }
                         }
                     }
-                    try rehearse(context, inv: inv, graph: graph, step: step, store: store)
+                    try rehearse(context, inv: inv, graph: graph, step: step, store: store, handsOver: handsOver)
                 }
             }
         } catch {
@@ -388,15 +394,17 @@ public enum ForkServer {
         return true
     }
 
-    /// Goes through the end of a task in a transaction that is rolled back:
-    /// artifacts of the commonest types set and read back, saved, and the
-    /// task completed. What a task runs for the first time in its process
+    /// Goes through the end of a task without leaving a trace: artifacts of
+    /// the commonest types set and read back, saved (blobs named, not
+    /// written), and the rows handed back as the runtime reads them (or, when
+    /// tasks commit their own, the task completed in a transaction rolled
+    /// back). What a task runs for the first time in its process
     /// (generic metadata and conformance lookups, statements compiled on the
     /// connection) was half of a forked task's CPU; done here, once, it is
     /// done for every task forked after. The store is left as it was, but
     /// for a touched blob.
     private static func rehearse(_ context: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step,
-                                 store: Store) throws {
+                                 store: Store, handsOver: Bool) throws {
         context.set("rehearsalInt", 1)
         context.set("rehearsalDouble", 1.5)
         context.set("rehearsalString", "s")
@@ -411,11 +419,17 @@ public enum ForkServer {
         _ = try context.artifact("rehearsalDoubles", as: [Double].self)
         _ = try context.artifact("rehearsalStrings", as: [String].self)
         _ = try context.artifact("rehearsalDictionary", as: [String: Int].self)
-        try store.rehearse {
-            try TaskProcess.finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
+        guard handsOver else {
+            try store.rehearse {
+                try TaskProcess.finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
+            }
+            return
         }
-        // The rows a task hands back (``TaskHandoff``), encoded and read as its runtime reads them.
-        let outcome = TaskHandoff.Outcome(artifacts: try store.artifacts(of: inv.pathspec), foreachCount: 2, parametersRead: ["a"])
+        // The rows a task hands back (``TaskHandoff``): made (blobs named, not written), encoded, and
+        // read as its runtime reads them.
+        let outcome = try store.rehearseBlobs {
+            try TaskProcess.outcome(context, inv: inv, step: step, store: store, caught: nil)
+        }
         var reading = TaskEnd.Reading()
         _ = reading.take(ArraySlice(Array("outcome \(outcome.encoded.count)\n".utf8) + outcome.encoded + Array("ended 0\n".utf8)))
         _ = reading.outcome.flatMap { TaskHandoff.Outcome(decoding: $0, task: inv.pathspec) }

@@ -168,6 +168,21 @@ public enum TaskProcess {
     /// the task commits them itself when they cannot.
     static func finish(_ ctx: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store,
                        caught: (String, String)?, handOver: Bool = false) throws {
+        let outcome = try self.outcome(ctx, inv: inv, step: step, store: store, caught: caught)
+        Trace.mark("artifacts saved")
+        if handOver, TaskEnd.handOver(outcome.encoded) {
+            Trace.mark("task's rows handed over")
+            return
+        }
+        try store.completeTask(inv.pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
+                               parametersRead: outcome.parametersRead)
+        Trace.mark("task completed")
+    }
+
+    /// The task's outputs, its blobs written: the rows of its own artifacts, of those carried over
+    /// from its parent (or merged in a join) and of a caught error, and what its foreach counts.
+    static func outcome(_ ctx: TaskContext, inv: TaskInvocation, step: Step, store: Store,
+                        caught: (String, String)?) throws -> TaskHandoff.Outcome {
         let (own, merged, mergedOverrides, problems, read) = ctx.state.withLock {
             ($0.own, $0.merged, $0.mergedOverrides, $0.problems, $0.parametersRead)
         }
@@ -228,13 +243,6 @@ public enum TaskProcess {
                 throw FlowError.foreachNotSequence(step: step.name, artifact: artifact, type: "an empty \(seq.typeName)")
             }
         }
-        Trace.mark("artifacts saved")
-        if handOver,
-           TaskEnd.handOver(TaskHandoff.Outcome(artifacts: records, foreachCount: foreachCount, parametersRead: read.sorted()).encoded) {
-            Trace.mark("task's rows handed over")
-            return
-        }
-        try store.completeTask(me, artifacts: records, foreachCount: foreachCount, parametersRead: read.sorted())
-        Trace.mark("task completed")
+        return TaskHandoff.Outcome(artifacts: records, foreachCount: foreachCount, parametersRead: read.sorted())
     }
 }

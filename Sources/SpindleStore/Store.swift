@@ -58,9 +58,10 @@ public final class Store: Sendable {
     /// whose runtime has just opened (and checked) the same store.
     ///
     /// `lazily` opens the database at its first use (``LazyMetadata``): a
-    /// task process handed its inputs may never use it.
+    /// task process handed its inputs may never use it. `readingOnly` opens
+    /// it for reads only, without GRDB (``SQLiteReader``).
     public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true,
-                            checkSchema: Bool = true, lazily: Bool = false) throws -> Store {
+                            checkSchema: Bool = true, lazily: Bool = false, readingOnly: Bool = false) throws -> Store {
         let dbPath = root.appendingPathComponent("meta.sqlite").path
         // access(2), not FileManager: its first use costs a task process ~0.2 ms.
         if access(dbPath, F_OK) != 0 {
@@ -68,6 +69,9 @@ public final class Store: Sendable {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
+        if readingOnly {
+            return Store(root: root, blobs: blobs, metadata: try SQLiteReader(path: dbPath))
+        }
         if lazily {
             let metadata = LazyMetadata(dialect: .sqlite, location: dbPath) {
                 try SQLiteMetadata(path: dbPath, checkpoints: checkpoints, checkSchema: checkSchema)
@@ -96,6 +100,15 @@ public final class Store: Sendable {
         rehearsing.store(true, ordering: .relaxed)
         defer { rehearsing.store(false, ordering: .relaxed) }
         return try metadata.rehearse(body)
+    }
+
+    /// Runs `body` with the artifacts it saves encoded and named but not
+    /// written, and no metadata touched: what a fork server rehearses of a
+    /// task that hands its rows to its runtime.
+    public func rehearseBlobs<T>(_ body: () throws -> T) rethrows -> T {
+        rehearsing.store(true, ordering: .relaxed)
+        defer { rehearsing.store(false, ordering: .relaxed) }
+        return try body()
     }
 
     /// Closes the metadata connection; the store cannot be used after.

@@ -1,0 +1,139 @@
+import CSQLite
+import Synchronization
+
+/// A read-only view of the embedded metadata database over SQLite's C API,
+/// without GRDB: for a process that only reads a little, once, and must
+/// leave nothing behind when it closes — the fork server's warm-up, which
+/// reads a sample task to rehearse before it forks any.
+///
+/// Opening through GRDB (its queue, configuration and statement cache, all
+/// first used in that process) was 2–3 ms of the fork server's start, which
+/// a run's first task waits for; a task that is handed its inputs never
+/// opens the database, so the warm-up need not warm GRDB either.
+///
+/// Each read is one deferred transaction (one snapshot). Writes throw.
+public final class SQLiteReader: MetadataDatabase {
+    private let db: Mutex<OpaquePointer?>
+    public let location: String
+    public var dialect: SQLDialect { .sqlite }
+
+    /// Opens the database at `path`, which must exist; creates nothing.
+    public init(path: String) throws {
+        var handle: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(handle)
+            throw StoreError.unreadable(path: path, reason: reason)
+        }
+        // Closing must neither fold the WAL (two fsyncs) nor delete it under the runtime's feet.
+        _ = spindle_sqlite3_no_checkpoint_on_close(handle)
+        sqlite3_busy_timeout(handle, 5_000)
+        // Any statement that would write fails, whatever a caller passes to `read`.
+        guard sqlite3_exec(handle, "PRAGMA query_only = 1", nil, nil, nil) == SQLITE_OK else {
+            let reason = String(cString: sqlite3_errmsg(handle))
+            sqlite3_close_v2(handle)
+            throw StoreError.unreadable(path: path, reason: reason)
+        }
+        db = Mutex(handle)
+        location = path
+    }
+
+    deinit {
+        db.withLock { _ = sqlite3_close_v2($0) }
+    }
+
+    public func read<T>(_ body: (any MetadataConnection) throws -> T) throws -> T {
+        try db.withLock { handle in
+            guard let handle else { throw StoreError.io("the store's database at \(location) was closed") }
+            let connection = Connection(db: handle)
+            try connection.execute(sql: "BEGIN", arguments: [])
+            do {
+                let result = try body(connection)
+                try connection.execute(sql: "COMMIT", arguments: [])
+                return result
+            } catch {
+                sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+                throw error
+            }
+        }
+    }
+
+    public func write<T>(_ body: (any MetadataConnection) throws -> T) throws -> T {
+        throw StoreError.io("the store's database at \(location) is open for reading only here")
+    }
+
+    public func integrityCheck() throws -> [String] {
+        try read { c in try c.fetchAll(sql: "PRAGMA integrity_check", arguments: []).compactMap { String(sqlValue: $0[0]) } }
+    }
+
+    /// Closes the connection; later reads throw.
+    public func close() throws {
+        try db.withLock { handle in
+            guard let h = handle else { return }
+            let rc = sqlite3_close_v2(h)
+            handle = nil
+            guard rc == SQLITE_OK else { throw StoreError.io("cannot close \(location): \(rc)") }
+        }
+    }
+
+    /// One statement at a time on the open handle: prepared, bound, stepped and finalized.
+    private struct Connection: MetadataConnection {
+        let db: OpaquePointer
+
+        func execute(sql: String, arguments: [SQLValue]) throws {
+            _ = try fetchAll(sql: sql, arguments: arguments)
+        }
+
+        func fetchAll(sql: String, arguments: [SQLValue]) throws -> [MetadataRow] {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+                throw error("cannot prepare '\(sql.prefix(80))'")
+            }
+            defer { sqlite3_finalize(statement) }
+            for (i, value) in arguments.enumerated() {
+                let index = Int32(i + 1)
+                let rc: Int32
+                switch value {
+                case .null: rc = sqlite3_bind_null(statement, index)
+                case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
+                case .real(let v): rc = sqlite3_bind_double(statement, index, v)
+                case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, Self.transient)
+                case .blob(let v): rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+                }
+                guard rc == SQLITE_OK else { throw error("cannot bind argument \(index)") }
+            }
+            let count = sqlite3_column_count(statement)
+            let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+            var rows: [MetadataRow] = []
+            while true {
+                let rc = sqlite3_step(statement)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw error("cannot read '\(sql.prefix(80))'") }
+                var values: [SQLValue] = []
+                values.reserveCapacity(Int(count))
+                for c in 0..<count {
+                    switch sqlite3_column_type(statement, c) {
+                    case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(statement, c)))
+                    case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(statement, c)))
+                    case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(statement, c))))
+                    case SQLITE_BLOB:
+                        let n = Int(sqlite3_column_bytes(statement, c))
+                        let bytes = sqlite3_column_blob(statement, c).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? []
+                        values.append(.blob(bytes))
+                    default: values.append(.null)
+                    }
+                }
+                rows.append(MetadataRow(columns: columns, values: values))
+            }
+            return rows
+        }
+
+        private func error(_ what: String) -> StoreError {
+            StoreError.io("store read failed: \(what): \(String(cString: sqlite3_errmsg(db)))")
+        }
+
+        /// SQLite's `SQLITE_TRANSIENT`: it copies the bound bytes.
+        static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    }
+}
