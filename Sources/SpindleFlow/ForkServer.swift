@@ -11,8 +11,8 @@ import Synchronization
 /// loader, the Swift runtime's first type and conformance lookups, GRDB's
 /// first connection — most of a trivial task's 5 ms. The runtime now starts
 /// one `BINARY _forkserver` per run. That process checks the graph, warms up
-/// on a helper thread (reads the store and rehearses a task's end, rolled
-/// back), and then, holding no thread but its main one, waits. Between
+/// on a helper thread (reads a sample task and rehearses a task's end,
+/// leaving no trace), and then, holding no thread but its main one, waits. Between
 /// requests it keeps two task processes standing: forked, store ready,
 /// waiting. For each task the runtime sends it the task's arguments, its
 /// inputs (``TaskHandoff``) and the write ends of three pipes (stdout,
@@ -401,8 +401,7 @@ public enum ForkServer {
     /// back). What a task runs for the first time in its process
     /// (generic metadata and conformance lookups, statements compiled on the
     /// connection) was half of a forked task's CPU; done here, once, it is
-    /// done for every task forked after. The store is left as it was, but
-    /// for a touched blob.
+    /// done for every task forked after. The store is left as it was.
     private static func rehearse(_ context: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step,
                                  store: Store, handsOver: Bool) throws {
         context.set("rehearsalInt", 1)

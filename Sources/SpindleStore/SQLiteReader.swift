@@ -27,7 +27,10 @@ public final class SQLiteReader: MetadataDatabase {
             throw StoreError.unreadable(path: path, reason: reason)
         }
         // Closing must neither fold the WAL (two fsyncs) nor delete it under the runtime's feet.
-        _ = spindle_sqlite3_no_checkpoint_on_close(handle)
+        guard spindle_sqlite3_no_checkpoint_on_close(handle) == SQLITE_OK else {
+            sqlite3_close_v2(handle)
+            throw StoreError.unreadable(path: path, reason: "cannot configure the connection")
+        }
         sqlite3_busy_timeout(handle, 5_000)
         // Any statement that would write fails, whatever a caller passes to `read`.
         guard sqlite3_exec(handle, "PRAGMA query_only = 1", nil, nil, nil) == SQLITE_OK else {
@@ -67,13 +70,17 @@ public final class SQLiteReader: MetadataDatabase {
         try read { c in try c.fetchAll(sql: "PRAGMA integrity_check", arguments: []).compactMap { String(sqlValue: $0[0]) } }
     }
 
-    /// Closes the connection; later reads throw.
+    /// Closes the connection, and throws if it could not be closed whole: a
+    /// fork server must not fork while SQLite holds anything of the file
+    /// (`sqlite3_close`, unlike `sqlite3_close_v2`, refuses while a statement
+    /// is open rather than leave the connection half-closed). Later reads throw.
     public func close() throws {
         try db.withLock { handle in
             guard let h = handle else { return }
-            let rc = sqlite3_close_v2(h)
+            guard sqlite3_next_stmt(h, nil) == nil, sqlite3_close(h) == SQLITE_OK else {
+                throw StoreError.io("cannot close \(location): a statement is still open")
+            }
             handle = nil
-            guard rc == SQLITE_OK else { throw StoreError.io("cannot close \(location): \(rc)") }
         }
     }
 
@@ -87,8 +94,19 @@ public final class SQLiteReader: MetadataDatabase {
 
         func fetchAll(sql: String, arguments: [SQLValue]) throws -> [MetadataRow] {
             var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-                throw error("cannot prepare '\(sql.prefix(80))'")
+            var rest: UnsafePointer<CChar>?
+            let prepared = sql.withCString { text -> Int32 in
+                let rc = sqlite3_prepare_v2(db, text, -1, &statement, &rest)
+                // One statement a call: text after it would be silently ignored.
+                if rc == SQLITE_OK, let rest, rest.pointee != 0,
+                   String(cString: rest).contains(where: { !$0.isWhitespace && $0 != ";" }) {
+                    return SQLITE_MISUSE
+                }
+                return rc
+            }
+            guard prepared == SQLITE_OK, let statement else {
+                sqlite3_finalize(statement)
+                throw error("cannot prepare '\(sql.prefix(80))' (one statement a call)")
             }
             defer { sqlite3_finalize(statement) }
             for (i, value) in arguments.enumerated() {

@@ -11,7 +11,10 @@ extension Store {
             // A large array goes to its blob from its own storage: no encoded copy.
             let header = ArtifactCodec.numericHeader(n)
             size = header.count + n.count * n.elementType.byteWidth
-            hash = try header.withUnsafeBytes { h in try n.storage.withUnsafeBytes { try blobs.put(parts: [h, $0]) } }
+            let named = rehearsing.load(ordering: .relaxed)
+            hash = try header.withUnsafeBytes { h in
+                try n.storage.withUnsafeBytes { named ? BlobName.of([h, $0]) : try blobs.put(parts: [h, $0]) }
+            }
         } else {
             let bytes = ArtifactCodec.encode(value)
             hash = rehearsing.load(ordering: .relaxed) ? bytes.withUnsafeBytes { BlobName.of([$0]) } : try blobs.put(bytes)

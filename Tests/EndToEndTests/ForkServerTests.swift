@@ -112,6 +112,37 @@ struct ForkServerTests {
         #expect(try rows(1).count > 10)
     }
 
+    @Test("once warmed up, the fork server holds nothing of the database (no descriptor, no mapping), so no task inherits SQLite's state",
+          .timeLimit(.minutes(2)))
+    func serverHoldsNoDatabase() throws {
+        let box = try Sandbox()
+        #expect(try box.run("FaultFlow", ["run"]).status == 0)  // a finished run for the warm-up to read
+        let environment = ["FAULT_MODE": "timeout", "FAULT_SLEEP": "2", "FAULT_TIMEOUT": "60", "FAULT_DIR": box.dir.path]
+        let executions = box.dir.appendingPathComponent("executions")
+        func lefts() -> Int {
+            ((try? String(contentsOf: executions, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0 == "left" }.count
+        }
+        let earlier = lefts()
+        let running = try box.start("FaultFlow", ["run"], environment: environment)
+        // This run's `left` runs (sleeping) in a task the server forked, so the server is past its warm-up.
+        for _ in 0..<1500 where running.process.isRunning && lefts() == earlier {
+            usleep(2_000)
+        }
+        guard let server = KillTests.children(of: running.process.processIdentifier, with: ForkServer.command).first else {
+            let outcome = running.finish()
+            Issue.record("no fork server under the runtime: \(outcome.output)")
+            return
+        }
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server)/fd")) ?? []
+        let open = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(server)/fd/\($0)") }
+        let maps = (try? String(contentsOfFile: "/proc/\(server)/maps", encoding: .utf8)) ?? ""
+        let outcome = running.finish()
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(!open.isEmpty, "the server's descriptors could not be read")
+        #expect(!open.contains { $0.contains("meta.sqlite") }, "\(open)")
+        #expect(!maps.contains("meta.sqlite"), "\(maps)")
+    }
+
     @Test("a step whose thread and another contend for a Swift Mutex: forked by the fork server, by a spin, in a standby, and spawned, it completes")
     func contendedMutex() throws {
         // A child forked from a thread that had taken a Mutex inherited that thread's id in

@@ -38,4 +38,21 @@ struct RehearsalTests {
         try store.completeTask(task, artifacts: [saved])
         #expect(try store.artifacts(of: task).map(\.name) == ["extra"])
     }
+
+    @Test("artifacts saved while blobs are rehearsed are named, not written, a large numeric array too, and touch no row")
+    func blobsOnly() throws {
+        let (store, _) = try temporaryStore()
+        let (_, task) = try seedRun(store, artifacts: [("kept", "as it was")])
+        let before = try store.blobs.allHashes().sorted()
+        let large = Value.numeric(NumericArray((0..<300_000).map { Double($0) }))  // over the streaming threshold
+        let (small, big) = try store.rehearseBlobs {
+            (try store.saveArtifact("small", .string("only named"), task: task), try store.saveArtifact("big", large, task: task))
+        }
+        #expect(try store.blobs.allHashes().sorted() == before)
+        #expect(try store.artifacts(of: task).map(\.name) == ["kept"])
+        // The names a real save gives.
+        #expect(try store.saveArtifact("small", .string("only named"), task: task).hash == small.hash)
+        #expect(try store.saveArtifact("big", large, task: task).hash == big.hash)
+        #expect(store.blobs.contains(big.hash))
+    }
 }

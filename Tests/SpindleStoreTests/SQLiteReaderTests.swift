@@ -44,6 +44,31 @@ struct SQLiteReaderTests {
         #expect(try store.task(task).status == .failed)
     }
 
+    @Test("a reader closes whole: the descriptors it opened are gone after close; one statement a call")
+    func closesWhole() throws {
+        let (store, root) = try temporaryStore()
+        _ = try seedRun(store, artifacts: [("kept", "as it was")])
+        func databaseFiles() -> Int {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return fds.filter { fd in
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"))?.hasPrefix(root.path) == true
+            }.count
+        }
+        // SQLite keeps a closed connection's file open while another connection of the process
+        // holds locks on it; in the fork server the reader is the only one.
+        try store.close()
+        let before = databaseFiles()
+        let reader = try Store.open(at: root, create: false, readingOnly: true)
+        _ = try reader.runs(flow: "F")
+        #expect(databaseFiles() > before)
+        #expect(throws: StoreError.self) {
+            try reader.read { db in try db.fetchAll(sql: "SELECT 1; SELECT 2", arguments: []) }
+        }
+        try reader.close()
+        #expect(databaseFiles() == before)
+        #expect(before == 0)
+    }
+
     @Test("a reader of a folder that is not a store says so")
     func notAStore() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spindle-reader-\(UUID().uuidString)")

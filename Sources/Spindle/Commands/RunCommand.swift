@@ -32,9 +32,13 @@ struct RunTuning: ParsableArguments {
         if let maxWorkers { options.maxWorkers = max(1, maxWorkers) }
         options.executor = try executor.make(binary: options.binary)
         if options.executor == nil {
-            // The fork server starts now, so that it warms up while the run is recorded and planned.
-            options.executor = local ?? SubprocessExecutor(binary: options.binary, forkingTasksOf: graph.flow.name, store: store.address)
-            Trace.mark("fork server started")
+            // The fork server starts now (unless it already has), so that it warms up while the run is recorded and planned.
+            if let local {
+                options.executor = local
+            } else {
+                options.executor = SubprocessExecutor(binary: options.binary, forkingTasksOf: graph.flow.name, store: store.address)
+                Trace.mark("fork server started")
+            }
         }
         let runtime = Runtime(graph: graph, store: store, options: options)
         let record = try runBlocking { try await runtime.run() }
@@ -133,14 +137,18 @@ struct RunLine {
 
     /// Runs it as `RunCommand` would.
     func run(_ graph: FlowGraph) throws -> Never {
+        let params = try parseParameters(parameters, graph: graph)
         let address = try StoreAddress.resolve(explicit: store, creating: true)
         // The fork server starts first: it loads and warms up (about 10 ms) while this process opens
         // the store and records the run, instead of after. One that finds no store yet serves unwarmed.
         let local = executor == .local
             ? SubprocessExecutor(binary: currentExecutable(), forkingTasksOf: graph.flow.name, store: address.description) : nil
-        Trace.mark("fork server starting")
-        let params = try parseParameters(parameters, graph: graph)
-        let opened = try address.open(creating: true)
+        Trace.mark("fork server started")
+        let opened: Store
+        do { opened = try address.open(creating: true) } catch {
+            local?.releaseForkServer()  // this process exits next, with the error: no need to wait for the server
+            throw error
+        }
         Trace.mark("store open")
         try RunTuning.execute(graph, store: opened, parameters: params,
                               maxWorkers: maxWorkers, tags: tags, executor: executor, local: local)
