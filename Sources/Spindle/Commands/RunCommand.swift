@@ -42,8 +42,6 @@ struct RunTuning: ParsableArguments {
         }
         let runtime = Runtime(graph: graph, store: store, options: options)
         let record = try runBlocking { try await runtime.run() }
-        // This process exits next: its fork server is told to end, not waited for (it ends on its own).
-        (options.executor as? SubprocessExecutor)?.releaseForkServer()
         store.settle()
         throw exitStatus(for: record)
     }
