@@ -74,15 +74,29 @@ final class ChildProcess: @unchecked Sendable {
         name.withCString { n in strncmp(variable, n, strlen(n)) == 0 && variable[strlen(n)] == 61 /* = */ }
     }
 
+    /// `count` pipes, each `[read end, write end]`, close-on-exec from the start (a process another
+    /// thread starts meanwhile must not inherit them); nil, with none left open, when they cannot all be made.
+    static func pipes(_ count: Int) -> [[Int32]]? {
+        var made: [[Int32]] = []
+        for _ in 0..<count {
+            var pipe: [Int32] = [-1, -1]
+            guard spindle_pipe_cloexec(&pipe) == 0 else {
+                let error = errno
+                for fd in made.joined() { close(fd) }
+                errno = error
+                return nil
+            }
+            made.append(pipe)
+        }
+        return made
+    }
+
     /// Starts `executable` with `arguments`; `environment` adds to this process's own.
     static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         try spawnLock.withLock { _ in
-            var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-            guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-                throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
-            }
             // Close-on-exec for the ends this process keeps; dup2 gives the child its own copies.
-            for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            guard let pipes = Self.pipes(2) else { throw FlowError.usage("cannot create pipes: \(FileIO.lastError)") }
+            let (outPipe, errPipe) = (pipes[0], pipes[1])
             defer {
                 close(outPipe[1])
                 close(errPipe[1])
@@ -108,15 +122,7 @@ final class ChildProcess: @unchecked Sendable {
         try spawnLock.withLock { _ in
             // Close-on-exec from the start: a process another thread starts meanwhile without this
             // lock must not inherit the stdin's write end (the standby would then never see its end).
-            var pipes: [[Int32]] = []
-            for _ in 0..<4 {
-                var pipe: [Int32] = [0, 0]
-                guard spindle_pipe_cloexec(&pipe) == 0 else {
-                    for fd in pipes.joined() { close(fd) }
-                    throw FlowError.usage("cannot create pipes: \(FileIO.lastError)")
-                }
-                pipes.append(pipe)
-            }
+            guard let pipes = Self.pipes(4) else { throw FlowError.usage("cannot create pipes: \(FileIO.lastError)") }
             let (inPipe, outPipe, errPipe, endPipe) = (pipes[0], pipes[1], pipes[2], pipes[3])
             defer {
                 close(inPipe[0])

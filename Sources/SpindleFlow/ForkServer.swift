@@ -358,7 +358,7 @@ public enum ForkServer {
         // SQLite's C API (``SQLiteReader``), not GRDB, whose first opening was 2–3 ms of it.
         let handsOver = TaskHandoff.enabled
         guard let address = option("--store", in: arguments), let flow = option("--flow", in: arguments),
-              let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true, readingOnly: handsOver)
+              let store = try? StoreAddress(parsing: address).open(creating: false, forTask: true, database: handsOver ? .readingOnly : .now)
         else { return true }
         // Never deinitialised: GRDB's deinit reaches Foundation's notification centre, which starts a
         // dispatch thread, and a fork needs one thread.
@@ -420,7 +420,7 @@ public enum ForkServer {
         _ = try context.artifact("rehearsalDictionary", as: [String: Int].self)
         guard handsOver else {
             try store.rehearse {
-                try TaskProcess.finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil)
+                try TaskProcess.finish(context, inv: inv, step: step, store: store, caught: nil)
             }
             return
         }

@@ -106,14 +106,8 @@ final class ForkServerClient: Sendable {
                     c?.ready = true
                 }
                 // stdout, stderr, and the pipe the task says how it ended on (``TaskEnd``).
-                var pipes: [[Int32]] = []
-                for _ in 0..<3 {
-                    var pipe: [Int32] = [-1, -1]
-                    guard spindle_pipe_cloexec(&pipe) == 0 else {
-                        for fd in pipes.joined() { close(fd) }
-                        throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)")
-                    }
-                    pipes.append(pipe)
+                guard let pipes = ChildProcess.pipes(3) else {
+                    throw Unavailable(description: "cannot create pipes: \(FileIO.lastError)")
                 }
                 readEnds = pipes.map { $0[0] }
                 let fds = pipes.map { $0[1] }

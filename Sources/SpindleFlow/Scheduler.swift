@@ -239,11 +239,12 @@ final class Scheduler {
         var size = 0
         for p in r.planned.parents {
             guard let records = parentRecords[p] else { return nil }
+            let parent = TaskHandoff.Inputs.Parent(pathspec: p, artifacts: records)
             // A wide join's rows would not fit a fork request: it reads them from the store, and
             // nothing is encoded only to be dropped.
-            size += records.reduce(64) { $0 + 56 + $1.name.utf8.count + $1.hash.utf8.count + $1.type.utf8.count + $1.summary.utf8.count }
+            size += parent.encodedSize
             if size > ForkServer.maxMessage { return nil }
-            parents.append(.init(pathspec: p, artifacts: records))
+            parents.append(parent)
         }
         return TaskHandoff.Inputs(pathspec: r.pathspec, parameters: run.parameters, splits: r.planned.splits, parents: parents)
     }

@@ -93,15 +93,12 @@ public struct StoreAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Opens the store. A task process (`forTask`) skips the schema check
     /// and leaves WAL folding to its runtime, which opened the same store first.
-    /// `lazily` leaves an embedded store's database to be opened at its first
-    /// use (a task handed its inputs, ``TaskHandoff``, may never use it).
-    /// `readingOnly` opens an embedded store's database for reads only,
-    /// without GRDB (``SQLiteReader``: the fork server's warm-up).
-    public func open(creating: Bool, forTask: Bool = false, lazily: Bool = false, readingOnly: Bool = false) throws -> Store {
+    /// `database` says when and how an embedded store's database is opened
+    /// (``Store/DatabaseOpening``; a shared store's is opened now).
+    public func open(creating: Bool, forTask: Bool = false, database: Store.DatabaseOpening = .now) throws -> Store {
         switch place {
         case .folder(let root):
-            let plain = try Store.open(at: root, create: creating, checkpoints: !forTask, checkSchema: !forTask, lazily: lazily,
-                                       readingOnly: readingOnly)
+            let plain = try Store.open(at: root, create: creating, checkpoints: !forTask, checkSchema: !forTask, database: database)
             guard let files = plain.blobs as? FileBlobStore else { return plain }
             // A blob a mirrored run names comes from its shared store, on first read.
             let metadata = plain.metadata

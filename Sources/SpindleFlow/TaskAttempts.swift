@@ -58,18 +58,19 @@ struct TaskAttempts: Sendable {
                     + "spindle: the step's timeout of \(t.formatted) ran out; the task was killed\n"
             }
             let log = TaskLog(attempt: attempt, stdout: result.stdout, stderr: result.stderr, truncated: result.truncated)
+            var logged = false
             if result.status.succeeded, let outcome = result.outcome {
-                // The task handed its rows over (``TaskHandoff``): it is done once they are committed. A
-                // commit that fails fails this attempt, as the task's own failed commit did.
+                // The task handed its rows over (``TaskHandoff``): it is done once they are committed, with
+                // its log. A commit that fails fails this attempt, as the task's own failed commit did.
                 do {
                     try store.completeTask(pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
                                            parametersRead: outcome.parametersRead, log: log)
+                    logged = true
                 } catch {
                     result.reason = "the rows it handed over could not be committed: \(error)"
-                    try? store.saveLog(task: pathspec, attempt: attempt, stdout: log.stdout, stderr: log.stderr,
-                                       truncated: log.truncated)
                 }
-            } else {
+            }
+            if !logged {
                 try? store.saveLog(task: pathspec, attempt: attempt, stdout: log.stdout, stderr: log.stderr,
                                    truncated: log.truncated)
             }

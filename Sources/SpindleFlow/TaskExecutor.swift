@@ -36,7 +36,8 @@ public struct SubprocessExecutor: TaskExecutor {
     }
 
     /// Tells the fork server (if any) to end, without waiting for it to: for a process that exits
-    /// next, which need not reap it (about a millisecond at the end of every run). Later tasks are spawned.
+    /// next with an error (a run whose store would not open), which need not reap it. Later tasks
+    /// are spawned. A run's normal end waits for the server, so no ancestor adopts it.
     public func releaseForkServer() {
         forkServer?.release()
     }

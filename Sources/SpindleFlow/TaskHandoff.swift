@@ -40,6 +40,12 @@ enum TaskHandoff {
         struct Parent: Equatable, Sendable {
             var pathspec: Pathspec
             var artifacts: [ArtifactRecord]
+
+            /// The bytes it takes in ``encoded``: what a runtime adds up before it builds inputs
+            /// that might not fit a fork request.
+            var encodedSize: Int {
+                artifacts.reduce(HandoffWriter.stringSize(pathspec.description) + 8) { $0 + HandoffWriter.size(of: $1) }
+            }
         }
     }
 
@@ -104,6 +110,14 @@ struct HandoffWriter {
             string(r.summary)
             int(r.isOwn ? 1 : 0)
         }
+    }
+
+    /// The bytes ``string(_:)`` writes for `s`.
+    static func stringSize(_ s: String) -> Int { 8 + s.utf8.count }
+
+    /// The bytes ``records(_:)`` writes for one record.
+    static func size(of r: ArtifactRecord) -> Int {
+        stringSize(r.name) + stringSize(r.hash) + stringSize(r.type) + 8 + stringSize(r.summary) + 8
     }
 }
 

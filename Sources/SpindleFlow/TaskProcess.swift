@@ -31,7 +31,7 @@ public enum TaskProcess {
     /// store without opening its database, which is opened if the task needs it.
     public static func prepareStore(_ address: StoreAddress, flow: String, lazily: Bool = false) {
         let lazy = lazily && !address.isShared
-        guard let store = try? address.open(creating: false, forTask: true, lazily: lazy) else { return }
+        guard let store = try? address.open(creating: false, forTask: true, database: lazy ? .onFirstUse : .now) else { return }
         if !lazy { warmReads(store, flow: flow) }
         preopened.withLock { $0 = store }
     }
@@ -63,7 +63,7 @@ public enum TaskProcess {
             if let ready = preopened.withLock({ s in defer { s = nil }; return s }), ready.address == inv.store {
                 store = ready
             } else {
-                store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true, lazily: handed != nil)
+                store = try StoreAddress(parsing: inv.store).open(creating: false, forTask: true, database: handed == nil ? .now : .onFirstUse)
             }
             keptUntilExit.withLock { $0.append(store) }
             Trace.mark("store open")
@@ -89,15 +89,14 @@ public enum TaskProcess {
         do {
             try await step.body(context)
             Trace.mark("body done")
-            try finish(context, inv: inv, graph: graph, step: step, store: store, caught: nil, handOver: handed != nil)
+            try finish(context, inv: inv, step: step, store: store, caught: nil, handOver: handed != nil)
             return 0
         } catch {
             let message = "\(error)"
             report("step '\(step.name)' failed: \(message)")
             if let name = inv.catchArtifact {
                 do {
-                    try finish(context, inv: inv, graph: graph, step: step, store: store, caught: (name, message),
-                               handOver: handed != nil)
+                    try finish(context, inv: inv, step: step, store: store, caught: (name, message), handOver: handed != nil)
                     report("caught: stored the error as artifact '\(name)'; the flow goes on")
                     return 0
                 } catch {
@@ -166,7 +165,7 @@ public enum TaskProcess {
     /// ones carried over from its parent (or merged in a join), and a caught error.
     /// With `handOver`, the rows go to the runtime, which commits them (``TaskHandoff``);
     /// the task commits them itself when they cannot.
-    static func finish(_ ctx: TaskContext, inv: TaskInvocation, graph: FlowGraph, step: Step, store: Store,
+    static func finish(_ ctx: TaskContext, inv: TaskInvocation, step: Step, store: Store,
                        caught: (String, String)?, handOver: Bool = false) throws {
         let outcome = try self.outcome(ctx, inv: inv, step: step, store: store, caught: caught)
         Trace.mark("artifacts saved")

@@ -20,9 +20,6 @@ public final class LazyMetadata: MetadataDatabase {
         self.opening = open
     }
 
-    /// Whether the database has been opened.
-    public var isOpen: Bool { opened.withLock { $0 != nil } }
-
     private func database() throws -> any MetadataDatabase {
         try opened.withLock { db in
             if let db { return db }

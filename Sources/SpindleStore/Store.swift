@@ -57,11 +57,9 @@ public final class Store: Sendable {
     /// `checkSchema: false` skips reading the schema version, for a process
     /// whose runtime has just opened (and checked) the same store.
     ///
-    /// `lazily` opens the database at its first use (``LazyMetadata``): a
-    /// task process handed its inputs may never use it. `readingOnly` opens
-    /// it for reads only, without GRDB (``SQLiteReader``).
+    /// `database` says when and how the database is opened (``DatabaseOpening``).
     public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true,
-                            checkSchema: Bool = true, lazily: Bool = false, readingOnly: Bool = false) throws -> Store {
+                            checkSchema: Bool = true, database: DatabaseOpening = .now) throws -> Store {
         let dbPath = root.appendingPathComponent("meta.sqlite").path
         // access(2), not FileManager: its first use costs a task process ~0.2 ms.
         if access(dbPath, F_OK) != 0 {
@@ -69,17 +67,26 @@ public final class Store: Sendable {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
         let blobs = try FileBlobStore(directory: root.appendingPathComponent("blobs"))
-        if readingOnly {
-            return Store(root: root, blobs: blobs, metadata: try SQLiteReader(path: dbPath))
-        }
-        if lazily {
-            let metadata = LazyMetadata(dialect: .sqlite, location: dbPath) {
+        let metadata: any MetadataDatabase
+        switch database {
+        case .now: metadata = try SQLiteMetadata(path: dbPath, checkpoints: checkpoints, checkSchema: checkSchema)
+        case .onFirstUse:
+            metadata = LazyMetadata(dialect: .sqlite, location: dbPath) {
                 try SQLiteMetadata(path: dbPath, checkpoints: checkpoints, checkSchema: checkSchema)
             }
-            return Store(root: root, blobs: blobs, metadata: metadata)
+        case .readingOnly: metadata = try SQLiteReader(path: dbPath)
         }
-        let metadata = try SQLiteMetadata(path: dbPath, checkpoints: checkpoints, checkSchema: checkSchema)
         return Store(root: root, blobs: blobs, metadata: metadata)
+    }
+
+    /// When and how an embedded store's database is opened.
+    public enum DatabaseOpening: Sendable {
+        /// Now, through GRDB, for reads and writes.
+        case now
+        /// At its first use (``LazyMetadata``): a task process handed its inputs may never use it.
+        case onFirstUse
+        /// Now, for reads only, without GRDB (``SQLiteReader``): a fork server's warm-up.
+        case readingOnly
     }
 
     /// Runs `body` as one write transaction.
@@ -97,9 +104,7 @@ public final class Store: Sendable {
     /// (``MetadataDatabase/rehearse(_:)``), and the artifacts it saves
     /// encoded and named but not written: the store is left as it was.
     public func rehearse<T>(_ body: () throws -> T) throws -> T {
-        rehearsing.store(true, ordering: .relaxed)
-        defer { rehearsing.store(false, ordering: .relaxed) }
-        return try metadata.rehearse(body)
+        try rehearseBlobs { try metadata.rehearse(body) }
     }
 
     /// Runs `body` with the artifacts it saves encoded and named but not

@@ -39,6 +39,13 @@ struct TaskHandoffTests {
         #expect(TaskHandoff.Inputs(decoding: first.encoded) == first)
     }
 
+    @Test("a parent's size, as the runtime adds it up before building inputs, is the bytes its encoding takes")
+    func parentSize() {
+        var none = Self.inputs
+        none.parents = []
+        #expect(Self.inputs.encoded.count - none.encoded.count == Self.inputs.parents.map(\.encodedSize).reduce(0, +))
+    }
+
     @Test("damaged inputs are refused: cut short anywhere, a byte more, a pathspec that is not a task's")
     func damagedInputs() {
         let bytes = Self.inputs.encoded

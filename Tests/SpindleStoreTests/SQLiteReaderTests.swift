@@ -12,7 +12,7 @@ struct SQLiteReaderTests {
     func sameRows() throws {
         let (store, root) = try temporaryStore()
         let (run, task) = try seedRun(store, artifacts: [("kept", "as it was"), ("other", "ünïcode")])
-        let reader = try Store.open(at: root, create: false, readingOnly: true)
+        let reader = try Store.open(at: root, create: false, database: .readingOnly)
         #expect(reader.metadata is SQLiteReader)
         #expect(try reader.runs(flow: run.flow) == store.runs(flow: run.flow))
         #expect(try reader.tasks(flow: run.flow, run: run.id) == store.tasks(flow: run.flow, run: run.id))
@@ -33,7 +33,7 @@ struct SQLiteReaderTests {
     func readsOnly() throws {
         let (store, root) = try temporaryStore()
         let (_, task) = try seedRun(store, artifacts: [("kept", "as it was")])
-        let reader = try Store.open(at: root, create: false, readingOnly: true)
+        let reader = try Store.open(at: root, create: false, database: .readingOnly)
         #expect(throws: StoreError.self) { try reader.failTask(task, error: "must not land") }
         #expect(throws: StoreError.self) { try reader.read { db in try db.execute(sql: "DELETE FROM artifacts", arguments: []) } }
         try reader.close()
@@ -58,7 +58,7 @@ struct SQLiteReaderTests {
         // holds locks on it; in the fork server the reader is the only one.
         try store.close()
         let before = databaseFiles()
-        let reader = try Store.open(at: root, create: false, readingOnly: true)
+        let reader = try Store.open(at: root, create: false, database: .readingOnly)
         _ = try reader.runs(flow: "F")
         #expect(databaseFiles() > before)
         #expect(throws: StoreError.self) {
@@ -74,7 +74,7 @@ struct SQLiteReaderTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spindle-reader-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(throws: StoreError.self) { try Store.open(at: folder, create: false, readingOnly: true) }
+        #expect(throws: StoreError.self) { try Store.open(at: folder, create: false, database: .readingOnly) }
         #expect(throws: StoreError.self) { try SQLiteReader(path: folder.appendingPathComponent("meta.sqlite").path) }
     }
 }
