@@ -87,38 +87,42 @@ public enum ForkServer {
         }
         guard reply(socket, "ready") else { _exit(0) }
         let store = Self.option("--store", in: arguments), flow = Self.option("--flow", in: arguments)
-        var standing: [Standing] = []
-        func end(_ code: Int32) -> Never {
-            for s in standing { kill(s.pid, SIGKILL) }
-            _exit(code)
-        }
+        // Task processes forked ahead are handed to the runtime (``ForkServerClient``), which sends
+        // each its request itself: a task's start never waits on this process, which may be in
+        // the middle of forking the next one. The runtime asks for a replacement (`more`) as it
+        // takes one; a process it never takes ends when the runtime closes its socket.
+        var owed = standingCount
         var buffer = messageBuffer()
         while true {
-            // Between requests, keep task processes standing (forked, store open), so a request
-            // finds its process ready; they are forked while the tasks before them run.
-            while let store, let flow, standing.count < standingCount, !hasMessage(socket),
+            while let store, let flow, owed > 0, !hasMessage(socket),
                   let s = standUp(store: store, flow: flow, runTask: runTask) {
-                standing.append(s)
+                let sent = Array("standing \(s.pid)".utf8).withUnsafeBytes { raw in
+                    [s.socket].withUnsafeBufferPointer { spindle_send_with_fds(socket, raw.baseAddress, raw.count, $0.baseAddress, 1) }
+                }
+                close(s.socket)  // the runtime's now: the process waits on the runtime, not on this server
+                if sent < 0 {
+                    kill(s.pid, SIGKILL)
+                    _exit(errno == EPIPE ? 0 : 1)  // the runtime has gone (or cannot be told): so does its server
+                }
+                owed -= 1
             }
             let (n, received) = receive(socket, into: &buffer)
-            if n == 0 { end(0) }  // the runtime has gone: so does its server
+            if n == 0 { _exit(0) }  // the runtime has gone: so does its server
             if n < 0 {
                 if errno == EMSGSIZE { _ = reply(socket, "error: a request came without its pipes"); continue }
-                end(1)
+                _exit(1)
+            }
+            if received.isEmpty, buffer[0..<n].elementsEqual("more".utf8) {
+                owed += 1
+                continue
             }
             guard received.count == 3, let request = ForkRequest(decoding: buffer[0..<n]) else {
                 for fd in received { close(fd) }
                 _ = reply(socket, "error: a malformed request")
                 continue
             }
-            var answer: String?
-            while answer == nil, !standing.isEmpty {
-                let s = standing.removeFirst()
-                let sent = buffer.withUnsafeBytes { raw in spindle_send_with_fds(s.socket, raw.baseAddress, n, received, 3) }
-                if sent == n { answer = "ok \(s.pid)" } else { kill(s.pid, SIGKILL) }  // gone: the next, or a fresh fork
-                close(s.socket)
-            }
-            let text = answer ?? start(request, pipes: received, socket: socket, runTask: runTask)
+            // None standing at the runtime: fork one for this request now.
+            let text = start(request, pipes: received, socket: socket, runTask: runTask)
             for fd in received { close(fd) }
             _ = reply(socket, text)
         }
@@ -129,7 +133,7 @@ public enum ForkServer {
     static let standingCount = 2
 
     /// A task process forked ahead of its request: its pid (the runtime's child, in a group of its
-    /// own) and the server's end of the socket it waits on.
+    /// own) and the end of the socket it waits on (the server's, until it hands it to the runtime).
     struct Standing {
         var pid: pid_t
         var socket: Int32
@@ -155,8 +159,8 @@ public enum ForkServer {
     }
 
     /// A standing task process: readies the store (``TaskProcess/prepareStore(_:flow:)``), waits
-    /// for its request on descriptor 3 and becomes that task; ends when the server does without
-    /// sending one.
+    /// for its request on descriptor 3 (from the runtime, which holds the other end) and becomes
+    /// that task; ends when the runtime closes its end without sending one.
     private static func standBy(store: String, flow: String, runTask: ([String]) -> Never) -> Never {
         if let address = try? StoreAddress(parsing: store) { TaskProcess.prepareStore(address, flow: flow, lazily: TaskHandoff.enabled) }
         var buffer = messageBuffer()
