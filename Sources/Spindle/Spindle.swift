@@ -63,13 +63,16 @@ public enum Spindle {
             current.withLock { $0 = graph }
             DirectDispatch.run(FlowCommand.self) { try spin.run() }
         }
-        current.withLock { $0 = graph }
-        // So does a plain run (``RunLine``).
+        // So does a plain run (``RunLine``), whose fork server may be forked from this process,
+        // before this thread first takes a Mutex.
         if arguments.first == "run", !arguments.contains(where: DirectDispatch.asksForHelp),
            let run = RunLine(parsing: Array(arguments.dropFirst()), graph: graph) {
             Trace.mark("parsed run by hand")
-            DirectDispatch.run(FlowCommand.self) { try run.run(graph) }
+            let server = run.forkServer(graph)
+            current.withLock { $0 = graph }
+            DirectDispatch.run(FlowCommand.self) { try run.run(graph, server: server) }
         }
+        current.withLock { $0 = graph }
         DirectDispatch.main(FlowCommand.self, arguments)
     }
 
@@ -101,7 +104,7 @@ public enum Spindle {
     static func standBy(_ arguments: [String], graph: FlowGraph) -> [String] {
         let address = arguments.count == 2 && arguments[0] == "--store" ? arguments[1] : nil
         SpinEnd.install()
-        if let address, getenv("SWIFT_BACKTRACE") != nil {
+        if let address, ForkServer.forkedTasksKeepCrashReports {
             preparedTask = ForkServer.prepareTask(warmUp: {
                 SpinEnd.closeInChild()
                 if let store = try? StoreAddress(parsing: address) { TaskProcess.prepareStore(store, flow: graph.flow.name) }
@@ -129,13 +132,13 @@ public enum Spindle {
     /// Forks the process a local spin's task will become, while this process
     /// has one thread; it opens the store while the spin plans.
     ///
-    /// Only when `SWIFT_BACKTRACE` is set (the shell and the MCP server set
-    /// it for the spins they start): the Swift runtime reads it when a
-    /// process starts, and a forked task has this process's settings, where
-    /// a spawned one gets the crash reports the log keeps
-    /// (``TaskLauncher/crashReports``). A spin in a bare environment spawns its task.
+    /// Only where a forked task keeps the crash reports a spawned one gets
+    /// (``ForkServer/forkedTasksKeepCrashReports``): when `SWIFT_BACKTRACE` is
+    /// set (the shell and the MCP server set it for the spins they start), or
+    /// the binary has the Swift runtime linked in. A spin of a dynamically
+    /// linked binary in a bare environment spawns its task.
     static func prepareSpinTask(_ spin: SpinInvocation, graph: FlowGraph) {
-        guard getenv("SWIFT_BACKTRACE") != nil, !spin.debug, spin.executor == nil || spin.executor == "local" else { return }
+        guard ForkServer.forkedTasksKeepCrashReports, !spin.debug, spin.executor == nil || spin.executor == "local" else { return }
         preparedTask = ForkServer.prepareTask(warmUp: {
             if let address = try? StoreAddress.resolve(explicit: spin.store, creating: false) {
                 TaskProcess.prepareStore(address, flow: graph.flow.name)

@@ -246,6 +246,74 @@ public enum ForkServer {
         return PreparedTask(ForkServerClient(pid: child, socket: mine, singleUse: true))
     }
 
+    /// Forks, now, this run's fork server from the runtime itself, instead of
+    /// executing `BINARY _forkserver`: the server skips the exec, the loader,
+    /// the runtime's start and the graph check (about 7 ms before the first
+    /// task could start), and serves exactly as an executed one does
+    /// (``serve(_:graph:warmUpTask:runTask:)``), with what an executed one
+    /// starts with: /dev/null for input and output, its socket, nothing else
+    /// of this process's, the signals a new program has, and the tasks' crash
+    /// reports set (``TaskLauncher/crashReports``). Nil when it cannot (then ``ForkServerClient`` executes one).
+    ///
+    /// Only from a single-threaded process whose calling thread has taken no
+    /// `Synchronization.Mutex` yet (as ``prepareTask(warmUp:runTask:)``), and
+    /// only where ``forkedTasksKeepCrashReports`` holds: a task forked from
+    /// this process has its crash-report settings. This process becomes the
+    /// subreaper its tasks need.
+    public static func forkServer(store: String, flow: String, graph: FlowGraph,
+                                  warmUpTask: () -> Void, runTask: ([String]) -> Never) -> ForkServerStart? {
+        guard enabled, forkedTasksKeepCrashReports, threadCount() == 1, ForkServerClient.becomeSubreaper() else { return nil }
+        guard let (mine, its) = socketPair() else { return nil }
+        fflush(nil)  // nothing this process buffered may be written again by a task
+        let child = fork()
+        if child == 0 {
+            setpgid(0, 0)
+            let null = open("/dev/null", O_RDWR)
+            if null >= 0 {
+                for fd: Int32 in 0...2 where fd != null { dup2(null, fd) }
+            }
+            dup2(its, socketDescriptor)
+            spindle_close_from(socketDescriptor + 1)
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+            signal(SIGPIPE, SIG_DFL)
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            sigprocmask(SIG_SETMASK, &empty, nil)
+            for (name, value) in TaskLauncher.crashReports { setenv(name, value, 1) }
+            let arguments = ["--store", store, "--flow", flow]
+            ProcessTitle.takeEnvironment()
+            ProcessTitle.set([command] + arguments)
+            // What an executed server gets from LD_BIND_NOW: its tasks find every function bound.
+            spindle_bind_now()
+            serve(arguments, graph: graph, warmUpTask: warmUpTask, runTask: runTask)
+        }
+        close(its)
+        guard child > 0 else {
+            close(mine)
+            return nil
+        }
+        setpgid(child, child)
+        Trace.mark("forked the fork server")
+        return ForkServerStart(ForkServerClient(pid: child, socket: mine))
+    }
+
+    /// Whether a process forked from this one (rather than executed) reports
+    /// a crash as a task process should (``TaskLauncher/crashReports``): the
+    /// Swift runtime reads `SWIFT_BACKTRACE` once, when a process starts, and
+    /// a fork keeps the settings it read. True when it is set here (the
+    /// user's, or the shell's, which the tasks would inherit anyway), or when
+    /// the Swift runtime is linked into the binary (`--static-swift-stdlib`),
+    /// where a task's crash report does not depend on it: such a binary
+    /// finds no backtracer of its own and prints the runtime's stack trace
+    /// whatever the setting.
+    public static var forkedTasksKeepCrashReports: Bool {
+        if getenv("SWIFT_BACKTRACE") != nil { return true }
+        guard let shared = dlopen("libswiftCore.so", RTLD_LAZY | RTLD_NOLOAD) else { return true }
+        dlclose(shared)
+        return false
+    }
+
     /// The prepared process's side: warm up, say so, wait for one request,
     /// answer with its own pid and become that task.
     private static func serveOnce(_ socket: Int32, warmUp: () -> Void, runTask: ([String]) -> Never) -> Never {
@@ -343,7 +411,7 @@ public enum ForkServer {
         for (name, value) in request.environment { setenv(name, value, 1) }
         if !request.handoff.isEmpty { TaskHandoff.received = request.handoff }
         // `ps`, and anything else reading /proc/PID/cmdline, sees `BINARY _task …` as for a spawned task.
-        retitle([TaskInvocation.command] + request.arguments)
+        ProcessTitle.set([TaskInvocation.command] + request.arguments)
         runTask(request.arguments)
     }
 
@@ -438,23 +506,6 @@ public enum ForkServer {
         _ = reading.outcome.flatMap { TaskHandoff.Outcome(decoding: $0, task: inv.pathspec) }
     }
 
-    /// Rewrites this process's arguments as /proc/PID/cmdline shows them,
-    /// keeping `argv[0]`: overwrites the original argument strings in place
-    /// (the kernel reads that memory), as far as they reach. The server is
-    /// started with an argument of spaces (``titleRoom(for:)``) so they reach far enough.
-    static func retitle(_ arguments: [String]) {
-        let argc = Int(CommandLine.argc)
-        guard argc > 1, let first = CommandLine.unsafeArgv[0], let last = CommandLine.unsafeArgv[argc - 1] else { return }
-        let start = UnsafeMutableRawPointer(first) + strlen(first) + 1
-        let end = UnsafeMutableRawPointer(last) + strlen(last)  // the final NUL stays
-        guard end > start else { return }
-        var bytes: [UInt8] = []
-        for a in arguments { bytes += Array(a.utf8) + [0] }
-        let room = end - start
-        memset(start, 0, room)
-        bytes.prefix(room).withUnsafeBytes { _ = memcpy(start, $0.baseAddress!, $0.count) }
-    }
-
     /// An argument of spaces, long enough for a task's title over the server's own arguments.
     static func titleRoom(for store: String) -> String {
         String(repeating: " ", count: store.utf8.count + 200)
@@ -487,6 +538,16 @@ private final class ForkedBody {
 private final class HelperBody {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+/// A run's fork server, forked from its runtime (``ForkServer/forkServer(store:flow:graph:warmUpTask:runTask:)``),
+/// for the executor that starts the run's tasks (``SubprocessExecutor/init(binary:forkingTasksOf:store:server:)``).
+public final class ForkServerStart: Sendable {
+    let client: ForkServerClient
+    init(_ client: ForkServerClient) { self.client = client }
+
+    /// Ends the server without waiting for it, for a process that exits next with an error.
+    public func release() { client.release() }
 }
 
 /// A process forked early by a spin to become its task (``ForkServer/prepareTask(warmUp:runTask:)``).

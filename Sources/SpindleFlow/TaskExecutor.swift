@@ -23,9 +23,12 @@ public struct SubprocessExecutor: TaskExecutor {
     /// An executor whose tasks, all of `flow` on the store at `store`, start
     /// through a ``ForkServer`` of `binary` (when it can start one): for a
     /// run of many tasks, where each saves the exec and the runtime's warm-up.
-    public init(binary: String, forkingTasksOf flow: String, store: String) {
+    /// `server`, when given, is the run's server forked already (``ForkServer/forkServer(store:flow:graph:warmUpTask:runTask:)``),
+    /// and none is executed.
+    public init(binary: String, forkingTasksOf flow: String, store: String, server: ForkServerStart? = nil) {
         self.binary = binary
-        forkServer = ForkServerClient.start(binary: binary, store: store, flow: flow, environment: TaskLauncher.crashReports)
+        forkServer = server?.client
+            ?? ForkServerClient.start(binary: binary, store: store, flow: flow, environment: TaskLauncher.crashReports)
     }
 
     /// An executor whose first task becomes `prepared`, a process forked early

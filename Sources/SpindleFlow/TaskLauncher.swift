@@ -89,8 +89,9 @@ enum TaskLauncher {
     /// A task process that crashes prints the crashing thread's backtrace,
     /// with files and lines, to its stderr, which the log keeps (the shell's
     /// post-mortem shows it as `error.backtrace`). Swift's backtracer does it;
-    /// a `SWIFT_BACKTRACE` of the user's own is left as it is.
-    static let crashReports: [String: String] = ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] != nil ? [:]
+    /// a `SWIFT_BACKTRACE` of the user's own is left as it is. (Read with getenv:
+    /// a runtime forking its server reads it before its first lock.)
+    static let crashReports: [String: String] = getenv("SWIFT_BACKTRACE") != nil ? [:]
         : ["SWIFT_BACKTRACE": "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no"]
 
     /// The lines a task printed before a crash report began (``crashReports``).

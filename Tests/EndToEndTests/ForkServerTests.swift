@@ -164,6 +164,55 @@ struct ForkServerTests {
         }
     }
 
+    @Test("a run started with SWIFT_BACKTRACE set forks its fork server from the runtime: its tasks are forked, find their functions bound, crash with a backtrace, show their titles, and store what an executed server's tasks store",
+          .timeLimit(.minutes(3)))
+    func serverForkedFromRuntime() async throws {
+        let box = try Sandbox()
+        let executed = try box.run("FaultFlow", ["run"], environment: ["SPINDLE_TRACE": "1"])
+        #expect(executed.status == 0, "\(executed.output)")
+        #expect(!executed.output.contains("forked the fork server"), "\(executed.output)")
+        var environment = spinEnvironment.merging(["SPINDLE_TRACE": "1", "LD_DEBUG": "bindings"]) { $1 }
+        let forked = try box.run("FaultFlow", ["run"], environment: environment)
+        #expect(forked.status == 0, "\(forked.output)")
+        #expect(forked.output.contains("forked the fork server"), "\(forked.output)")
+        #expect(forked.output.contains("task process FaultFlow/2/end/5 started"), "\(forked.output)")
+        #expect(!forked.output.contains("main _"), "\(forked.output)")
+        // The loader binds none of the program's own calls in a task (the server bound them all).
+        let binary = try product("FaultFlow")
+        let lazy = forked.output.split(separator: "\n").filter { $0.hasPrefix("[") && $0.contains("binding file \(binary) ") }
+        #expect(lazy.isEmpty, "\(lazy.prefix(5))")
+        let store = try box.store()
+        func hashes(_ run: Int) throws -> [String: String] {
+            var all: [String: String] = [:]
+            for task in try store.tasks(flow: "FaultFlow", run: .number(run)) {
+                for a in try store.artifacts(of: task.pathspec) { all["\(task.step)/\(a.name)"] = a.hash }
+            }
+            return all
+        }
+        #expect(try hashes(1) == hashes(2))
+        // Two threads of a step contend for one Mutex: the server's forking thread had taken none.
+        environment = spinEnvironment.merging(["FAULT_MODE": "contend", "FAULT_TIMEOUT": "60"]) { $1 }
+        #expect(try box.run("FaultFlow", ["run"], environment: environment).status == 0)
+        #expect(try Self.leftArtifact(store, run: 3, "contended")?.summary == "200")
+        // A crash: the runtime's crash-report settings are the task's, and the log keeps the backtrace.
+        environment["FAULT_MODE"] = "fatal"
+        #expect(try box.run("FaultFlow", ["run"], environment: environment).status != 0)
+        let crashed = try #require(try store.tasks(flow: "FaultFlow", run: .number(4)).first { $0.step == "left" })
+        let failure = try #require(try TaskFailure(crashed, store: store))
+        #expect(failure.backtrace.contains { $0.contains("FaultFlow/main.swift:39") }, "\(failure.backtrace)")
+        // A task's title, as `ps` shows it: the task's command line, not the runtime's.
+        environment["FAULT_MODE"] = "timeout"
+        environment["FAULT_SLEEP"] = "20"
+        let running = try box.start("FaultFlow", ["run"], environment: environment)
+        let titled = await eventually(within: 60) { !livingProcesses(command: TaskInvocation.command, containing: box.dir.path).isEmpty }
+        #expect(titled)
+        let server = KillTests.children(of: running.process.processIdentifier, with: ForkServer.command)
+        // The server, and the processes it forked ahead (they keep its title until they become tasks).
+        #expect(!server.isEmpty, "the server's title names it")
+        running.process.interrupt()
+        _ = running.finish()
+    }
+
     @Test("a fork server killed mid-run: the run spawns the tasks left and completes with the same results",
           .timeLimit(.minutes(3)))
     func serverKilled() throws {

@@ -48,4 +48,16 @@ void spindle_close_from(int lowest);
 /// task's pid, or -1 with errno set.
 pid_t spindle_fork_orphan(void (*task)(void *), void *context);
 
+/// Binds now every function the main program calls through its procedure
+/// linkage table that the loader has not bound yet (lazy binding binds each
+/// at its first call), as `LD_BIND_NOW` would have at the program's start:
+/// each slot gets the address `dlvsym` gives for the symbol and version the
+/// relocation names. For a process that forks many children, which would
+/// each otherwise repeat the lookups (and fault in the symbol tables) for
+/// the functions they call first. Does nothing where the program was linked
+/// to bind at its start, or is not an x86-64 or AArch64 ELF program; a symbol
+/// it cannot find is left to the loader. Call it from a single-threaded
+/// process. Returns how many slots it bound.
+int spindle_bind_now(void);
+
 #endif

@@ -133,14 +133,34 @@ struct RunLine {
         }
     }
 
-    /// Runs it as `RunCommand` would.
-    func run(_ graph: FlowGraph) throws -> Never {
-        let params = try parseParameters(parameters, graph: graph)
-        let address = try StoreAddress.resolve(explicit: store, creating: true)
-        // The fork server starts first: it loads and warms up (about 10 ms) while this process opens
-        // the store and records the run, instead of after. One that finds no store yet serves unwarmed.
+    /// The run's fork server, forked from this process now (``ForkServer/forkServer(store:flow:graph:warmUpTask:runTask:)``):
+    /// for a local run whose parameters parse and whose store resolves, where a fork is safe and
+    /// keeps the tasks' crash reports. Nil otherwise: ``run(_:server:)`` then executes one, or
+    /// reports what is wrong. Called before this thread's first Mutex.
+    func forkServer(_ graph: FlowGraph) -> ForkServerStart? {
+        guard executor == .local, (try? parseParameters(parameters, graph: graph)) != nil,
+              let address = try? StoreAddress.resolve(explicit: store, creating: true) else { return nil }
+        return ForkServer.forkServer(store: address.description, flow: graph.flow.name, graph: graph,
+                                     warmUpTask: { _ = try? runBlocking { Int32(0) } },
+                                     runTask: { Spindle.runTask($0, graph: graph) })
+    }
+
+    /// Runs it as `RunCommand` would; `server` is its fork server when ``forkServer(_:)`` forked one.
+    func run(_ graph: FlowGraph, server: ForkServerStart? = nil) throws -> Never {
+        let params: [String: Value]
+        let address: StoreAddress
+        do {
+            params = try parseParameters(parameters, graph: graph)
+            address = try StoreAddress.resolve(explicit: store, creating: true)
+        } catch {
+            server?.release()
+            throw error
+        }
+        // The fork server starts first: it warms up while this process opens the store and records
+        // the run, instead of after. One that finds no store yet serves unwarmed.
         let local = executor == .local
-            ? SubprocessExecutor(binary: currentExecutable(), forkingTasksOf: graph.flow.name, store: address.description) : nil
+            ? SubprocessExecutor(binary: currentExecutable(), forkingTasksOf: graph.flow.name, store: address.description,
+                                 server: server) : nil
         Trace.mark("fork server started")
         let opened: Store
         do { opened = try address.open(creating: true) } catch {
