@@ -58,23 +58,22 @@ struct TaskAttempts: Sendable {
                     + "spindle: the step's timeout of \(t.formatted) ran out; the task was killed\n"
             }
             let log = TaskLog(attempt: attempt, stdout: result.stdout, stderr: result.stderr, truncated: result.truncated)
-            var logged = false
+            var committed: TaskRecord?
             if result.status.succeeded, let outcome = result.outcome {
                 // The task handed its rows over (``TaskHandoff``): it is done once they are committed, with
                 // its log. A commit that fails fails this attempt, as the task's own failed commit did.
                 do {
-                    try store.completeTask(pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
-                                           parametersRead: outcome.parametersRead, log: log)
-                    logged = true
+                    committed = try store.completeTask(pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
+                                                       parametersRead: outcome.parametersRead, log: log)
                 } catch {
                     result.reason = "the rows it handed over could not be committed: \(error)"
                 }
             }
-            if !logged {
+            if committed == nil {
                 try? store.saveLog(task: pathspec, attempt: attempt, stdout: log.stdout, stderr: log.stderr,
                                    truncated: log.truncated)
             }
-            let record = try? store.task(pathspec)
+            let record = committed ?? (try? store.task(pathspec))
             if result.status.succeeded, let record, record.status == .completed { return record }
             let reason = TaskLauncher.failureReason(result, record: record, timeout: policy.timeout)
             try store.failTask(pathspec, error: reason)

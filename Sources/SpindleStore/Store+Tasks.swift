@@ -21,9 +21,11 @@ extension Store {
     /// in one transaction: a reader sees all of them or none. `parametersRead`
     /// names the run parameters its body read (what resume compares). `log`,
     /// the attempt's output, is kept in the same transaction (a runtime
-    /// committing what its task handed over: one commit, not two).
+    /// committing what its task handed over: one commit, not two). Returns
+    /// the task's row as committed, read in that transaction.
+    @discardableResult
     public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil,
-                             parametersRead: [String]? = nil, log: TaskLog? = nil) throws {
+                             parametersRead: [String]? = nil, log: TaskLog? = nil) throws -> TaskRecord {
         try write { db in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", flow, run, id)
@@ -40,6 +42,12 @@ extension Store {
                            Date().timeIntervalSince1970, foreachCount,
                                        parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
             if let log { try Store.saveLog(db, task: task, log) }
+            // The row as committed, read in the same transaction: the runtime plans from it.
+            guard let row = try db.fetchOne(sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", flow, run, id) else {
+                throw StoreError.noSuch("task \(task)", suggestion: nil)
+            }
+            var reader = RowReader(table: "tasks")
+            return try Store.taskRecord(row, &reader)
         }
     }
 
