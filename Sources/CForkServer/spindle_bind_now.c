@@ -91,12 +91,17 @@ int spindle_bind_now(void) {
         if (now < low || now >= high) continue;   /* points out of the program: bound already */
         size_t index = ELF64_R_SYM(r[i].r_info);
         const ElfW(Sym) *symbol = (const ElfW(Sym) *)symbols + index;
+        /* An undefined symbol with a value is the program's own canonical PLT entry (a non-PIE program
+           that takes a function's address): the loader looks past it, dlsym does not. Left to the loader. */
+        if (symbol->st_shndx == SHN_UNDEF && symbol->st_value != 0) continue;
         const char *name = (const char *)strings + symbol->st_name;
         const char *version = versions
             ? spindle_needed_version(verneed, verneedCount, (const char *)strings, ((const ElfW(Versym) *)versions)[index])
             : NULL;
         void *address = version ? dlvsym(RTLD_DEFAULT, name, version) : dlsym(RTLD_DEFAULT, name);
-        if (!address) continue;   /* left to the loader, lazily, as before */
+        /* Not found, or found in the program itself (a slot pointed at its own stub would loop):
+           left to the loader, lazily, as before. */
+        if (!address || ((uintptr_t)address >= low && (uintptr_t)address < high)) continue;
         *slot = address;
         bound++;
     }

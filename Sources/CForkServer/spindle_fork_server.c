@@ -155,3 +155,9 @@ pid_t spindle_fork_orphan(void (*task)(void *), void *context) {
     if (middle.taskPid < 0) errno = middle.error != 0 ? middle.error : EAGAIN;
     return middle.taskPid;
 }
+
+extern char **environ;
+
+void spindle_set_environ(char **table) {
+    environ = table;
+}

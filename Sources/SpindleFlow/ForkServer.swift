@@ -9,22 +9,27 @@ import Synchronization
 ///
 /// A task process used to be `posix_spawn(BINARY _task …)`: exec, the dynamic
 /// loader, the Swift runtime's first type and conformance lookups, GRDB's
-/// first connection — most of a trivial task's 5 ms. The runtime now starts
-/// one `BINARY _forkserver` per run. That process checks the graph, warms up
-/// on a helper thread (reads a sample task and rehearses a task's end,
-/// leaving no trace), and then, holding no thread but its main one, waits. Between
-/// requests it keeps two task processes standing: forked, store ready,
-/// waiting. For each task the runtime sends it the task's arguments, its
-/// inputs (``TaskHandoff``) and the write ends of three pipes (stdout,
-/// stderr, and the one the task says how it ended on, and hands its rows
-/// back on, ``TaskEnd``); a standing process becomes the task, or the
-/// server forks one there and then. Every task process is forked by a
-/// short-lived middle process (``CForkServer/spindle_fork_orphan``), and the
-/// runtime is the *subreaper* of its descendants (``CForkServer/spindle_become_subreaper``),
-/// so the task process becomes the runtime's own child: the runtime waits
-/// for it, reads its pipes, times it out and kills its process group exactly
-/// as it did a spawned one. A crash still fails one task; a killed runtime
-/// still leaves its tasks to finish or be found dead by the store.
+/// first connection — most of a trivial task's 5 ms. A run now has one
+/// server: forked from the runtime at its start where a fork keeps the
+/// tasks' crash reports (``forkServer(store:flow:graph:warmUpTask:runTask:)``),
+/// else executed as `BINARY _forkserver`, which checks the graph first. The
+/// server warms up on a helper thread (reads a sample task and rehearses a
+/// task's end, leaving no trace), and then, holding no thread but its main
+/// one, waits. It keeps two task processes standing: forked, store ready,
+/// each waiting on a socket of its own, which the server hands to the
+/// runtime (``ForkServerClient``). For each task the runtime sends the task's
+/// arguments, its inputs (``TaskHandoff``) and the write ends of three pipes
+/// (stdout, stderr, and the one the task says how it ended on, and hands its
+/// rows back on, ``TaskEnd``) straight to a standing process, which becomes
+/// the task, and asks the server for a replacement; with none standing, it
+/// sends them to the server, which forks the task there and then. Every task
+/// process is forked by a short-lived middle process
+/// (``CForkServer/spindle_fork_orphan``), and the runtime is the *subreaper*
+/// of its descendants (``CForkServer/spindle_become_subreaper``), so the task
+/// process becomes the runtime's own child: the runtime waits for it, reads
+/// its pipes, times it out and kills its process group exactly as it did a
+/// spawned one. A crash still fails one task; a killed runtime still leaves
+/// its tasks to finish or be found dead by the store.
 ///
 /// The server refuses to serve (and the runtime spawns as before) when its
 /// process has a second thread after warming up, since a fork is only safe
@@ -99,10 +104,11 @@ public enum ForkServer {
                 let sent = Array("standing \(s.pid)".utf8).withUnsafeBytes { raw in
                     [s.socket].withUnsafeBufferPointer { spindle_send_with_fds(socket, raw.baseAddress, raw.count, $0.baseAddress, 1) }
                 }
+                let failure = errno
                 close(s.socket)  // the runtime's now: the process waits on the runtime, not on this server
                 if sent < 0 {
                     kill(s.pid, SIGKILL)
-                    _exit(errno == EPIPE ? 0 : 1)  // the runtime has gone (or cannot be told): so does its server
+                    _exit(failure == EPIPE ? 0 : 1)  // the runtime has gone (or cannot be told): so does its server
                 }
                 owed -= 1
             }
@@ -268,11 +274,13 @@ public enum ForkServer {
         let child = fork()
         if child == 0 {
             setpgid(0, 0)
+            // The socket out of the way first (the runtime may have started with 0–2 closed, and had it there).
+            let socket = fcntl(its, F_DUPFD, socketDescriptor + 1)
             let null = open("/dev/null", O_RDWR)
             if null >= 0 {
                 for fd: Int32 in 0...2 where fd != null { dup2(null, fd) }
             }
-            dup2(its, socketDescriptor)
+            guard socket >= 0, dup2(socket, socketDescriptor) == socketDescriptor else { _exit(0) }
             spindle_close_from(socketDescriptor + 1)
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
@@ -305,13 +313,21 @@ public enum ForkServer {
     /// user's, or the shell's, which the tasks would inherit anyway), or when
     /// the Swift runtime is linked into the binary (`--static-swift-stdlib`),
     /// where a task's crash report does not depend on it: such a binary
-    /// finds no backtracer of its own and prints the runtime's stack trace
-    /// whatever the setting.
+    /// finds no backtracer (unless one sits where the runtime looks, in
+    /// `../libexec/swift/linux/` beside it, which counts as false) and
+    /// prints the runtime's stack trace whatever the setting.
     public static var forkedTasksKeepCrashReports: Bool {
         if getenv("SWIFT_BACKTRACE") != nil { return true }
-        guard let shared = dlopen("libswiftCore.so", RTLD_LAZY | RTLD_NOLOAD) else { return true }
-        dlclose(shared)
-        return false
+        if let shared = dlopen("libswiftCore.so", RTLD_LAZY | RTLD_NOLOAD) {
+            dlclose(shared)
+            return false
+        }
+        var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &path, Int(PATH_MAX))
+        guard n > 0 else { return false }
+        let executable = String(decoding: path[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let folder = executable[..<(executable.lastIndex(of: "/") ?? executable.startIndex)]
+        return access(folder + "/../libexec/swift/linux/swift-backtrace-static", F_OK) != 0
     }
 
     /// The prepared process's side: warm up, say so, wait for one request,

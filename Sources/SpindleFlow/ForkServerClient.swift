@@ -17,10 +17,13 @@ import Synchronization
 /// Any trouble — the server refused, died, or answered nonsense — turns the
 /// client off for the rest of the run, and ``spawn(_:environment:handoff:)``
 /// throws so that the caller spawns the task as before: the fork server only
-/// ever makes a task start sooner, never stops one starting. Processes still
-/// standing end when the client closes their sockets.
+/// ever makes a task start sooner, never stops one starting (a server that
+/// does not answer within ``answerTimeout`` counts as trouble). The
+/// processes still standing are killed when the client ends: one may still
+/// be readying the store, and none may outlive the run.
 final class ForkServerClient: Sendable {
-    /// The server's process, and the runtime's end of the socket; nil once the client is off.
+    /// The server's process, the runtime's end of its socket, and the processes it handed over;
+    /// nil once the client is off.
     private let connection: Mutex<Connection?>
     /// Whether the server starts one task only, by becoming it (a spin's prepared process).
     private let singleUse: Bool
@@ -32,10 +35,22 @@ final class ForkServerClient: Sendable {
         /// Task processes the server forked ahead, oldest first: their pids and sockets.
         var standing: [(pid: pid_t, socket: Int32)] = []
 
-        /// Closes every socket: the server and the processes standing end when they see it.
-        func closeAll() {
-            close(socket)
-            for s in standing { close(s.socket) }
+        /// Takes in what the server handed over meanwhile, closes every socket (the server exits
+        /// when its own closes) and kills the processes standing; with `waiting`, reaps them
+        /// and the server (which is killed if it has not exited within a couple of seconds).
+        mutating func end(waiting: Bool) {
+            let server = socket
+            while ForkServerClient.hasMessage(server), (try? ForkServerClient.receive(server, into: &self)) != nil {}
+            close(server)
+            for s in standing {
+                close(s.socket)
+                kill(s.pid, SIGKILL)
+            }
+            if waiting {
+                for s in standing { ForkServerClient.reap(s.pid, within: 2) }
+                ForkServerClient.reap(pid, within: 2)
+            }
+            standing = []
         }
     }
 
@@ -46,20 +61,41 @@ final class ForkServerClient: Sendable {
 
     deinit {
         connection.withLock { c in
-            guard let c else { return }
-            c.closeAll()  // the server exits when its socket closes
-            var status: Int32 = 0
-            while waitpid(c.pid, &status, 0) < 0 && errno == EINTR {}
+            c?.end(waiting: true)
+            c = nil
         }
     }
 
-    /// Closes the sockets, so the server and the processes standing end, without waiting for
-    /// them: the caller is about to exit. The client is off after.
+    /// Ends the server and the processes standing without waiting for them: the caller is about
+    /// to exit. The client is off after.
     func release() {
         connection.withLock { c in
-            c?.closeAll()
+            c?.end(waiting: false)
             c = nil
         }
+    }
+
+    /// How long the runtime waits for the server's answer (its warm-up, or a fork) before it
+    /// turns the server off and spawns.
+    static let answerTimeout: Int32 = 10_000
+
+    /// Waits for child `pid` to exit for at most `seconds`, then kills it and waits.
+    private static func reap(_ pid: pid_t, within seconds: Int32) {
+        var status: Int32 = 0
+        var r: pid_t
+        repeat { r = waitpid(pid, &status, WNOHANG) } while r < 0 && errno == EINTR
+        guard r == 0 else { return }  // reaped, or not this process's child (any more)
+        let exited = spindle_pidfd_open(pid)
+        if exited >= 0 {
+            var entry = pollfd(fd: exited, events: Int16(POLLIN), revents: 0)
+            var ready: Int32
+            repeat { ready = poll(&entry, 1, seconds * 1000) } while ready < 0 && errno == EINTR
+            close(exited)
+            if ready == 0 { kill(pid, SIGKILL) }
+        } else {
+            kill(pid, SIGKILL)
+        }
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     /// Starts `binary _forkserver` for the tasks of `flow` on the store at
@@ -141,15 +177,28 @@ final class ForkServerClient: Sendable {
                     let said = try Self.receive(open.socket, into: &open)
                     guard said.isEmpty else { throw Unavailable(description: said) }
                 }
-                // The oldest standing process takes the request, straight from here.
+                // The oldest standing process takes the request, straight from here; the server forks its
+                // replacement. One that has gone is reaped and replaced too, and the next one asked.
                 while !open.standing.isEmpty {
                     let s = open.standing.removeFirst()
                     let sent = request.withUnsafeBytes { spindle_send_with_fds(s.socket, $0.baseAddress, $0.count, fds, 3) }
                     close(s.socket)
-                    guard sent == request.count else { continue }  // it has gone: the next
-                    _ = Array("more".utf8).withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, nil, 0) }
-                    readEnds = []  // the child's now
-                    return (ChildProcess(pid: s.pid, stdout: pipes[0][0], stderr: pipes[1][0], end: pipes[2][0]), handedOver)
+                    let more = Array("more".utf8).withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, nil, 0) }
+                    let serverGone = more != 4
+                    if sent == request.count {
+                        readEnds = []  // the child's now
+                        if serverGone {
+                            // This task has its process; the tasks after it are spawned.
+                            Trace.mark("fork server: gone (\(FileIO.lastError)); spawning the tasks after this one")
+                            kill(open.pid, SIGKILL)
+                            open.end(waiting: true)
+                            c = nil
+                        }
+                        return (ChildProcess(pid: s.pid, stdout: pipes[0][0], stderr: pipes[1][0], end: pipes[2][0]), handedOver)
+                    }
+                    kill(s.pid, SIGKILL)
+                    Self.reap(s.pid, within: 2)
+                    guard !serverGone else { throw Unavailable(description: "the fork server is gone: \(FileIO.lastError)") }
                 }
                 // None standing: the server forks one for this request.
                 let sent = request.withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, fds, 3) }
@@ -164,16 +213,14 @@ final class ForkServerClient: Sendable {
                 readEnds = []  // the child's now
                 if singleUse {
                     // The server has become the task: it is the caller's to wait for now.
-                    open.closeAll()
+                    close(open.socket)
                     c = nil
                 }
                 return (ChildProcess(pid: pid, stdout: pipes[0][0], stderr: pipes[1][0], end: pipes[2][0]), handedOver)
             } catch {
                 // One failure turns the server off for the run: every later task is spawned.
-                open.closeAll()
-                var status: Int32 = 0
                 kill(open.pid, SIGKILL)
-                while waitpid(open.pid, &status, 0) < 0 && errno == EINTR {}
+                open.end(waiting: true)
                 c = nil
                 throw error
             }
@@ -188,7 +235,15 @@ final class ForkServerClient: Sendable {
 
     /// One message from the server, as text; a standing process it hands over (`standing PID`,
     /// with its socket) is added to `connection`'s and reads as the empty string.
+    /// Waits at most ``answerTimeout`` for it.
     private static func receive(_ socket: Int32, into connection: inout Connection) throws(Unavailable) -> String {
+        var entry = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        var ready: Int32
+        repeat { ready = poll(&entry, 1, answerTimeout) } while ready < 0 && errno == EINTR
+        guard ready > 0 else {
+            throw Unavailable(description: ready == 0 ? "the fork server did not answer within \(answerTimeout / 1000) s"
+                                                      : "the fork server is gone: \(FileIO.lastError)")
+        }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var fdCount: Int32 = 0
         var fd: Int32 = -1

@@ -1,3 +1,4 @@
+import CForkServer
 import Foundation
 
 /// The command line `ps` shows for a forked task process: `BINARY _task …`,
@@ -16,25 +17,38 @@ enum ProcessTitle {
     /// The memory a title may cover, once ``takeEnvironment()`` has freed the environment's.
     nonisolated(unsafe) private static var widened: (start: UnsafeMutablePointer<CChar>, count: Int, program: String)?
 
-    /// Copies the environment's strings to the heap, so that the memory they
-    /// were in (which follows the arguments') can hold a longer title. Once,
-    /// in a process that then forks tasks; does nothing where the environment
-    /// does not follow the arguments directly.
+    /// Copies the environment's strings to the heap, byte for byte, in a
+    /// new `environ`, so that the memory they were in (which follows the
+    /// arguments') can hold a longer title. Once, in a process that then
+    /// forks tasks; does nothing where the environment does not follow the
+    /// arguments directly. After a title is set, `argv[0]`'s string reads as
+    /// the whole title (its NUL is a space), for whatever reads it: the
+    /// loader's messages, `program_invocation_name`, `CommandLine`.
     static func takeEnvironment() {
         let argc = Int(CommandLine.argc)
         guard widened == nil, argc > 0, let first = CommandLine.unsafeArgv[0], let last = CommandLine.unsafeArgv[argc - 1] else { return }
-        var end = last + strlen(last) + 1  // one past the arguments' final NUL
-        var strings: [String] = []
+        let argumentsEnd = last + strlen(last) + 1  // one past the arguments' final NUL
+        var end = argumentsEnd
+        var copies: [UnsafeMutablePointer<CChar>?] = []
         var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
         while let e = entry, let pointer = e.pointee {
-            strings.append(String(cString: pointer))
+            guard let copy = strdup(pointer) else {
+                for c in copies { free(c) }
+                return
+            }
+            copies.append(copy)
             if pointer == end { end = pointer + strlen(pointer) + 1 }
             entry = e + 1
         }
-        guard end > last + strlen(last) + 1 else { return }  // no environment where it could be taken over
-        // New copies for `environ`, then the old memory is the title's (less its final NUL).
-        clearenv()
-        for s in strings { putenv(strdup(s)) }
+        guard end > argumentsEnd else {  // no environment where it could be taken over
+            for c in copies { free(c) }
+            return
+        }
+        // The new array lives as long as the process (setenv may later replace it with its own).
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: copies.count + 1)
+        for (i, c) in copies.enumerated() { table[i] = c }
+        table[copies.count] = nil
+        spindle_set_environ(table)
         widened = (first, end - first - 1, String(cString: first))
     }
 

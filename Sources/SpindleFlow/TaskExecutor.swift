@@ -38,9 +38,10 @@ public struct SubprocessExecutor: TaskExecutor {
         forkServer = prepared.client
     }
 
-    /// Tells the fork server (if any) to end, without waiting for it to: for a process that exits
-    /// next with an error (a run whose store would not open), which need not reap it. Later tasks
-    /// are spawned. A run's normal end waits for the server, so no ancestor adopts it.
+    /// Tells the fork server (if any) to end, and kills the processes it forked ahead, without
+    /// waiting for them: for a process that exits next with an error (a run whose store would not
+    /// open), which need not reap them. Later tasks are spawned. A run's normal end reaps the
+    /// server and those processes, so no ancestor adopts them.
     public func releaseForkServer() {
         forkServer?.release()
     }

@@ -168,7 +168,8 @@ struct ForkServerTests {
           .timeLimit(.minutes(3)))
     func serverForkedFromRuntime() async throws {
         let box = try Sandbox()
-        let executed = try box.run("FaultFlow", ["run"], environment: ["SPINDLE_TRACE": "1"])
+        // The test binaries link the Swift runtime dynamically: without SWIFT_BACKTRACE the server is executed.
+        let executed = try box.run("FaultFlow", ["run"], environment: ["SPINDLE_TRACE": "1"], removing: ["SWIFT_BACKTRACE"])
         #expect(executed.status == 0, "\(executed.output)")
         #expect(!executed.output.contains("forked the fork server"), "\(executed.output)")
         var environment = spinEnvironment.merging(["SPINDLE_TRACE": "1", "LD_DEBUG": "bindings"]) { $1 }
@@ -179,6 +180,8 @@ struct ForkServerTests {
         #expect(!forked.output.contains("main _"), "\(forked.output)")
         // The loader binds none of the program's own calls in a task (the server bound them all).
         let binary = try product("FaultFlow")
+        // (The tasks' stderr reaches the output: their trace lines above come that way. Without the server's
+        // binding, each task printed a dozen of these lines.)
         let lazy = forked.output.split(separator: "\n").filter { $0.hasPrefix("[") && $0.contains("binding file \(binary) ") }
         #expect(lazy.isEmpty, "\(lazy.prefix(5))")
         let store = try box.store()
@@ -206,24 +209,39 @@ struct ForkServerTests {
         let running = try box.start("FaultFlow", ["run"], environment: environment)
         let titled = await eventually(within: 60) { !livingProcesses(command: TaskInvocation.command, containing: box.dir.path).isEmpty }
         #expect(titled)
-        let server = KillTests.children(of: running.process.processIdentifier, with: ForkServer.command)
-        // The server, and the processes it forked ahead (they keep its title until they become tasks).
-        #expect(!server.isEmpty, "the server's title names it")
+        // The server's title names it (so do the processes it forked ahead, until they become tasks).
+        let server = Self.forkServer(of: running.process.processIdentifier)
+        #expect(server != nil, "no child of the runtime is titled \(ForkServer.command)")
         running.process.interrupt()
         _ = running.finish()
     }
 
-    @Test("a fork server killed mid-run: the run spawns the tasks left and completes with the same results",
-          .timeLimit(.minutes(3)))
-    func serverKilled() throws {
+    /// The runtime's fork server: the oldest of its children titled `_forkserver` (the processes
+    /// the server forks ahead carry its title until they become tasks).
+    static func forkServer(of runtime: pid_t) -> pid_t? {
+        func started(_ pid: pid_t) -> UInt64 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return .max }
+            // After "pid (comm) ", field 22 of stat (the start time) is the 20th.
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            return fields.count > 19 ? UInt64(fields[19]) ?? .max : .max
+        }
+        return KillTests.children(of: runtime, with: ForkServer.command).min { (started($0), $0) < (started($1), $1) }
+    }
+
+    @Test("a fork server killed mid-run (executed, or forked from the runtime): the run spawns the tasks left and completes with the same results",
+          .timeLimit(.minutes(3)), arguments: [false, true])
+    func serverKilled(forkedFromRuntime: Bool) throws {
         let box = try Sandbox()
         #expect(try box.run("RatingsFlow", KillTests.longArgs).status == 0)
         let reference = try KillTests().finalHashes(try box.store(), run: .number(1))
-        let running = try box.start("RatingsFlow", KillTests.longArgs, environment: ["SPINDLE_TRACE": "1"])
+        let environment = (forkedFromRuntime ? spinEnvironment : [:]).merging(["SPINDLE_TRACE": "1"]) { $1 }
+        let running = try box.start("RatingsFlow", KillTests.longArgs, environment: environment,
+                                    removing: forkedFromRuntime ? [] : ["SWIFT_BACKTRACE"])
         let runtime = running.process.processIdentifier
         var server: pid_t?
         for _ in 0..<2000 where server == nil && running.process.isRunning {
-            server = KillTests.children(of: runtime, with: ForkServer.command).first
+            server = Self.forkServer(of: runtime)
             if server == nil { usleep(1_000) }
         }
         let killed = try #require(server, "no fork server under the runtime")

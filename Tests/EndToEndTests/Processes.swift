@@ -9,7 +9,8 @@ func livingProcesses(command: String, containing text: String) -> [pid_t] {
     for entry in (try? fm.contentsOfDirectory(atPath: "/proc")) ?? [] {
         guard let pid = pid_t(entry), let line = fm.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
         var args = line.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        // A task forked from a server forked from its runtime shows its title as one string (ProcessTitle).
+        // A task forked from a server forked from its runtime shows its title as one string (ProcessTitle),
+        // split here at its spaces: the sandboxes' paths, which tests look for, have none.
         if args.count == 1 { args = args[0].split(separator: " ").map(String.init) }
         guard args.count > 1, args[1] == command, args.contains(where: { $0.contains(text) }) else { continue }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")"),

@@ -44,15 +44,17 @@ struct Sandbox {
 
     /// Runs `binary` with `arguments` in this directory and waits for it.
     @discardableResult
-    func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let p = try start(binary, arguments, environment: environment)
+    func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:],
+             removing: [String] = []) throws -> Outcome {
+        let p = try start(binary, arguments, environment: environment, removing: removing)
         return p.finish()
     }
 
     /// Starts `binary` in this directory; `input`, when given, is written to
     /// its standard input, which is then closed (else it reads nothing).
+    /// `removing` names variables of this process's environment it does not get.
     func start(_ binary: String, _ arguments: [String], environment: [String: String] = [:],
-               input: String? = nil) throws -> Running {
+               input: String? = nil, removing: [String] = []) throws -> Running {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try product(binary))
         p.arguments = arguments
@@ -65,6 +67,7 @@ struct Sandbox {
         env["FAULT_DIR"] = dir.path
         env.removeValue(forKey: "SPINDLE_STORE")
         for (k, v) in environment { env[k] = v }
+        for k in removing { env.removeValue(forKey: k) }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -48,6 +48,10 @@ void spindle_close_from(int lowest);
 /// task's pid, or -1 with errno set.
 pid_t spindle_fork_orphan(void (*task)(void *), void *context);
 
+/// Makes `table` (NULL-terminated `NAME=value` strings) the process's
+/// environment (`environ = table`, which Swift imports read-only).
+void spindle_set_environ(char **table);
+
 /// Binds now every function the main program calls through its procedure
 /// linkage table that the loader has not bound yet (lazy binding binds each
 /// at its first call), as `LD_BIND_NOW` would have at the program's start:
