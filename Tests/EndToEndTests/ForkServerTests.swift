@@ -208,12 +208,13 @@ struct ForkServerTests {
         environment["FAULT_SLEEP"] = "20"
         let running = try box.start("FaultFlow", ["run"], environment: environment)
         let titled = await eventually(within: 60) { !livingProcesses(command: TaskInvocation.command, containing: box.dir.path).isEmpty }
-        #expect(titled)
         // The server's title names it (so do the processes it forked ahead, until they become tasks).
         let server = Self.forkServer(of: running.process.processIdentifier)
-        #expect(server != nil, "no child of the runtime is titled \(ForkServer.command)")
+        let seen = Self.processes(mentioning: box.dir.path)
         running.process.interrupt()
-        _ = running.finish()
+        let output = running.finish().output
+        #expect(titled, "processes: \(seen)\n\(output)")
+        #expect(server != nil, "no child of the runtime is titled \(ForkServer.command): \(seen)")
     }
 
     /// The runtime's fork server: the oldest of its children titled `_forkserver` (the processes
