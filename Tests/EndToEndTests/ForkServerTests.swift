@@ -166,7 +166,7 @@ struct ForkServerTests {
 
     @Test("a run started with SWIFT_BACKTRACE set forks its fork server from the runtime: its tasks are forked, find their functions bound, crash with a backtrace, show their titles, and store what an executed server's tasks store",
           .timeLimit(.minutes(3)))
-    func serverForkedFromRuntime() async throws {
+    func serverForkedFromRuntime() throws {
         let box = try Sandbox()
         // The test binaries link the Swift runtime dynamically: without SWIFT_BACKTRACE the server is executed.
         let executed = try box.run("FaultFlow", ["run"], environment: ["SPINDLE_TRACE": "1"], removing: ["SWIFT_BACKTRACE"])
@@ -207,7 +207,13 @@ struct ForkServerTests {
         environment["FAULT_MODE"] = "timeout"
         environment["FAULT_SLEEP"] = "20"
         let running = try box.start("FaultFlow", ["run"], environment: environment)
-        let titled = await eventually(within: 60) { !livingProcesses(command: TaskInvocation.command, containing: box.dir.path).isEmpty }
+        // Polled on this thread, not with `eventually`: its sleeps wait for a thread of the shared pool, which a
+        // full test run can keep busy past the task's 20 s.
+        var titled = false
+        for _ in 0..<600 where !titled && running.process.isRunning {
+            titled = !livingProcesses(command: TaskInvocation.command, containing: box.dir.path).isEmpty
+            if !titled { usleep(50_000) }
+        }
         // The server's title names it (so do the processes it forked ahead, until they become tasks).
         let server = Self.forkServer(of: running.process.processIdentifier)
         let seen = Self.processes(mentioning: box.dir.path)
