@@ -34,6 +34,8 @@ final class ForkServerClient: Sendable {
         var ready = false
         /// Task processes the server forked ahead, oldest first: their pids and sockets.
         var standing: [(pid: pid_t, socket: Int32)] = []
+        /// How many more the server is to hand over: its first ones, and one for each `more`.
+        var owed = 0
 
         /// Takes in what the server handed over meanwhile, closes every socket (the server exits
         /// when its own closes) and kills the processes standing; with `waiting`, reaps them
@@ -55,7 +57,7 @@ final class ForkServerClient: Sendable {
     }
 
     init(pid: pid_t, socket: Int32, singleUse: Bool = false) {
-        connection = Mutex(Connection(pid: pid, socket: socket))
+        connection = Mutex(Connection(pid: pid, socket: socket, owed: singleUse ? 0 : ForkServer.standingCount))
         self.singleUse = singleUse
     }
 
@@ -177,6 +179,16 @@ final class ForkServerClient: Sendable {
                     let said = try Self.receive(open.socket, into: &open)
                     guard said.isEmpty else { throw Unavailable(description: said) }
                 }
+                // None standing, but one is on its way (the server is forking it): wait for that one rather
+                // than ask for a fork of this task's own, which the server would make only after it.
+                if open.standing.isEmpty, open.owed > 0 {
+                    if Self.hasMessage(open.socket, within: Self.standingWait) {
+                        let said = try Self.receive(open.socket, into: &open)
+                        guard said.isEmpty else { throw Unavailable(description: said) }
+                    } else {
+                        open.owed = 0  // not coming (the server cannot fork ahead): ask for each from now on
+                    }
+                }
                 // The oldest standing process takes the request, straight from here; the server forks its
                 // replacement. One that has gone is reaped and replaced too, and the next one asked.
                 while !open.standing.isEmpty {
@@ -185,6 +197,7 @@ final class ForkServerClient: Sendable {
                     close(s.socket)
                     let more = Array("more".utf8).withUnsafeBytes { spindle_send_with_fds(open.socket, $0.baseAddress, $0.count, nil, 0) }
                     let serverGone = more != 4
+                    if !serverGone { open.owed += 1 }
                     if sent == request.count {
                         readEnds = []  // the child's now
                         if serverGone {
@@ -227,11 +240,17 @@ final class ForkServerClient: Sendable {
         }
     }
 
-    /// Whether a message (or the server's end) is waiting on `socket`, without waiting for one.
-    private static func hasMessage(_ socket: Int32) -> Bool {
+    /// Whether a message (or the server's end) is waiting on `socket`, or comes within `milliseconds`.
+    private static func hasMessage(_ socket: Int32, within milliseconds: Int32 = 0) -> Bool {
         var entry = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        return poll(&entry, 1, 0) > 0
+        var ready: Int32
+        repeat { ready = poll(&entry, 1, milliseconds) } while ready < 0 && errno == EINTR
+        return ready > 0
     }
+
+    /// How long a task waits for the process the server is forking ahead, in milliseconds,
+    /// before it asks the server for a fork of its own.
+    static let standingWait: Int32 = 1000
 
     /// One message from the server, as text; a standing process it hands over (`standing PID`,
     /// with its socket) is added to `connection`'s and reads as the empty string.
@@ -252,6 +271,7 @@ final class ForkServerClient: Sendable {
         let text = String(decoding: buffer[0..<n], as: UTF8.self)
         if text.hasPrefix("standing "), fdCount == 1, let pid = pid_t(text.dropFirst("standing ".count)), pid > 0 {
             connection.standing.append((pid, fd))
+            connection.owed = max(0, connection.owed - 1)
             return ""
         }
         if fdCount == 1 { close(fd) }
