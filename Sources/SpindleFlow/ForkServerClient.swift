@@ -36,12 +36,20 @@ final class ForkServerClient: Sendable {
         var standing: [(pid: pid_t, socket: Int32)] = []
         /// How many more the server is to hand over: its first ones, and one for each `more`.
         var owed = 0
+        /// False once a wait for one timed out (the server cannot fork ahead): tasks then ask it for a fork each.
+        var waitsForStanding = true
 
-        /// Takes in what the server handed over meanwhile, closes every socket (the server exits
-        /// when its own closes) and kills the processes standing; with `waiting`, reaps them
-        /// and the server (which is killed if it has not exited within a couple of seconds).
+        /// Ends the server (it exits when its socket closes) and kills the processes standing,
+        /// those it handed over meanwhile included. With `waiting`, reaps the server first (killed
+        /// if it has not exited within a couple of seconds), so that nothing it hands over on its
+        /// way out is missed, then the processes standing.
         mutating func end(waiting: Bool) {
             let server = socket
+            if waiting {
+                // The server sees its end, and exits; what it handed over meanwhile stays readable here.
+                shutdown(server, Int32(SHUT_WR))
+                ForkServerClient.reap(pid, within: 2)
+            }
             while ForkServerClient.hasMessage(server), (try? ForkServerClient.receive(server, into: &self)) != nil {}
             close(server)
             for s in standing {
@@ -50,7 +58,6 @@ final class ForkServerClient: Sendable {
             }
             if waiting {
                 for s in standing { ForkServerClient.reap(s.pid, within: 2) }
-                ForkServerClient.reap(pid, within: 2)
             }
             standing = []
         }
@@ -181,12 +188,12 @@ final class ForkServerClient: Sendable {
                 }
                 // None standing, but one is on its way (the server is forking it): wait for that one rather
                 // than ask for a fork of this task's own, which the server would make only after it.
-                if open.standing.isEmpty, open.owed > 0 {
+                if open.standing.isEmpty, open.owed > 0, open.waitsForStanding {
                     if Self.hasMessage(open.socket, within: Self.standingWait) {
                         let said = try Self.receive(open.socket, into: &open)
                         guard said.isEmpty else { throw Unavailable(description: said) }
                     } else {
-                        open.owed = 0  // not coming (the server cannot fork ahead): ask for each from now on
+                        open.waitsForStanding = false  // not coming (the server cannot fork ahead): ask for each from now on
                     }
                 }
                 // The oldest standing process takes the request, straight from here; the server forks its
@@ -218,8 +225,10 @@ final class ForkServerClient: Sendable {
                 guard sent == request.count else {
                     throw Unavailable(description: "the fork server is gone: \(FileIO.lastError)")
                 }
+                // No time limit here: the server may have forked the task already, and a server given up
+                // on now would leave it running while the caller spawns it again.
                 var answer = ""
-                repeat { answer = try Self.receive(open.socket, into: &open) } while answer.isEmpty
+                repeat { answer = try Self.receive(open.socket, into: &open, timeout: -1) } while answer.isEmpty
                 guard answer.hasPrefix("ok "), let pid = pid_t(answer.dropFirst(3)), pid > 0 else {
                     throw Unavailable(description: answer)
                 }
@@ -254,13 +263,14 @@ final class ForkServerClient: Sendable {
 
     /// One message from the server, as text; a standing process it hands over (`standing PID`,
     /// with its socket) is added to `connection`'s and reads as the empty string.
-    /// Waits at most ``answerTimeout`` for it.
-    private static func receive(_ socket: Int32, into connection: inout Connection) throws(Unavailable) -> String {
+    /// Waits at most `timeout` milliseconds for it (``answerTimeout``; -1: as long as it takes).
+    private static func receive(_ socket: Int32, into connection: inout Connection,
+                                timeout: Int32 = answerTimeout) throws(Unavailable) -> String {
         var entry = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         var ready: Int32
-        repeat { ready = poll(&entry, 1, answerTimeout) } while ready < 0 && errno == EINTR
+        repeat { ready = poll(&entry, 1, timeout) } while ready < 0 && errno == EINTR
         guard ready > 0 else {
-            throw Unavailable(description: ready == 0 ? "the fork server did not answer within \(answerTimeout / 1000) s"
+            throw Unavailable(description: ready == 0 ? "the fork server did not answer within \(timeout / 1000) s"
                                                       : "the fork server is gone: \(FileIO.lastError)")
         }
         var buffer = [UInt8](repeating: 0, count: 4096)

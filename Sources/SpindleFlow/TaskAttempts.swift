@@ -64,7 +64,7 @@ struct TaskAttempts: Sendable {
                 // its log. A commit that fails fails this attempt, as the task's own failed commit did.
                 do {
                     committed = try store.completeTask(pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
-                                                       parametersRead: outcome.parametersRead, log: log)
+                                                       parametersRead: outcome.parametersRead, log: log, reading: true)
                 } catch {
                     result.reason = "the rows it handed over could not be committed: \(error)"
                 }

@@ -21,12 +21,13 @@ extension Store {
     /// in one transaction: a reader sees all of them or none. `parametersRead`
     /// names the run parameters its body read (what resume compares). `log`,
     /// the attempt's output, is kept in the same transaction (a runtime
-    /// committing what its task handed over: one commit, not two). Returns
-    /// the task's row as committed, read in that transaction.
+    /// committing what its task handed over: one commit, not two). With
+    /// `reading`, returns the task's row as committed, read in that
+    /// transaction (the runtime plans from it); nil otherwise.
     @discardableResult
     public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil,
-                             parametersRead: [String]? = nil, log: TaskLog? = nil) throws -> TaskRecord {
-        try write { db in
+                             parametersRead: [String]? = nil, log: TaskLog? = nil, reading: Bool = false) throws -> TaskRecord? {
+        try write { db -> TaskRecord? in
             let (flow, run, id) = try Store.taskKey(task)
             try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", flow, run, id)
             // Many rows a statement: one round trip, not one per artifact, to a shared store's database.
@@ -42,7 +43,8 @@ extension Store {
                            Date().timeIntervalSince1970, foreachCount,
                                        parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
             if let log { try Store.saveLog(db, task: task, log) }
-            // The row as committed, read in the same transaction: the runtime plans from it.
+            guard reading else { return nil }
+            // The row as committed, read in the same transaction.
             guard let row = try db.fetchOne(sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", flow, run, id) else {
                 throw StoreError.noSuch("task \(task)", suggestion: nil)
             }

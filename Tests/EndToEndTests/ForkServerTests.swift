@@ -254,9 +254,11 @@ struct ForkServerTests {
         let killed = try #require(server, "no fork server under the runtime")
         // Let it serve some tasks first, then kill it while training runs.
         usleep(300_000)
+        #expect(running.process.isRunning, "the run ended before its server could be killed")
         kill(killed, SIGKILL)
         let outcome = running.finish()
         #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("forked the fork server") == forkedFromRuntime, "\(outcome.output)")
         #expect(outcome.output.contains("spawning instead"), "\(outcome.output)")
         #expect(try KillTests().finalHashes(try box.store(), run: .number(2)) == reference)
         #expect(try box.store().integrityCheck() == ["ok"])
