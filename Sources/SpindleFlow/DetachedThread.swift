@@ -74,9 +74,9 @@ final class ThreadReserve: @unchecked Sendable {
     /// A thread's life: its first body, then each it is handed while it waits.
     private func work(first: @escaping @Sendable () -> Void) {
         var next: (@Sendable () -> Void)? = first
-        while let body = next {
-            body()
-            next = nil
+        while next != nil {
+            next!()
+            next = nil  // let go of what the body holds before waiting for the next one
             pthread_mutex_lock(lock)
             if waiting < Self.maxWaiting {
                 waiting += 1

@@ -75,6 +75,15 @@ final class ForkServerClient: Sendable {
         }
     }
 
+    /// Ends the server and the processes standing, and reaps them: at a run's end, so that none is
+    /// left to an ancestor (in a test run, the test process) to reap. The client is off after.
+    func finish() {
+        connection.withLock { c in
+            c?.end(waiting: true)
+            c = nil
+        }
+    }
+
     /// Ends the server and the processes standing without waiting for them: the caller is about
     /// to exit. The client is off after.
     func release() {

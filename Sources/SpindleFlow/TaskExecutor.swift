@@ -46,6 +46,13 @@ public struct SubprocessExecutor: TaskExecutor {
         forkServer?.release()
     }
 
+    /// Ends the fork server (if any) and the processes it forked ahead, and reaps them: at the end
+    /// of a run, whose process exits next (nothing else ends the client then: the run line's
+    /// process holds its server until it exits). Later tasks are spawned.
+    public func finishForkServer() {
+        forkServer?.finish()
+    }
+
     public func execute(_ inv: TaskInvocation, step: Step, logLimit: Int, console: Console, registry: ChildRegistry) async -> AttemptResult {
         await TaskLauncher.run(inv, binary: binary, forkServer: forkServer, timeout: step.timeout, logLimit: logLimit, console: console,
                                registry: registry, label: "\(inv.step)/\(inv.task)")

@@ -223,6 +223,45 @@ struct ForkServerTests {
         #expect(server != nil, "no child of the runtime is titled \(ForkServer.command): \(seen)")
     }
 
+    @Test("a run reaps its fork server and the processes it forked ahead, executed or forked: none is left to the ancestor that adopts orphans",
+          .timeLimit(.minutes(2)), arguments: [false, true])
+    func nothingLeftToReap(forkedFromRuntime: Bool) throws {
+        let box = try Sandbox()
+        // A parent that adopts its descendants' orphans (as a test process may), runs the flow, and
+        // counts what it is left to reap over the next two seconds.
+        let script = """
+            import ctypes, os, subprocess, sys, time
+            assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+            run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            left, deadline = 0, time.time() + 2
+            while time.time() < deadline:
+                try:
+                    pid, _ = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    time.sleep(0.05)
+                else:
+                    left += 1
+            print(run.returncode, left)
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, try product("HelloFlow"), "run"]
+        p.currentDirectoryURL = box.dir
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "SPINDLE_STORE")
+        env.removeValue(forKey: "SWIFT_BACKTRACE")
+        if forkedFromRuntime { env.merge(spinEnvironment) { $1 } }
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        p.waitUntilExit()
+        let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.trimmingCharacters(in: .whitespacesAndNewlines) == "0 0", "the run's exit status, and the processes left to reap: \(said)")
+    }
+
     /// The runtime's fork server: the oldest of its children titled `_forkserver` (the processes
     /// the server forks ahead carry its title until they become tasks).
     static func forkServer(of runtime: pid_t) -> pid_t? {

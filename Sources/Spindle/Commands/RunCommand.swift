@@ -41,6 +41,9 @@ struct RunTuning: ParsableArguments {
             }
         }
         let runtime = Runtime(graph: graph, store: store, options: options)
+        // The fork server and what it forked ahead are reaped here, not left to whichever ancestor
+        // adopts orphans when this process exits.
+        defer { (options.executor as? SubprocessExecutor)?.finishForkServer() }
         let record = try runBlocking { try await runtime.run() }
         store.settle()
         throw exitStatus(for: record)
