@@ -68,9 +68,10 @@ public enum Spindle {
         if arguments.first == "run", !arguments.contains(where: DirectDispatch.asksForHelp),
            let run = RunLine(parsing: Array(arguments.dropFirst()), graph: graph) {
             Trace.mark("parsed run by hand")
-            let server = run.forkServer(graph)
+            let resolved = run.resolve(graph)
+            let server = run.forkServer(graph, resolved: resolved)
             current.withLock { $0 = graph }
-            DirectDispatch.run(FlowCommand.self) { try run.run(graph, server: server) }
+            DirectDispatch.run(FlowCommand.self) { try run.run(graph, resolved: resolved, server: server) }
         }
         current.withLock { $0 = graph }
         DirectDispatch.main(FlowCommand.self, arguments)

@@ -69,10 +69,7 @@ final class ForkServerClient: Sendable {
     }
 
     deinit {
-        connection.withLock { c in
-            c?.end(waiting: true)
-            c = nil
-        }
+        finish()
     }
 
     /// Ends the server and the processes standing, and reaps them: at a run's end, so that none is
@@ -105,9 +102,7 @@ final class ForkServerClient: Sendable {
         guard r == 0 else { return }  // reaped, or not this process's child (any more)
         let exited = spindle_pidfd_open(pid)
         if exited >= 0 {
-            var entry = pollfd(fd: exited, events: Int16(POLLIN), revents: 0)
-            var ready: Int32
-            repeat { ready = poll(&entry, 1, seconds * 1000) } while ready < 0 && errno == EINTR
+            let ready = readable(exited, within: seconds * 1000)  // a pidfd is readable once its process has ended
             close(exited)
             if ready == 0 { kill(pid, SIGKILL) }
         } else {
@@ -260,10 +255,16 @@ final class ForkServerClient: Sendable {
 
     /// Whether a message (or the server's end) is waiting on `socket`, or comes within `milliseconds`.
     private static func hasMessage(_ socket: Int32, within milliseconds: Int32 = 0) -> Bool {
-        var entry = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        readable(socket, within: milliseconds) > 0
+    }
+
+    /// poll(2) for `descriptor` to be readable, retried when interrupted: 1 when it is, 0 when
+    /// `milliseconds` passed first (-1: no limit), -1 with errno set when poll failed.
+    private static func readable(_ descriptor: Int32, within milliseconds: Int32) -> Int32 {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         var ready: Int32
         repeat { ready = poll(&entry, 1, milliseconds) } while ready < 0 && errno == EINTR
-        return ready > 0
+        return ready
     }
 
     /// How long a task waits for the process the server is forking ahead, in milliseconds,
@@ -275,9 +276,7 @@ final class ForkServerClient: Sendable {
     /// Waits at most `timeout` milliseconds for it (``answerTimeout``; -1: as long as it takes).
     private static func receive(_ socket: Int32, into connection: inout Connection,
                                 timeout: Int32 = answerTimeout) throws(Unavailable) -> String {
-        var entry = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        var ready: Int32
-        repeat { ready = poll(&entry, 1, timeout) } while ready < 0 && errno == EINTR
+        let ready = readable(socket, within: timeout)
         guard ready > 0 else {
             throw Unavailable(description: ready == 0 ? "the fork server did not answer within \(timeout / 1000) s"
                                                       : "the fork server is gone: \(FileIO.lastError)")

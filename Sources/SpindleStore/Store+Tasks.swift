@@ -43,13 +43,8 @@ extension Store {
                            Date().timeIntervalSince1970, foreachCount,
                                        parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
             if let log { try Store.saveLog(db, task: task, log) }
-            guard reading else { return nil }
             // The row as committed, read in the same transaction.
-            guard let row = try db.fetchOne(sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", flow, run, id) else {
-                throw StoreError.noSuch("task \(task)", suggestion: nil)
-            }
-            var reader = RowReader(table: "tasks")
-            return try Store.taskRecord(row, &reader)
+            return reading ? try Store.task(task, in: db) : nil
         }
     }
 
@@ -127,11 +122,15 @@ extension Store {
 
     /// The task a pathspec names (`Flow/run/step/task`).
     public func task(_ spec: Pathspec) throws -> TaskRecord {
+        try read { db in try Store.task(spec, in: db) }
+    }
+
+    /// The task a pathspec names, as `db` has it (in a transaction of the caller's).
+    static func task(_ spec: Pathspec, in db: any MetadataConnection) throws -> TaskRecord {
         let (flow, run, id) = try Store.taskKey(spec)
-        let row = try read { db in
-            try db.fetchOne(sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", flow, run, id)
+        guard let row = try db.fetchOne(sql: "SELECT * FROM tasks WHERE flow = ? AND run = ? AND id = ?", flow, run, id) else {
+            throw StoreError.noSuch("task \(spec)", suggestion: nil)
         }
-        guard let row else { throw StoreError.noSuch("task \(spec)", suggestion: nil) }
         var reader = RowReader(table: "tasks")
         let t = try Store.taskRecord(row, &reader)
         if let step = spec.step, step != t.step {

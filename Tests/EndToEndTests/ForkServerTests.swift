@@ -21,15 +21,18 @@ struct ForkServerTests {
         #expect(spawned.status == 0, "\(spawned.output)")
         #expect(spawned.output.contains("main _task"), "\(spawned.output)")
         let store = try box.store()
-        func hashes(_ run: Int) throws -> [String: String] {
-            var all: [String: String] = [:]
-            for task in try store.tasks(flow: "HelloFlow", run: .number(run)) {
-                for a in try store.artifacts(of: task.pathspec) { all["\(task.step)/\(a.name)"] = a.hash }
-            }
-            return all
-        }
+        func hashes(_ run: Int) throws -> [String: String] { try Self.artifactHashes(store, flow: "HelloFlow", run: run) }
         #expect(try hashes(1) == hashes(2))
         #expect(try !hashes(1).isEmpty)
+    }
+
+    /// Every artifact's hash in run `run` of `flow`, by `step/name`.
+    static func artifactHashes(_ store: Store, flow: String, run: Int) throws -> [String: String] {
+        var all: [String: String] = [:]
+        for task in try store.tasks(flow: flow, run: .number(run)) {
+            for a in try store.artifacts(of: task.pathspec) { all["\(task.step)/\(a.name)"] = a.hash }
+        }
+        return all
     }
 
     @Test("tasks after the first start in processes the server forked ahead of them; none is left when the run ends")
@@ -185,13 +188,7 @@ struct ForkServerTests {
         let lazy = forked.output.split(separator: "\n").filter { $0.hasPrefix("[") && $0.contains("binding file \(binary) ") }
         #expect(lazy.isEmpty, "\(lazy.prefix(5))")
         let store = try box.store()
-        func hashes(_ run: Int) throws -> [String: String] {
-            var all: [String: String] = [:]
-            for task in try store.tasks(flow: "FaultFlow", run: .number(run)) {
-                for a in try store.artifacts(of: task.pathspec) { all["\(task.step)/\(a.name)"] = a.hash }
-            }
-            return all
-        }
+        func hashes(_ run: Int) throws -> [String: String] { try Self.artifactHashes(store, flow: "FaultFlow", run: run) }
         #expect(try hashes(1) == hashes(2))
         // Two threads of a step contend for one Mutex: the server's forking thread had taken none.
         environment = spinEnvironment.merging(["FAULT_MODE": "contend", "FAULT_TIMEOUT": "60"]) { $1 }

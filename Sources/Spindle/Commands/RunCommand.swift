@@ -136,29 +136,29 @@ struct RunLine {
         }
     }
 
+    /// The run's parameters and its store's address, or why they cannot be had: read once, for
+    /// both ``forkServer(_:resolved:)`` and ``run(_:resolved:server:)``.
+    typealias Resolved = Result<(parameters: [String: Value], address: StoreAddress), any Error>
+
+    func resolve(_ graph: FlowGraph) -> Resolved {
+        Result { (try parseParameters(parameters, graph: graph), try StoreAddress.resolve(explicit: store, creating: true)) }
+    }
+
     /// The run's fork server, forked from this process now (``ForkServer/forkServer(store:flow:graph:warmUpTask:runTask:)``):
     /// for a local run whose parameters parse and whose store resolves, where a fork is safe and
-    /// keeps the tasks' crash reports. Nil otherwise: ``run(_:server:)`` then executes one, or
-    /// reports what is wrong. Called before this thread's first Mutex.
-    func forkServer(_ graph: FlowGraph) -> ForkServerStart? {
-        guard executor == .local, (try? parseParameters(parameters, graph: graph)) != nil,
-              let address = try? StoreAddress.resolve(explicit: store, creating: true) else { return nil }
-        return ForkServer.forkServer(store: address.description, flow: graph.flow.name, graph: graph,
+    /// keeps the tasks' crash reports. Nil otherwise: ``run(_:resolved:server:)`` then executes
+    /// one, or reports what is wrong. Called before this thread's first Mutex.
+    func forkServer(_ graph: FlowGraph, resolved: Resolved) -> ForkServerStart? {
+        guard executor == .local, case .success(let run) = resolved else { return nil }
+        return ForkServer.forkServer(store: run.address.description, flow: graph.flow.name, graph: graph,
                                      warmUpTask: { _ = try? runBlocking { Int32(0) } },
                                      runTask: { Spindle.runTask($0, graph: graph) })
     }
 
-    /// Runs it as `RunCommand` would; `server` is its fork server when ``forkServer(_:)`` forked one.
-    func run(_ graph: FlowGraph, server: ForkServerStart? = nil) throws -> Never {
-        let params: [String: Value]
-        let address: StoreAddress
-        do {
-            params = try parseParameters(parameters, graph: graph)
-            address = try StoreAddress.resolve(explicit: store, creating: true)
-        } catch {
-            server?.release()
-            throw error
-        }
+    /// Runs it as `RunCommand` would; `server` is its fork server when ``forkServer(_:resolved:)``
+    /// forked one (only when `resolved` is a success).
+    func run(_ graph: FlowGraph, resolved: Resolved, server: ForkServerStart? = nil) throws -> Never {
+        let (params, address) = try resolved.get()
         // The fork server starts first: it warms up while this process opens the store and records
         // the run, instead of after. One that finds no store yet serves unwarmed.
         let local = executor == .local
