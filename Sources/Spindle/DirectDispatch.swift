@@ -34,6 +34,11 @@ enum DirectDispatch {
             try body()
             SpinEnd.code = 0
             Root.exit()
+        } catch let status as ExitCode {
+            // A status of the command's own (a run's outcome) has nothing to print, but
+            // ArgumentParser builds the root's help to find that out: 0.5 ms at the end of every run.
+            SpinEnd.code = status.rawValue
+            exit(status.rawValue)
         } catch {
             SpinEnd.code = Root.exitCode(for: error).rawValue
             Root.exit(withError: error)

@@ -27,9 +27,28 @@ final class ChildWatch: Sendable {
     /// Starts watching `child`: each complete line of its stdout and stderr goes to `line` (true for stderr).
     init(_ child: ChildProcess, logLimit: Int, line: @escaping @Sendable (String, Bool) -> Void) {
         let pid = child.pid, out = child.stdout, err = child.stderr, end = child.end
+        Self.watching.withLock { $0 += 1 }
         detachThread { [self] in
             self.watch(pid: pid, stdout: out, stderr: err, end: end, logLimit: logLimit, line: line)
+            Self.watching.withLock { $0 -= 1 }
         }
+    }
+
+    /// Watches whose process may not be reaped yet: a forked task's end is announced before its
+    /// process is reaped, so a run can finish while its last task is still this process's to reap.
+    private static let watching = Mutex(0)
+
+    /// Waits, at most `seconds`, until every watched process has been reaped (and what it left
+    /// in its group): for a process about to exit, whose children it had not reaped would
+    /// otherwise be left to an ancestor. True when none is left.
+    @discardableResult
+    public static func awaitReaped(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while watching.withLock({ $0 }) > 0 {
+            if Date() > deadline { return false }
+            usleep(200)
+        }
+        return true
     }
 
     /// How the process ended, once it has.

@@ -51,6 +51,8 @@ public struct SubprocessExecutor: TaskExecutor {
     /// process holds its server until it exits). Later tasks are spawned.
     public func finishForkServer() {
         forkServer?.finish()
+        // A forked task's end is announced before its process is reaped: the last one may still be.
+        ChildWatch.awaitReaped(within: 2)
     }
 
     public func execute(_ inv: TaskInvocation, step: Step, logLimit: Int, console: Console, registry: ChildRegistry) async -> AttemptResult {

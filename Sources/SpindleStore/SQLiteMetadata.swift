@@ -133,11 +133,27 @@ struct SQLiteConnection: MetadataConnection {
     let db: Database
 
     func execute(sql: String, arguments: [SQLValue]) throws {
-        let values = StatementArguments(arguments.map(\.databaseValue))
         if sql.utf8.contains(59 /* ; */) {  // several statements (a migration): compiled each time
-            try db.execute(sql: sql, arguments: values)
+            try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
         } else {
-            try statement(sql, arguments: arguments.count).execute(arguments: values)
+            _ = try run(sql, arguments)
+        }
+    }
+
+    func fetchAll(sql: String, arguments: [SQLValue]) throws -> [MetadataRow] {
+        try run(sql, arguments)
+    }
+
+    /// Runs one statement, compiled by GRDB (``statement(_:arguments:)``) and bound and
+    /// stepped over SQLite's C API (``PreparedStatement``); a failure is GRDB's error, as
+    /// GRDB would have thrown it.
+    private func run(_ sql: String, _ arguments: [SQLValue]) throws -> [MetadataRow] {
+        let statement = try statement(sql, arguments: arguments.count)
+        guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
+        do {
+            return try PreparedStatement(handle: statement.sqliteStatement).run(arguments, on: connection)
+        } catch {
+            throw DatabaseError(resultCode: ResultCode(rawValue: error.code), message: error.message, sql: sql)
         }
     }
 
@@ -147,35 +163,9 @@ struct SQLiteConnection: MetadataConnection {
     private func statement(_ sql: String, arguments: Int) throws -> Statement {
         arguments <= 32 && sql.utf8.count <= 4096 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
     }
-
-    func fetchAll(sql: String, arguments: [SQLValue]) throws -> [MetadataRow] {
-        let cursor = try Row.fetchCursor(try statement(sql, arguments: arguments.count),
-                                         arguments: StatementArguments(arguments.map(\.databaseValue)))
-        var columns: [String]?
-        var rows: [MetadataRow] = []
-        while let row = try cursor.next() {
-            let names = columns ?? Array(row.columnNames)
-            columns = names
-            var values: [SQLValue] = []
-            values.reserveCapacity(names.count)
-            for i in 0..<names.count { values.append(SQLValue(row[i] as DatabaseValue)) }
-            rows.append(MetadataRow(columns: names, values: values))
-        }
-        return rows
-    }
 }
 
 extension SQLValue {
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let i): self = .integer(i)
-        case .double(let d): self = .real(d)
-        case .string(let s): self = .text(s)
-        case .blob(let d): self = .blob([UInt8](d))
-        }
-    }
-
     var databaseValue: DatabaseValue {
         switch self {
         case .null: return .null

@@ -109,49 +109,15 @@ public final class SQLiteReader: MetadataDatabase {
                 throw error("cannot prepare '\(sql.prefix(80))' (one statement a call)")
             }
             defer { sqlite3_finalize(statement) }
-            for (i, value) in arguments.enumerated() {
-                let index = Int32(i + 1)
-                let rc: Int32
-                switch value {
-                case .null: rc = sqlite3_bind_null(statement, index)
-                case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
-                case .real(let v): rc = sqlite3_bind_double(statement, index, v)
-                case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, Self.transient)
-                case .blob(let v): rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
-                }
-                guard rc == SQLITE_OK else { throw error("cannot bind argument \(index)") }
+            do {
+                return try PreparedStatement(handle: statement).run(arguments, on: db)
+            } catch {
+                throw StoreError.io("store read failed: cannot read '\(sql.prefix(80))': \(error.message)")
             }
-            let count = sqlite3_column_count(statement)
-            let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
-            var rows: [MetadataRow] = []
-            while true {
-                let rc = sqlite3_step(statement)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw error("cannot read '\(sql.prefix(80))'") }
-                var values: [SQLValue] = []
-                values.reserveCapacity(Int(count))
-                for c in 0..<count {
-                    switch sqlite3_column_type(statement, c) {
-                    case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(statement, c)))
-                    case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(statement, c)))
-                    case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(statement, c))))
-                    case SQLITE_BLOB:
-                        let n = Int(sqlite3_column_bytes(statement, c))
-                        let bytes = sqlite3_column_blob(statement, c).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? []
-                        values.append(.blob(bytes))
-                    default: values.append(.null)
-                    }
-                }
-                rows.append(MetadataRow(columns: columns, values: values))
-            }
-            return rows
         }
 
         private func error(_ what: String) -> StoreError {
             StoreError.io("store read failed: \(what): \(String(cString: sqlite3_errmsg(db)))")
         }
-
-        /// SQLite's `SQLITE_TRANSIENT`: it copies the bound bytes.
-        static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
     }
 }
