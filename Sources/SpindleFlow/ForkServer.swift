@@ -435,6 +435,9 @@ public enum ForkServer {
         runTask(request.arguments)
     }
 
+    /// Where the warm-up keeps the types it looked up, so that the lookups are not optimised away.
+    nonisolated(unsafe) private static var keptTypes: [Any.Type] = []
+
     /// Opens the store and does what a task does — takes a recent task's
     /// inputs as its runtime would hand them over, decodes its small inputs
     /// and encodes them again, and rehearses its end
@@ -452,6 +455,9 @@ public enum ForkServer {
         var bytes = messageBuffer()
         bytes.replaceSubrange(0..<sample.encoded.count, with: sample.encoded)
         _ = ForkRequest(decoding: bytes[0..<sample.encoded.count])
+        // The types ``TaskProcess/execute(_:graph:)`` keeps across a step's body: their metadata is
+        // found through a cache per type, which a task filled afresh after its body (5 % of its CPU).
+        keptTypes = [TaskHandoff.Inputs?.self, Step?.self, TaskRecord?.self, (TaskHandoff.Inputs?, TaskHandoff.Inputs?).self]
         // Tasks handed their inputs never open the database: the warm-up reads its sample through
         // SQLite's C API (``SQLiteReader``), not GRDB, whose first opening was 2–3 ms of it.
         let handsOver = TaskHandoff.enabled
