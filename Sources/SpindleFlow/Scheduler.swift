@@ -138,7 +138,7 @@ final class Scheduler {
         }
         try store.finishRun(flow: run.flow, id: run.id, status: status, error: error)
         run = try store.run(flow: run.flow, id: run.id)
-        let seconds = String(format: "%.2f", run.duration ?? 0)
+        let seconds = NumberFormatting.twoDecimals(run.duration ?? 0)
         let tasks = "\(completedCount) task\(completedCount == 1 ? "" : "s")" + (clonedCount > 0 ? ", \(clonedCount) cloned" : "")
         switch status {
         case .completed: console.line(console.paint("\(run.pathspec) completed in \(seconds) s (\(tasks))", "32"))
@@ -290,7 +290,7 @@ final class Scheduler {
             if record.status == .completed {
                 completedCount += 1
                 if !console.isTerminal {
-                    console.line("  done \(r.planned.step)/\(id) in \(String(format: "%.2f", Date().timeIntervalSince(r.started))) s")
+                    console.line("  done \(r.planned.step)/\(id) in \(NumberFormatting.twoDecimals(Date().timeIntervalSince(r.started))) s")
                 }
                 try advance(record)
                 return
