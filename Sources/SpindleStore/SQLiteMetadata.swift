@@ -24,7 +24,7 @@ public final class SQLiteMetadata: MetadataDatabase {
     /// `checkSchema: false` skips reading the schema version.
     public init(path: String, checkpoints: Bool, checkSchema: Bool) throws {
         var config = Configuration()
-        config.busyMode = .callback(BusyWait.retry)
+        config.busyMode = .callback { BusyWait.retry($0) }
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Short processes should not pay a checkpoint (two fsyncs) at exit,

@@ -31,7 +31,11 @@ public final class SQLiteReader: MetadataDatabase {
             sqlite3_close_v2(handle)
             throw StoreError.unreadable(path: path, reason: "cannot configure the connection")
         }
-        sqlite3_busy_timeout(handle, 5_000)
+        // Waits as the store's own connections do (``BusyWait``: from 50 µs, doubling), not with
+        // sqlite3_busy_timeout's sleeps of 1, 2, 5, 10, 15, 20 ms: a fork server's warm-up that met
+        // its runtime rebuilding the WAL's index (a few ms at every run's start) slept 18–53 ms,
+        // and the run's first task waited for it.
+        sqlite3_busy_handler(handle, { _, tries in BusyWait.retry(Int(tries), limit: 5) ? 1 : 0 }, nil)
         // Any statement that would write fails, whatever a caller passes to `read`.
         guard sqlite3_exec(handle, "PRAGMA query_only = 1", nil, nil, nil) == SQLITE_OK else {
             let reason = String(cString: sqlite3_errmsg(handle))

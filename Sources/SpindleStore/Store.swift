@@ -153,8 +153,8 @@ enum BusyWait {
         (0..<min(tries, 16)).reduce(0) { $0 + delay(afterTries: $1) } + Double(max(0, tries - 16)) * longestDelay
     }
 
-    /// GRDB's busy callback: sleeps, then asks SQLite to try again, until `limit`.
-    @Sendable static func retry(_ tries: Int) -> Bool {
+    /// GRDB's busy callback: sleeps, then asks SQLite to try again, until `limit` seconds have been slept.
+    @Sendable static func retry(_ tries: Int, limit: Double = limit) -> Bool {
         guard waited(beforeTry: tries) < limit else { return false }
         usleep(UInt32(delay(afterTries: tries) * 1e6))
         return true
