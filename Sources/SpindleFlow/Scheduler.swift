@@ -15,6 +15,9 @@ final class Scheduler {
     enum Event: Sendable {
         /// A task's attempts are over: its final record, or the store error that stopped them.
         case finished(id: Int, result: Result<TaskRecord, any Error>)
+        /// A task succeeded and handed over its rows, which the scheduler commits with the start of
+        /// the next tasks (``commitAndSpawn()``).
+        case handedOver(id: Int, completion: TaskCompletion)
         case interrupted
     }
 
@@ -66,6 +69,11 @@ final class Scheduler {
     /// Runs each task: the run's own choice, or local processes started by a fork server.
     let executor: any TaskExecutor
 
+    /// Completions handed over and not yet committed, and tasks launched and not yet recorded
+    /// as started: committed together, in one transaction (``commitAndSpawn()``).
+    var completing: [TaskCompletion] = []
+    var starting: [(id: Int, record: TaskRecord)] = []
+
     init(runtime: Runtime, run: RunRecord, origin: RunRecord?) {
         self.runtime = runtime
         self.run = run
@@ -108,6 +116,7 @@ final class Scheduler {
                 while failure == nil, !cancelled, running.count < runtime.options.maxWorkers, !pending.isEmpty {
                     try launch(pending.removeFirst())
                 }
+                try commitAndSpawn()
                 if running.isEmpty && (pending.isEmpty || failure != nil || cancelled) { break }
                 guard let event = await iterator.next() else { break }
                 try handle(event)
@@ -177,11 +186,25 @@ final class Scheduler {
                 }
             }
         }
-        try store.startTask(TaskRecord(flow: run.flow, run: run.id, step: planned.step, id: id, attempt: 0,
-                                       parents: planned.parents, splits: planned.splits, inputFingerprint: fingerprint))
+        // Recorded as started with what completed before it, then spawned (``commitAndSpawn()``).
+        starting.append((id, TaskRecord(flow: run.flow, run: run.id, step: planned.step, id: id, attempt: 0,
+                                        parents: planned.parents, splits: planned.splits, inputFingerprint: fingerprint)))
         running[id] = Running(planned: planned, pathspec: pathspec, started: Date())
-        Trace.mark("recorded \(planned.step)/\(id)")
-        spawn(id)
+    }
+
+    /// Commits the completions handed over since the last commit and the starts of the tasks
+    /// launched since, in one transaction, then spawns those tasks: one commit a task, where a
+    /// completion and the next start were two.
+    func commitAndSpawn() throws {
+        guard !completing.isEmpty || !starting.isEmpty else { return }
+        let started = starting
+        try store.commit(completing: completing, starting: started.map(\.record))
+        completing = []
+        starting = []
+        for (id, record) in started {
+            Trace.mark("recorded \(record.step)/\(id)")
+            spawn(id)
+        }
     }
 
     enum CloneDecision {
@@ -224,7 +247,14 @@ final class Scheduler {
     /// share one parent (50 reads of the same rows in a 50-way foreach).
     func parentLine(_ parent: Pathspec) throws -> String {
         if let known = parentLines[parent] { return known }
-        let records = try store.artifacts(of: parent)
+        return learn(parent, records: try store.artifacts(of: parent))
+    }
+
+    /// Keeps a finished task's artifact rows for the tasks that follow it: the line its
+    /// children's fingerprints name (``parentLine(_:)``), and the rows themselves when tasks
+    /// are handed their inputs. Returns the line.
+    @discardableResult
+    func learn(_ parent: Pathspec, records: [ArtifactRecord]) -> String {
         let line = records.sorted { $0.name < $1.name }.map { "\($0.name)=\($0.hash)" }.joined(separator: " ")
         parentLines[parent] = line
         if handsOver { parentRecords[parent] = records }
@@ -259,10 +289,13 @@ final class Scheduler {
                                     console: console, logLimit: runtime.options.logLimit, registry: registry)
         let stopping = self.stopping
         let sink = self.sink
+        let commits = !handsOver
         Task.detached {
             do {
-                let record = try await attempts.run(inv, step: step, policy: .of(step), stop: { stopping.isSet })
-                sink.yield(.finished(id: id, result: .success(record)))
+                switch try await attempts.run(inv, step: step, policy: .of(step), stop: { stopping.isSet }, committing: commits) {
+                case .recorded(let record): sink.yield(.finished(id: id, result: .success(record)))
+                case .handedOver(let completion): sink.yield(.handedOver(id: id, completion: completion))
+                }
             } catch {
                 sink.yield(.finished(id: id, result: .failure(error)))
             }
@@ -283,6 +316,19 @@ final class Scheduler {
                 try? await Task.sleep(for: .seconds(2))
                 registry.killAll(SIGKILL)
             }
+        case .handedOver(let id, let completion):
+            guard let r = running.removeValue(forKey: id) else { return }
+            Trace.mark("handling end of \(id)")
+            completing.append(completion)
+            // Its rows are not committed yet: the tasks that follow take them from here, not the store.
+            learn(completion.task, records: completion.rowsAsStored)
+            completedCount += 1
+            if !console.isTerminal {
+                console.line("  done \(r.planned.step)/\(id) in \(NumberFormatting.twoDecimals(Date().timeIntervalSince(r.started))) s")
+            }
+            // Planned from the row as it will be committed, with the next tasks' starts.
+            try advance(TaskRecord(flow: run.flow, run: run.id, step: r.planned.step, id: id, status: .completed,
+                                   parents: r.planned.parents, splits: r.planned.splits, foreachCount: completion.foreachCount))
         case .finished(let id, let result):
             guard let r = running.removeValue(forKey: id) else { return }
             Trace.mark("handling end of \(id)")

@@ -38,11 +38,33 @@ struct TaskAttempts: Sendable {
     let logLimit: Int
     let registry: ChildRegistry
 
+    /// How a task's attempts ended.
+    enum Ending: Sendable {
+        /// As the store records it.
+        case recorded(TaskRecord)
+        /// Succeeded, with the rows its process handed over, which the caller commits
+        /// (``run(_:step:policy:stop:committing:)`` with `committing: false`).
+        case handedOver(TaskCompletion)
+    }
+
     /// Runs `invocation` (whose first attempt is already recorded as started)
     /// until an attempt succeeds, the retries run out, or `stop` says to give
     /// up; returns the task as finally recorded.
     func run(_ invocation: TaskInvocation, step: Step, policy: AttemptPolicy,
              stop: @Sendable () -> Bool = { false }) async throws -> TaskRecord {
+        switch try await run(invocation, step: step, policy: policy, stop: stop, committing: true) {
+        case .recorded(let record): return record
+        case .handedOver(let c): return try store.completeTask(c.task, artifacts: c.artifacts, foreachCount: c.foreachCount,
+                                                                parametersRead: c.parametersRead, log: c.log, reading: true)
+            ?? store.task(c.task)
+        }
+    }
+
+    /// As ``run(_:step:policy:stop:)``; without `committing`, an attempt that succeeded with its
+    /// rows handed over ends there, uncommitted: a runtime commits them with the start of the
+    /// tasks that follow, in one transaction (``Store/commit(completing:starting:)``).
+    func run(_ invocation: TaskInvocation, step: Step, policy: AttemptPolicy,
+             stop: @Sendable () -> Bool = { false }, committing: Bool) async throws -> Ending {
         let pathspec = invocation.pathspec
         let timed = step.with(timeout: policy.timeout)
         var attempt = invocation.attempt
@@ -59,6 +81,10 @@ struct TaskAttempts: Sendable {
             }
             let log = TaskLog(attempt: attempt, stdout: result.stdout, stderr: result.stderr, truncated: result.truncated)
             var committed: TaskRecord?
+            if !committing, result.status.succeeded, let outcome = result.outcome {
+                return .handedOver(TaskCompletion(task: pathspec, artifacts: outcome.artifacts, foreachCount: outcome.foreachCount,
+                                                  parametersRead: outcome.parametersRead, log: log))
+            }
             if result.status.succeeded, let outcome = result.outcome {
                 // The task handed its rows over (``TaskHandoff``): it is done once they are committed, with
                 // its log. A commit that fails fails this attempt, as the task's own failed commit did.
@@ -74,15 +100,15 @@ struct TaskAttempts: Sendable {
                                    truncated: log.truncated)
             }
             let record = committed ?? (try? store.task(pathspec))
-            if result.status.succeeded, let record, record.status == .completed { return record }
+            if result.status.succeeded, let record, record.status == .completed { return .recorded(record) }
             let reason = TaskLauncher.failureReason(result, record: record, timeout: policy.timeout)
             try store.failTask(pathspec, error: reason)
-            if stop() { return try store.task(pathspec) }
+            if stop() { return .recorded(try store.task(pathspec)) }
             if !last {
                 attempt += 1
                 console.line(console.paint("  \(step.name)/\(invocation.task) failed (\(reason)); retrying, attempt \(attempt + 1) of \(policy.retry.count + 1)", "33"))
                 if policy.retry.delay > .zero { try? await Task.sleep(for: policy.retry.delay) }
-                if stop() { return try store.task(pathspec) }
+                if stop() { return .recorded(try store.task(pathspec)) }
                 try store.startTask(TaskRecord(flow: invocation.flow, run: invocation.run, step: step.name, id: invocation.task,
                                                attempt: attempt, parents: invocation.parents, splits: invocation.splits,
                                                inputFingerprint: record?.inputFingerprint, origin: record?.origin))
@@ -93,7 +119,7 @@ struct TaskAttempts: Sendable {
                 try catchCrash(invocation, step: step, artifact: name, reason: reason)
                 console.line(console.paint("  \(step.name)/\(invocation.task) failed (\(reason)); caught as artifact '\(name)'", "33"))
             }
-            return try store.task(pathspec)
+            return .recorded(try store.task(pathspec))
         }
     }
 

@@ -167,6 +167,34 @@ public struct ArtifactRecord: Sendable, Equatable {
     }
 }
 
+/// What a task handed over for its runtime to commit as its completion
+/// (``Store/commit(completing:starting:)``): the rows ``Store/completeTask(_:artifacts:foreachCount:parametersRead:log:reading:)`` takes.
+public struct TaskCompletion: Sendable, Equatable {
+    public var task: Pathspec
+    public var artifacts: [ArtifactRecord]
+    public var foreachCount: Int?
+    public var parametersRead: [String]?
+    public var log: TaskLog?
+
+    public init(task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int?, parametersRead: [String]?, log: TaskLog?) {
+        self.task = task
+        self.artifacts = artifacts
+        self.foreachCount = foreachCount
+        self.parametersRead = parametersRead
+        self.log = log
+    }
+
+    /// The artifact rows as ``Store/artifacts(of:)`` reads them back once committed: the task's
+    /// own first, then by name, each naming the task.
+    public var rowsAsStored: [ArtifactRecord] {
+        artifacts.map { a in
+            var a = a
+            a.task = task
+            return a
+        }.sorted { ($0.isOwn ? 0 : 1, $0.name) < ($1.isOwn ? 0 : 1, $1.name) }
+    }
+}
+
 /// The captured output of one attempt of a task.
 public struct TaskLog: Sendable, Equatable {
     public var attempt: Int

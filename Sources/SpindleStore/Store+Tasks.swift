@@ -4,16 +4,33 @@ import SpindleValue
 extension Store {
     /// Records a task as it starts (or a new attempt of it).
     public func startTask(_ task: TaskRecord) throws {
+        try write { db in try Store.start(db, task) }
+    }
+
+    static func start(_ db: any MetadataConnection, _ task: TaskRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO tasks (flow, run, id, step, status, attempt, parents, splits, fingerprint, origin, started)
+            VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (flow, run, id) DO UPDATE SET status = 'running', attempt = excluded.attempt,
+                started = excluded.started, ended = NULL, error = NULL, engine = NULL, job = NULL, node = NULL
+            """, task.flow, task.run.description, task.id, task.step, task.attempt,
+                       task.parents.map(\.description).joined(separator: " "),
+                       SplitFrame.render(task.splits), task.inputFingerprint,
+                       task.origin?.description, task.started.timeIntervalSince1970)
+    }
+
+    /// Commits, in one transaction, the tasks that completed (``completeTask(_:artifacts:foreachCount:parametersRead:log:reading:)``)
+    /// and the start of those that follow them (``startTask(_:)``): a runtime that commits what its
+    /// tasks hand over pays one commit a task, not two (each a lock, its pages written to the WAL,
+    /// and a wait for both in the scheduler's path).
+    public func commit(completing: [TaskCompletion], starting: [TaskRecord]) throws {
+        if completing.isEmpty && starting.isEmpty { return }
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO tasks (flow, run, id, step, status, attempt, parents, splits, fingerprint, origin, started)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (flow, run, id) DO UPDATE SET status = 'running', attempt = excluded.attempt,
-                    started = excluded.started, ended = NULL, error = NULL, engine = NULL, job = NULL, node = NULL
-                """, task.flow, task.run.description, task.id, task.step, task.attempt,
-                                 task.parents.map(\.description).joined(separator: " "),
-                                 SplitFrame.render(task.splits), task.inputFingerprint,
-                                 task.origin?.description, task.started.timeIntervalSince1970)
+            for c in completing {
+                try Store.complete(db, c.task, artifacts: c.artifacts, foreachCount: c.foreachCount,
+                                   parametersRead: c.parametersRead, log: c.log)
+            }
+            for t in starting { try Store.start(db, t) }
         }
     }
 
@@ -28,24 +45,29 @@ extension Store {
     public func completeTask(_ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int? = nil,
                              parametersRead: [String]? = nil, log: TaskLog? = nil, reading: Bool = false) throws -> TaskRecord? {
         try write { db -> TaskRecord? in
-            let (flow, run, id) = try Store.taskKey(task)
-            try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", flow, run, id)
-            // Many rows a statement: one round trip, not one per artifact, to a shared store's database.
-            for chunk in stride(from: 0, to: artifacts.count, by: 200).map({ artifacts[$0..<min($0 + 200, artifacts.count)] }) {
-                let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-                try db.execute(sql: "INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own) VALUES \(rows)",
-                               arguments: chunk.flatMap { a -> [SQLValue] in
-                                   [.text(flow), .text(run), id.sqlValue, .text(a.name), .text(a.hash), .text(a.type),
-                                    a.size.sqlValue, .text(a.summary), a.isOwn.sqlValue]
-                               })
-            }
-            try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
-                           Date().timeIntervalSince1970, foreachCount,
-                                       parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
-            if let log { try Store.saveLog(db, task: task, log) }
+            try Store.complete(db, task, artifacts: artifacts, foreachCount: foreachCount, parametersRead: parametersRead, log: log)
             // The row as committed, read in the same transaction.
             return reading ? try Store.task(task, in: db) : nil
         }
+    }
+
+    static func complete(_ db: any MetadataConnection, _ task: Pathspec, artifacts: [ArtifactRecord], foreachCount: Int?,
+                         parametersRead: [String]?, log: TaskLog?) throws {
+        let (flow, run, id) = try Store.taskKey(task)
+        try db.execute(sql: "DELETE FROM artifacts WHERE flow = ? AND run = ? AND task = ?", flow, run, id)
+        // Many rows a statement: one round trip, not one per artifact, to a shared store's database.
+        for chunk in stride(from: 0, to: artifacts.count, by: 200).map({ artifacts[$0..<min($0 + 200, artifacts.count)] }) {
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            try db.execute(sql: "INSERT INTO artifacts (flow, run, task, name, hash, type, size, summary, own) VALUES \(rows)",
+                           arguments: chunk.flatMap { a -> [SQLValue] in
+                               [.text(flow), .text(run), id.sqlValue, .text(a.name), .text(a.hash), .text(a.type),
+                                a.size.sqlValue, .text(a.summary), a.isOwn.sqlValue]
+                           })
+        }
+        try db.execute(sql: "UPDATE tasks SET status = 'completed', ended = ?, error = NULL, foreach_count = ?, reads = ? WHERE flow = ? AND run = ? AND id = ?",
+                       Date().timeIntervalSince1970, foreachCount,
+                       parametersRead.map { $0.sorted().joined(separator: " ") }, flow, run, id)
+        if let log { try Store.saveLog(db, task: task, log) }
     }
 
     /// Records a new task, running, with the next free id of its run, and
