@@ -124,8 +124,10 @@ final class Scheduler {
             }
         } catch {
             // The store failed under the runtime (disk full, a lock held too long): end the
-            // children and record why, so the run does not stay "running" forever.
+            // children and record why, so the run does not stay "running" forever. What tasks
+            // completed and handed over is kept if it can be.
             console.clearStatus()
+            try? commitEach(completing)
             registry.killAll(SIGKILL)
             try? store.finishRun(flow: run.flow, id: run.id, status: .failed, error: "the runtime stopped: \(error)")
             throw error
@@ -173,6 +175,9 @@ final class Scheduler {
         if let origin {
             switch cloneDecision(planned, fingerprint: fingerprint, origin: origin) {
             case .clone(let source):
+                // Its parents' completions first: a clone must not be recorded under a parent still running.
+                try commitEach(completing)
+                completing = []
                 try store.cloneTask(source, into: run.id, id: id, parents: planned.parents)
                 completedCount += 1
                 clonedCount += 1
@@ -197,13 +202,43 @@ final class Scheduler {
     /// completion and the next start were two.
     func commitAndSpawn() throws {
         guard !completing.isEmpty || !starting.isEmpty else { return }
-        let started = starting
-        try store.commit(completing: completing, starting: started.map(\.record))
+        let (done, started) = (completing, starting)
         completing = []
         starting = []
+        do {
+            try store.commit(completing: done, starting: started.map(\.record))
+        } catch {
+            // Rows one task handed over that will not commit fail that task, as its own failed
+            // commit did, not the run's other tasks: each completion is tried alone. The tasks
+            // planned meanwhile are not started: the run fails, and they may follow a task that did not.
+            try commitEach(done)
+            for (id, _) in started { running[id] = nil }
+            if failure == nil && !started.isEmpty { failure = "the runtime could not record the start of the next tasks: \(error)" }
+            return
+        }
         for (id, record) in started {
             Trace.mark("recorded \(record.step)/\(id)")
             spawn(id)
+        }
+    }
+
+    /// Commits each completion in a transaction of its own; one whose rows the store refuses
+    /// fails its task, saying why, and the run.
+    func commitEach(_ done: [TaskCompletion]) throws {
+        for c in done {
+            do {
+                try store.commit(completing: [c], starting: [])
+            } catch {
+                let reason = "the rows it handed over could not be committed: \(error)"
+                if let log = c.log {
+                    try? store.saveLog(task: c.task, attempt: log.attempt, stdout: log.stdout, stderr: log.stderr, truncated: log.truncated)
+                }
+                try store.failTask(c.task, error: reason)
+                completedCount -= 1
+                failedCount += 1
+                console.line(console.paint("  \(c.task.step ?? "")/\(c.task.task ?? 0) failed: \(reason)", "31"))
+                if failure == nil { failure = "task \(c.task) failed: \(reason)" }
+            }
         }
     }
 

@@ -26,6 +26,11 @@ struct PreparedStatement {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
+        // As GRDB checked: a missing argument would otherwise be bound as NULL.
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard arguments.count == expected else {
+            throw Failure(code: SQLITE_RANGE, message: "\(arguments.count) arguments for \(expected) placeholders")
+        }
         for (i, value) in arguments.enumerated() {
             let index = Int32(i + 1)
             let rc: Int32
@@ -33,7 +38,8 @@ struct PreparedStatement {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
             case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, Self.transient)
+            // By its length: a text may hold a NUL.
+            case .text(let v): rc = sqlite3_bind_text(handle, index, v, Int32(v.utf8.count), Self.transient)
             case .blob(let v): rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), Self.transient) }
             }
             guard rc == SQLITE_OK else { throw Failure(code: rc, message: "cannot bind argument \(index): \(String(cString: sqlite3_errmsg(db)))") }

@@ -191,7 +191,10 @@ public struct TaskCompletion: Sendable, Equatable {
             var a = a
             a.task = task
             return a
-        }.sorted { ($0.isOwn ? 0 : 1, $0.name) < ($1.isOwn ? 0 : 1, $1.name) }
+        }.sorted { a, b in
+            // As SQLite orders them: own first, then names byte by byte.
+            a.isOwn != b.isOwn ? a.isOwn : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
     }
 }
 

@@ -151,7 +151,10 @@ struct SQLiteConnection: MetadataConnection {
         let statement = try statement(sql, arguments: arguments.count)
         guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
         do {
-            return try PreparedStatement(handle: statement.sqliteStatement).run(arguments, on: connection)
+            // The statement finalizes its handle when it goes: kept until the run is over.
+            return try withExtendedLifetime(statement) { () throws(PreparedStatement.Failure) in
+                try PreparedStatement(handle: statement.sqliteStatement).run(arguments, on: connection)
+            }
         } catch {
             throw DatabaseError(resultCode: ResultCode(rawValue: error.code), message: error.message, sql: sql)
         }

@@ -8,7 +8,7 @@ import SpindleValue
 /// from the rows before they are committed (``TaskCompletion/rowsAsStored``).
 @Suite("A completion committed with the next starts")
 struct CompletionCommitTests {
-    @Test("one commit records the completion (its rows, its log) and the starts, as completeTask and startTask would; the rows planned from are the rows read back")
+    @Test("one commit records the completion (its rows, its log, a NUL in it too) and the starts, as completeTask and startTask would; the rows planned from are the rows read back")
     func sameAsTwoCommits() throws {
         let (store, _) = try temporaryStore()
         let run = try store.createRun(.init(flow: "F", isSpin: false, parameters: [:], tags: []))
@@ -19,7 +19,7 @@ struct CompletionCommitTests {
         var carried = try store.saveArtifact("b_carried", .string("from a parent"), task: task)
         carried.isOwn = false
         let rows = [try store.saveArtifact("z_own", .int(1), task: task), carried, try store.saveArtifact("a_own", .double(2.5), task: task)]
-        let log = TaskLog(attempt: 0, stdout: "said\n", stderr: "", truncated: false)
+        let log = TaskLog(attempt: 0, stdout: "said\n", stderr: "a NUL \u{0} inside, and after it", truncated: false)
         let completion = TaskCompletion(task: task, artifacts: rows, foreachCount: 3, parametersRead: ["n"], log: log)
         let next = [TaskRecord(flow: "F", run: run.id, step: "work", id: 2, parents: [task], splits: [SplitFrame(step: "start", index: 0, count: 3)]),
                     TaskRecord(flow: "F", run: run.id, step: "work", id: 3, parents: [task], splits: [SplitFrame(step: "start", index: 1, count: 3)])]

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Numbers written for people")
 struct NumberFormattingTests {
-    @Test("two decimals, as %.2f writes them", arguments: [
+    @Test("two decimals, rounded to the nearest hundredth (as %.2f writes these)", arguments: [
         (0.0, "0.00"), (0.05, "0.05"), (1.5, "1.50"), (12.3, "12.30"), (0.004, "0.00"), (0.006, "0.01"),
         (-1.25, "-1.25"), (99.999, "100.00"), (123456.789, "123456.79"), (0.125, "0.12"),
     ])
