@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import SpindleStore
 
@@ -32,12 +33,14 @@ struct Outcome {
     var output: String { stdout + stderr }
 }
 
-/// A fresh directory for one test, with its own store.
+/// A fresh directory for one test, with its own store; removed when the test process exits
+/// (``SandboxCleanup``).
 struct Sandbox {
     let dir: URL
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spindle-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        SandboxCleanup.register(dir)
     }
     var storeRoot: URL { dir.appendingPathComponent(".spindle") }
     func store() throws -> Store { try Store.open(at: storeRoot, create: false) }
@@ -130,5 +133,24 @@ extension Process {
         processLaunches.lock()
         defer { processLaunches.unlock() }
         try run()
+    }
+}
+
+/// Removes the sandboxes this test process made when it exits: a run of the suite made
+/// hundreds, and nothing removed them (a machine had 16 000 in /tmp). `SPINDLE_KEEP_SANDBOXES=1`
+/// keeps them, to look at what a failing test left.
+enum SandboxCleanup {
+    private static let made = Mutex<[URL]>([])
+    private static let installed: Bool = {
+        atexit {
+            guard getenv("SPINDLE_KEEP_SANDBOXES") == nil else { return }
+            for dir in SandboxCleanup.made.withLock({ $0 }) { try? FileManager.default.removeItem(at: dir) }
+        }
+        return true
+    }()
+
+    static func register(_ dir: URL) {
+        _ = installed
+        made.withLock { $0.append(dir) }
     }
 }
