@@ -36,15 +36,16 @@ let package = Package(
     targets: [
         // System libraries: thin module maps over C libraries from Debian packages.
         .systemLibrary(
-            name: "CLibEdit",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"])]
-        ),
-        .systemLibrary(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
 
+        // libedit, opened with dlopen when the shell first reads from a terminal: no other process maps it.
+        .target(
+            name: "CLibEdit",
+            exclude: ["README.md"],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
         // The calls the fork server needs that Swift cannot make: prctl, SCM_RIGHTS messages, close_range.
         .target(name: "CForkServer", exclude: ["README.md"]),
         // SHA-256 in C, with the x86 SHA extensions where the CPU has them.

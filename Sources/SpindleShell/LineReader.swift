@@ -17,10 +17,15 @@ public protocol LineReader: AnyObject {
     func remember(_ line: String)
 }
 
-/// Lines from a file or pipe: no prompt, no editing (scripts and tests).
+/// Lines from a file or pipe: no prompt, no editing (scripts and tests); on a terminal
+/// without libedit, with the prompt (`showingPrompt`).
 public final class PlainLineReader: LineReader {
-    public init() {}
+    let showingPrompt: Bool
+    public init(showingPrompt: Bool = false) { self.showingPrompt = showingPrompt }
     public func read(prompt: String) -> LineInput {
+        if showingPrompt {
+            FileHandle.standardOutput.write(Data(prompt.utf8))
+        }
         guard let line = Swift.readLine(strippingNewline: true) else { return .end }
         return .line(line)
     }

@@ -33,17 +33,20 @@ public enum Shell {
         } else {
             output.line("the store has no runs yet: run a flow, then load latest")
         }
-        let reader: any LineReader
+        var reader: any LineReader = PlainLineReader()
         if interactive {
             let box = SessionBox(session)
-            reader = EditLineReader(history: history.load()) { line, word, start in
-                box.session.completions(line: line, word: word, start: start)
+            do {
+                reader = try EditLineReader(history: history.load()) { line, word, start in
+                    box.session.completions(line: line, word: word, start: start)
+                }
+                // Ctrl-C while a line is evaluated stops it (the reader clears the flag before each line).
+                session.interruption = Interruption { EditLineReader.interruptPending }
+                output.line(output.dim("Spindle shell — help lists the commands; Tab completes; Ctrl-D leaves."))
+            } catch {
+                output.error("\(error)")
+                reader = PlainLineReader(showingPrompt: true)
             }
-            // Ctrl-C while a line is evaluated stops it (the reader clears the flag before each line).
-            session.interruption = Interruption { EditLineReader.interruptPending }
-            output.line(output.dim("Spindle shell — help lists the commands; Tab completes; Ctrl-D leaves."))
-        } else {
-            reader = PlainLineReader()
         }
         var failed = false
         while !session.quitRequested {

@@ -1,4 +1,4 @@
-@preconcurrency import CLibEdit
+import CLibEdit
 import Foundation
 
 /// The shell's own key reader for libedit (`rl_getc_function`).
@@ -27,7 +27,7 @@ enum TerminalKeys {
 
     /// Installs the reader; call before the first `readline`.
     static func install() {
-        rl_getc_function = { _ in TerminalKeys.next(read: TerminalKeys.readByte) }
+        spindle_set_getc_function { _ in TerminalKeys.next(read: TerminalKeys.readByte) }
     }
 
     /// One byte of standard input: nil when `timeout` (ms) passes first, -1

@@ -10,7 +10,8 @@ final class PseudoTerminal: @unchecked Sendable {
     let pid: pid_t
     private let screen = Mutex("")
 
-    init(_ binary: String, _ arguments: [String], directory: URL, colour: Bool = false) throws {
+    init(_ binary: String, _ arguments: [String], directory: URL, colour: Bool = false,
+         environment: [String: String] = [:]) throws {
         var m: Int32 = 0, s: Int32 = 0
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&m, &s, nil, nil, &size) == 0 else { throw SupportError("openpty failed") }
@@ -37,6 +38,7 @@ final class PseudoTerminal: @unchecked Sendable {
         if colour { env.removeValue(forKey: "NO_COLOR") } else { env["NO_COLOR"] = "1" }
         env["SPINDLE_NO_REBUILD"] = "1"
         env.removeValue(forKey: "SPINDLE_STORE")
+        for (k, v) in environment { env[k] = v }
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         var child: pid_t = 0
@@ -120,6 +122,37 @@ struct TerminalTests {
         #expect(lines.contains { $0.hasPrefix("answer") && $0.hasSuffix("+ 1") }, "\(lines)")
         #expect(lines.contains("1 + 1"))
         #expect(!history.contains("dropped"))
+    }
+
+    @Test("without libedit the shell on a terminal says line editing is off, and still shows its prompt and evaluates lines")
+    func withoutLibEdit() throws {
+        let box = try ratingsSandbox()
+        let term = try PseudoTerminal(try product("spindle"), ["shell", "--store", box.storeRoot.path], directory: box.dir,
+                                      environment: ["SPINDLE_LIBEDIT": "libedit-that-is-not-there.so"])
+        #expect(term.waitFor("line editing is off: libedit could not be loaded ("), "\(term.text)")
+        #expect(term.waitFor("apt-get install libedit2"), "\(term.text)")
+        #expect(term.waitFor("RatingsFlow/1> "), "no prompt: \(term.text)")
+        let mark = term.length
+        term.type("6 * 7\r")
+        #expect(term.waitFor("42", after: mark), "\(term.text)")
+        term.type("\u{04}")
+        #expect(term.waitForExit() == 0)
+    }
+
+    @Test("a flow binary and the spindle command do not link libedit: only a shell on a terminal loads it")
+    func libEditNotLinked() throws {
+        for name in ["HelloFlow", "spindle"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+            p.arguments = [try product(name)]
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(text.contains("libc.so"), "ldd said: \(text)")
+            #expect(!text.contains("libedit"), "\(name) links libedit: \(text)")
+        }
     }
 
     @Test("Ctrl-C stops a long evaluation: z = range(100000000) * 2 + 1 is interrupted, z is not assigned, the shell goes on")
