@@ -147,7 +147,7 @@ struct TerminalTests {
             p.arguments = [try product(name)]
             let out = Pipe()
             p.standardOutput = out
-            try p.run()
+            try p.runSerialized()
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
             #expect(text.contains("libc.so"), "ldd said: \(text)")
