@@ -253,7 +253,7 @@ struct ForkServerTests {
         p.environment = env
         let out = Pipe()
         p.standardOutput = out
-        try p.run()
+        try p.runSerialized()
         p.waitUntilExit()
         let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(said.trimmingCharacters(in: .whitespacesAndNewlines) == "0 0", "the run's exit status, and the processes left to reap: \(said)")
