@@ -451,10 +451,8 @@ public enum ForkServer {
         if let name = option("--unset", in: arguments) { unsetenv(name) }
         // A standing process decodes its request as its first act: the array types that takes were
         // 6 % of a forked task's CPU, found afresh in every process until the server found them once.
-        let sample = ForkRequest(arguments: ["_task", "--store", "s"], environment: [("NAME", "value")], handoff: [1])
-        var bytes = messageBuffer()
-        bytes.replaceSubrange(0..<sample.encoded.count, with: sample.encoded)
-        _ = ForkRequest(decoding: bytes[0..<sample.encoded.count])
+        let request = ForkRequest(arguments: ["_task", "--store", "s"], environment: [("NAME", "value")], handoff: [1]).encoded
+        _ = ForkRequest(decoding: request[...])  // an ArraySlice, as a standing process decodes its buffer
         // The types ``TaskProcess/execute(_:graph:)`` keeps across a step's body: their metadata is
         // found through a cache per type, which a task filled afresh after its body (5 % of its CPU).
         keptTypes = [TaskHandoff.Inputs?.self, Step?.self, TaskRecord?.self, (TaskHandoff.Inputs?, TaskHandoff.Inputs?).self]

@@ -357,23 +357,16 @@ final class Scheduler {
             completing.append(completion)
             // Its rows are not committed yet: the tasks that follow take them from here, not the store.
             learn(completion.task, records: completion.rowsAsStored)
-            completedCount += 1
-            if !console.isTerminal {
-                console.line("  done \(r.planned.step)/\(id) in \(NumberFormatting.twoDecimals(Date().timeIntervalSince(r.started))) s")
-            }
             // Planned from the row as it will be committed, with the next tasks' starts.
-            try advance(TaskRecord(flow: run.flow, run: run.id, step: r.planned.step, id: id, status: .completed,
-                                   parents: r.planned.parents, splits: r.planned.splits, foreachCount: completion.foreachCount))
+            try completed(r, id: id, as: TaskRecord(flow: run.flow, run: run.id, step: r.planned.step, id: id, status: .completed,
+                                                    parents: r.planned.parents, splits: r.planned.splits,
+                                                    foreachCount: completion.foreachCount))
         case .finished(let id, let result):
             guard let r = running.removeValue(forKey: id) else { return }
             Trace.mark("handling end of \(id)")
             let record = try result.get()
             if record.status == .completed {
-                completedCount += 1
-                if !console.isTerminal {
-                    console.line("  done \(r.planned.step)/\(id) in \(NumberFormatting.twoDecimals(Date().timeIntervalSince(r.started))) s")
-                }
-                try advance(record)
+                try completed(r, id: id, as: record)
                 return
             }
             if cancelled { return }
@@ -382,6 +375,15 @@ final class Scheduler {
             console.line(console.paint("  \(r.planned.step)/\(id) failed: \(reason)", "31"))
             if failure == nil { failure = "task \(r.pathspec) failed: \(reason)" }
         }
+    }
+
+    /// Counts a completed task, says so when output is not a terminal, and plans what follows it.
+    func completed(_ r: Running, id: Int, as record: TaskRecord) throws {
+        completedCount += 1
+        if !console.isTerminal {
+            console.line("  done \(r.planned.step)/\(id) in \(NumberFormatting.twoDecimals(Date().timeIntervalSince(r.started))) s")
+        }
+        try advance(record)
     }
 
     /// Plans what follows a completed task.

@@ -26,7 +26,7 @@ public final class EditLineReader: LineReader {
     public init(history: [String], complete: @escaping @Sendable (_ line: String, _ word: String, _ start: Int) -> [String]) throws(Unavailable) {
         var reason = [CChar](repeating: 0, count: 512)
         guard spindle_editline_load(&reason, reason.count) == 0 else {
-            throw Unavailable(reason: String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            throw Unavailable(reason: reason.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         }
         if setlocale(LC_CTYPE, "") == nil || !String(cString: nl_langinfo(nl_item(CODESET))).uppercased().contains("UTF") {
             setlocale(LC_CTYPE, "C.UTF-8")

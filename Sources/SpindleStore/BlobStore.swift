@@ -269,8 +269,8 @@ public struct FileBlobStore: BlobStore {
     public func allHashes() throws -> [String] {
         let fm = FileManager.default
         var out: [String] = []
-        for dir in try fm.contentsOfDirectory(atPath: directory.path) where dir.count == 2 {
-            for name in (try? fm.contentsOfDirectory(atPath: directory.path + "/" + dir)) ?? [] {
+        for dir in try fm.contentsOfDirectory(atPath: root) where dir.count == 2 {
+            for name in (try? fm.contentsOfDirectory(atPath: root + "/" + dir)) ?? [] {
                 let h = dir + name
                 if SHA256.isDigest(h) { out.append(h) }
             }

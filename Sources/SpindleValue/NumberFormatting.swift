@@ -26,7 +26,7 @@ public enum NumberFormatting {
     /// `d` rounded to the nearest hundredth and written with two decimals (`0.05`, `12.30`): as
     /// `String(format: "%.2f")` writes it but for some halves (0.015 gives `0.02`, `%.2f` `0.01`,
     /// which rounds the double's binary value) and without its minus zero; without Foundation's
-    /// formatter, which was 1 % of a run's CPU for its line per task.
+    /// formatter, which was 0.7 % of a run's runtime CPU for its line per task (`perf`).
     public static func twoDecimals(_ d: Double) -> String {
         let hundredths = (d * 100).rounded(.toNearestOrEven)
         guard d.isFinite, abs(hundredths) < 1e15 else { return String(format: "%.2f", d) }

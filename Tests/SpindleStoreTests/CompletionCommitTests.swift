@@ -10,10 +10,7 @@ import SpindleValue
 struct CompletionCommitTests {
     @Test("one commit records the completion (its rows, its log, a NUL in it too) and the starts, as completeTask and startTask would; the rows planned from are the rows read back")
     func sameAsTwoCommits() throws {
-        let (store, _) = try temporaryStore()
-        let run = try store.createRun(.init(flow: "F", isSpin: false, parameters: [:], tags: []))
-        let first = TaskRecord(flow: "F", run: run.id, step: "start", id: 1)
-        try store.startTask(first)
+        let (store, run, first) = try runningStart()
         let task = first.pathspec
         // Own and carried-over rows, out of the order the store reads them in.
         var carried = try store.saveArtifact("b_carried", .string("from a parent"), task: task)
@@ -43,10 +40,7 @@ struct CompletionCommitTests {
 
     @Test("a commit that fails leaves neither the completion nor the starts")
     func allOrNothing() throws {
-        let (store, _) = try temporaryStore()
-        let run = try store.createRun(.init(flow: "F", isSpin: false, parameters: [:], tags: []))
-        let first = TaskRecord(flow: "F", run: run.id, step: "start", id: 1)
-        try store.startTask(first)
+        let (store, run, first) = try runningStart()
         let row = try store.saveArtifact("x", .int(1), task: first.pathspec)
         // Two rows of one name for one task: the artifacts' primary key refuses the second.
         let broken = TaskCompletion(task: first.pathspec, artifacts: [row, row], foreachCount: nil, parametersRead: nil, log: nil)
@@ -55,5 +49,14 @@ struct CompletionCommitTests {
         #expect(try store.task(first.pathspec).status == .running)
         #expect(try store.artifacts(of: first.pathspec).isEmpty)
         #expect(throws: (any Error).self) { try store.task(next.pathspec) }
+    }
+
+    /// A store with a run whose `start` task is recorded as running.
+    private func runningStart() throws -> (Store, RunRecord, TaskRecord) {
+        let (store, _) = try temporaryStore()
+        let run = try store.createRun(.init(flow: "F", isSpin: false, parameters: [:], tags: []))
+        let first = TaskRecord(flow: "F", run: run.id, step: "start", id: 1)
+        try store.startTask(first)
+        return (store, run, first)
     }
 }
