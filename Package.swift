@@ -48,6 +48,8 @@ let package = Package(
         ),
         // The calls the fork server needs that Swift cannot make: prctl, SCM_RIGHTS messages, close_range.
         .target(name: "CForkServer", exclude: ["README.md"]),
+        // The client half of a flow binary's listening standby, run before the Swift runtime starts.
+        .target(name: "CSpinStandby", exclude: ["README.md"]),
         // SHA-256 in C, with the x86 SHA extensions where the CPU has them.
         .target(name: "CSHA256", exclude: ["README.md"]),
         // libcurl, opened with dlopen on first use: the S3 client needs it, most task processes never do.
@@ -77,7 +79,7 @@ let package = Package(
             dependencies: ["SpindleValue", .product(name: "OrderedCollections", package: "swift-collections")],
             exclude: ["README.md"]
         ),
-        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindlePostgres", "SpindleS3", "SpindleCards", "CForkServer",
+        .target(name: "SpindleFlow", dependencies: ["SpindleValue", "SpindleStore", "SpindlePostgres", "SpindleS3", "SpindleCards", "CForkServer", "CSpinStandby",
                                                     .product(name: "TOMLKit", package: "TOMLKit")], exclude: ["README.md"]),
         // The shared store's object storage: SigV4, an S3 client over libcurl (loaded with dlopen), S3BlobStore.
         .target(name: "SpindleS3", dependencies: ["SpindleStore", "SpindleValue", "CCurlLoader"], exclude: ["README.md"]),

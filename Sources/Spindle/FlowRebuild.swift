@@ -23,7 +23,7 @@ func resolveStep(_ step: String?, at: String?, graph: FlowGraph) throws -> Strin
 /// with the same arguments. Returns when no rebuild was needed.
 func rebuildIfStale(graph: FlowGraph) throws {
     let env = ProcessInfo.processInfo.environment
-    guard env["SPINDLE_REBUILT"] == nil, env["SPINDLE_NO_REBUILD"] == nil,
+    guard !ListeningStandby.sourcesChecked, env["SPINDLE_REBUILT"] == nil, env["SPINDLE_NO_REBUILD"] == nil,
           let build = FlowBuild.locate(binary: currentExecutable(), flowFile: graph.flow.file), build.isStale() else { return }
     FileHandle.standardError.write(Data("sources changed: rebuilding \(build.product)…\n".utf8))
     do { try build.rebuild() } catch let f as FlowBuild.Failure {

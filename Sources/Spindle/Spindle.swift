@@ -91,23 +91,42 @@ public enum Spindle {
     /// A store a standby opened before its spin was asked for (``standBy(_:graph:)``).
     nonisolated(unsafe) static var preopenedStore: Store?
 
-    /// The store named `address` if this process has it open already.
-    static func takePreopenedStore(named address: String?) -> Store? {
-        guard let store = preopenedStore, let address, store.address == address else { return nil }
+    /// The store a spin names — `explicit` (its `--store`), else the one it
+    /// would find (``StoreAddress/resolve(explicit:environment:from:creating:)``) —
+    /// if this process has it open already.
+    static func takePreopenedStore(named explicit: String?) -> Store? {
+        guard let store = preopenedStore,
+              let address = try? StoreAddress.resolve(explicit: explicit, creating: false),
+              store.address == address.description else { return nil }
         preopenedStore = nil
         return store
     }
 
-    /// A standby spin (`_standby --store ADDRESS`, see ``SpinStandby``):
-    /// forks the task process (while this process has one thread), opens
-    /// the store, then waits on stdin for the spin's arguments and returns
-    /// them. Exits when stdin ends without any.
+    /// A standby spin (`_standby --store ADDRESS [--listen NAME]`, see
+    /// ``SpinStandby`` and ``ListeningStandby``): forks the task process
+    /// (while this process has one thread), opens the store, then waits for
+    /// the spin's arguments — on stdin from the shell, or from the next bare
+    /// spin on socket NAME — and returns them. Exits when none come.
     static func standBy(_ arguments: [String], graph: FlowGraph) -> [String] {
-        let address = arguments.count == 2 && arguments[0] == "--store" ? arguments[1] : nil
-        SpinEnd.install()
+        var address: String?, listen: String?
+        var rest = arguments[...]
+        while let option = rest.popFirst() {
+            guard let value = rest.popFirst() else { break }
+            if option == "--store" { address = value } else if option == ListeningStandby.option { listen = value }
+        }
+        // A listening standby takes its socket first: when another standby has it, this one is not needed.
+        var listener: Int32 = -1
+        if let listen {
+            guard let fd = ListeningStandby.listen(on: listen) else { exit(0) }
+            listener = fd
+        } else {
+            SpinEnd.install()
+        }
+        let originals = address.map { ListeningStandby.Originals(binary: currentExecutable(), store: $0) }
         if let address, ForkServer.forkedTasksKeepCrashReports {
             preparedTask = ForkServer.prepareTask(warmUp: {
                 SpinEnd.closeInChild()
+                if listener >= 0 { close(listener) }
                 if let store = try? StoreAddress(parsing: address) { TaskProcess.prepareStore(store, flow: graph.flow.name) }
             }, runTask: { runTask($0, graph: graph) })
         }
@@ -116,9 +135,17 @@ public enum Spindle {
         // While it waits: a spin short of its task, so the spin's code is warm when it is asked for.
         if let store = preopenedStore, SpinEngine(graph: graph, store: store).rehearse() { Trace.mark("standby rehearsed a spin") }
         Trace.mark("standby ready")
-        guard let spin = SpinStandby.readArguments(from: 0) else {
-            // Not needed after all (the shell moved on or ended): the task process it forked ends
-            // too, and is waited for here rather than left to init.
+        let spin: [String]?
+        if let listen, let address {
+            spin = ListeningStandby.serve(listener: listener, name: listen, store: address) { arguments in
+                standbyRefusal(arguments, originals: originals, graph: graph)
+            }
+        } else {
+            spin = SpinStandby.readArguments(from: 0)
+        }
+        guard let spin else {
+            // Not needed after all (the shell moved on or ended, or no spin came): the task process it
+            // forked ends too, and is waited for here rather than left to init.
             preparedTask = nil
             exit(0)
         }
@@ -128,6 +155,25 @@ public enum Spindle {
             exit(2)
         }
         return spin
+    }
+
+    /// Why a listening standby cannot take `arguments`, a bare spin's command
+    /// line (its client then runs it itself), or nil when it can; `final`
+    /// when this standby cannot take any spin now.
+    static func standbyRefusal(_ arguments: [String], originals: ListeningStandby.Originals?,
+                               graph: FlowGraph) -> (reason: String, final: Bool)? {
+        guard let originals, preopenedStore != nil else { return ("the store did not open", true) }
+        if let change = originals.change { return (change, true) }
+        guard arguments.first == "spin", let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) else {
+            return ("a command line for ArgumentParser", false)
+        }
+        guard !spin.debug, spin.executor == nil || spin.executor == "local" else { return ("a debugger or another executor", false) }
+        if !spin.noRebuild, getenv("SPINDLE_REBUILT") == nil, getenv("SPINDLE_NO_REBUILD") == nil,
+           let build = FlowBuild.locate(binary: currentExecutable(), flowFile: graph.flow.file), build.isStale() {
+            return ("the flow's sources changed: the spin rebuilds it", true)
+        }
+        ListeningStandby.sourcesChecked = true
+        return nil
     }
 
     /// Forks the process a local spin's task will become, while this process

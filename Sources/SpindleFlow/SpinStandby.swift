@@ -160,6 +160,10 @@ public enum SpinEnd {
     /// is said and the shell waits for the process to be gone.
     nonisolated(unsafe) public static var code: Int32?
     nonisolated(unsafe) private static var installed = false
+    /// Where the line goes: ``descriptor`` for the shell's standby, the client's connection for a listening one.
+    nonisolated(unsafe) private static var reportDescriptor: Int32 = descriptor
+    /// Set once the line is being said: a listening standby's client may go away after reading it.
+    static let said = Atomic<Bool>(false)
 
     /// In the standby: says how it ended, at `exit`, on ``descriptor``, then closes stdout and
     /// stderr, so the shell's reading of them ends. Makes ``descriptor`` close-on-exec, so no
@@ -176,9 +180,18 @@ public enum SpinEnd {
         atexit { SpinEnd.say() }
     }
 
+    /// In a listening standby that took a spin (``ListeningStandby``): says how it ended on
+    /// `connection`, the client's, which waits for the line and exits with its code.
+    static func install(reportingOn connection: Int32) {
+        guard !installed else { return }
+        reportDescriptor = connection
+        installed = true
+        atexit { SpinEnd.say() }
+    }
+
     /// In a process forked from the standby (its task): lets go of the pipe.
     public static func closeInChild() {
-        if installed { close(descriptor) }
+        if installed { close(reportDescriptor) }
     }
 
     private static func say() {
@@ -191,8 +204,9 @@ public enum SpinEnd {
         let cpu = micros(me.ru_utime) + micros(me.ru_stime) + micros(children.ru_utime) + micros(children.ru_stime)
         let peak = max(Int(me.ru_maxrss), Int(children.ru_maxrss)) * 1024  // Linux counts kilobytes
         Trace.mark("spin says it ended: \(code)")
-        _ = FileIO.writeAll(descriptor, "ended \(code) \(cpu) \(peak)\n")
-        close(descriptor)
+        said.store(true, ordering: .sequentiallyConsistent)
+        _ = FileIO.writeAll(reportDescriptor, "ended \(code) \(cpu) \(peak)\n")
+        close(reportDescriptor)
         TaskEnd.detachOutput()
     }
 

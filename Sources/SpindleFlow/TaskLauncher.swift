@@ -5,8 +5,11 @@ import SpindleStore
 /// starts spins (the shell, `spindle watch`, the MCP server): with Swift's
 /// crash reports set as the task logs keep them, the spin forks its task
 /// process early instead of spawning it (``ForkServer/prepareTask(warmUp:runTask:)``),
-/// about 4 ms sooner. Empty when the user has set `SWIFT_BACKTRACE` (it is inherited).
-public let spinEnvironment: [String: String] = TaskLauncher.crashReports
+/// about 4 ms sooner (left out when the user has set `SWIFT_BACKTRACE`: it is
+/// inherited). And `SPINDLE_STANDBY=0`: such a program keeps its own
+/// standby (``SpinStandby``) or none, and a bare spin's (``ListeningStandby``)
+/// would only wait, unused.
+public let spinEnvironment: [String: String] = TaskLauncher.crashReports.merging(["SPINDLE_STANDBY": "0"]) { $1 }
 
 /// How one attempt of a task went, as the runtime saw it from outside.
 public struct AttemptResult: Sendable {

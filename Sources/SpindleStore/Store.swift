@@ -49,6 +49,9 @@ public final class Store: Sendable {
         self.address = address ?? root.path
     }
 
+    /// The embedded store's database, in its folder.
+    public static let databaseFileName = "meta.sqlite"
+
     /// Opens the embedded store at `root` (a `.spindle` directory), creating it when `create`.
     ///
     /// `checkpoints: false` leaves folding the WAL into the database to other
@@ -60,7 +63,7 @@ public final class Store: Sendable {
     /// `database` says when and how the database is opened (``DatabaseOpening``).
     public static func open(at root: URL, create: Bool = true, checkpoints: Bool = true,
                             checkSchema: Bool = true, database: DatabaseOpening = .now) throws -> Store {
-        let dbPath = root.appendingPathComponent("meta.sqlite").path
+        let dbPath = root.appendingPathComponent(databaseFileName).path
         // access(2), not FileManager: its first use costs a task process ~0.2 ms.
         if access(dbPath, F_OK) != 0 {
             guard create else { throw StoreError.notAStore(path: root.path) }

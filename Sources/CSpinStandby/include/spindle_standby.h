@@ -1,0 +1,68 @@
+#ifndef SPINDLE_STANDBY_H
+#define SPINDLE_STANDBY_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/// The C half of a flow binary's *listening standby*: a spin process started
+/// ahead of time and left waiting on a socket, so that the next
+/// `FLOW spin …` typed in the same directory, with the same environment and
+/// the same binary, is run by it instead of starting from nothing.
+///
+/// The client half runs in a constructor, before the Swift runtime and
+/// Foundation start: a spin that a standby takes costs this process only its
+/// exec, a connect and a wait. See Sources/CSpinStandby/README.md.
+
+/// What a standby was asked, as ``spindle_standby_accept`` leaves it.
+typedef struct {
+    /// The accepted connection: the standby reports on it how the spin ended.
+    int connection;
+    /// The client's pid (from the socket's credentials).
+    pid_t client;
+    /// The client's standard input, output and error, received with the request.
+    int fds[3];
+    /// The spin's arguments after the program name (`spin STEP …`), each NUL-terminated, `count` of them.
+    char **arguments;
+    int count;
+} spindle_standby_request;
+
+/// Whether this process's command line and environment allow a standby: its
+/// first argument is `spin`, nothing asks for help, `SPINDLE_STANDBY` is not
+/// `0`, and no program that watches it started it (`SPINDLE_PARENT_PID`).
+int spindle_standby_allowed(void);
+
+/// The socket name (abstract namespace, without its leading NUL) that a
+/// standby for this process — its binary, working directory, environment
+/// (as it started) and user — listens on. Empty when it could not be made.
+const char *spindle_standby_name(void);
+
+/// The environment this process started with (NULL-terminated), before the
+/// program changed any of it: a standby is started with exactly this.
+char **spindle_standby_environment(void);
+
+/// Binds and listens on `name` (abstract namespace). Returns the listening
+/// descriptor (close-on-exec), or -1 with errno set (EADDRINUSE: another
+/// standby has it).
+int spindle_standby_listen(const char *name);
+
+/// Waits up to `timeout_ms` for a client on `listener` and reads its request.
+/// Returns 1 with `*request` filled (the caller answers with
+/// ``spindle_standby_answer``), 0 when the time ran out, or -1 on an error.
+/// A client of another user, or whose working directory or environment is not
+/// this process's (as it started), is refused here and not returned.
+int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request *request);
+
+/// Tells the client whether this standby takes its spin (`take` nonzero).
+/// On a refusal it closes the connection and the received descriptors.
+/// Taking it, it waits for the client's go-ahead (`G`), so that a client that
+/// gave up waiting (and runs the spin itself) is never served too. Returns 0,
+/// or -1 when the client is gone or did not go ahead (the caller closes).
+int spindle_standby_answer(spindle_standby_request *request, int take);
+
+/// Starts `binary _standby --listen NAME --store STORE` in a session of its
+/// own, with /dev/null for its input and output, no other descriptor, and
+/// the environment this process started with. Does not wait for it.
+/// Returns its pid, or -1 with errno set.
+pid_t spindle_standby_spawn(const char *binary, const char *name, const char *store);
+
+#endif
