@@ -167,6 +167,12 @@ static void hand_over(int argc, char **argv) {
     sigemptyset(&action.sa_mask);
     const int forwarded[3] = { SIGINT, SIGTERM, SIGHUP };
     for (int i = 0; i < 3; i++) sigaction(forwarded[i], &action, &saved[i]);
+    // A process started from a thread that blocks signals (a test runner's) inherits the block;
+    // the spin would have taken them (SignalWatch unblocks them too).
+    sigset_t unblocked, blocked;
+    sigemptyset(&unblocked);
+    for (int i = 0; i < 3; i++) sigaddset(&unblocked, forwarded[i]);
+    sigprocmask(SIG_UNBLOCK, &unblocked, &blocked);
     struct pollfd wait = { .fd = fd, .events = POLLIN };
     int ready;
     do { ready = poll(&wait, 1, answer_timeout_ms); } while (ready < 0 && errno == EINTR);
@@ -180,6 +186,7 @@ static void hand_over(int argc, char **argv) {
     if (n != 1 || answer != 'Y' || write_all(fd, "G", 1) != 0) {
         // Not taken (or no answer in time): this process runs the spin itself, as if no standby were there.
         for (int i = 0; i < 3; i++) sigaction(forwarded[i], &saved[i], NULL);
+        sigprocmask(SIG_SETMASK, &blocked, NULL);
         standby_pid = 0;
         close(fd);
         return;
@@ -261,6 +268,12 @@ static int same_environment(const char *from, const char *end) {
     return p >= end && *mine == NULL;
 }
 
+/// With `SPINDLE_TRACE` set, says on stderr why a client was refused (a standby's stderr is
+/// /dev/null unless it was started by hand).
+static void trace_refusal(const char *why) {
+    if (getenv("SPINDLE_TRACE")) fprintf(stderr, "[standby %d] refused a client: %s\n", (int)getpid(), why);
+}
+
 static void refuse(int connection, const int *fds, int fdCount) {
     (void)!send(connection, "N", 1, MSG_NOSIGNAL);
     for (int i = 0; i < fdCount; i++) close(fds[i]);
@@ -327,6 +340,7 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
             got += (size_t)n;
         }
         if (payload == NULL || got != size || payload[size - 1] != 0) {
+            trace_refusal("a short or malformed request");
             free(payload);
             refuse(connection, fds, fdCount);
             continue;
@@ -342,6 +356,7 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
         long argc = strtol(strings[2], &end, 10);
         if (strcmp(strings[0], version) != 0 || *end != 0 || argc < 1 || argc > 4096 || !getcwd(cwd, sizeof cwd)
             || strcmp(strings[1], cwd) != 0) {
+            trace_refusal(strcmp(strings[0], version) != 0 ? "another protocol version" : "another working directory");
             free(payload);
             refuse(connection, fds, fdCount);
             continue;
@@ -353,6 +368,7 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
             p += strlen(p) + 1;
         }
         if (arguments == NULL || !same_environment(p, limit_end)) {
+            trace_refusal(arguments == NULL ? "a malformed request" : "another environment");
             if (arguments) { for (long i = 0; i < argc; i++) free(arguments[i]); free(arguments); }
             free(payload);
             refuse(connection, fds, fdCount);
