@@ -4,21 +4,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
 
 /// The protocol's version: the first string of every request.
-static const char version[] = "spindle-standby-1";
+static const char version[] = "spindle-standby-2";
 /// How long a client waits for a standby to say whether it takes the spin.
 static const int answer_timeout_ms = 3000;
 /// The largest request a standby reads (arguments and environment).
@@ -26,11 +31,13 @@ static const size_t request_limit = 1 << 20;
 
 static int allowed;
 static char socket_name[80];
-/// The environment as the process started (NULL-terminated): a standby is started with exactly this.
+/// The environment as the process started (NULL-terminated).
 static char **original_environment;
-/// The same entries, `_` left out, sorted: what a client and its standby compare (and hash).
+/// The same entries, shell bookkeeping left out (``ignored``), sorted: what a client and its
+/// standby compare, and hash into the socket's name.
 static char **compared_environment;
-static volatile pid_t standby_pid;
+/// The process's context beyond its environment (``make_context``), as it started.
+static char context[8192];
 
 static uint64_t fnv(uint64_t hash, const void *bytes, size_t count) {
     const unsigned char *b = bytes;
@@ -38,8 +45,14 @@ static uint64_t fnv(uint64_t hash, const void *bytes, size_t count) {
     return hash;
 }
 
-/// `_` is the shell's name for the command it ran last: it says nothing about the spin.
-static int ignored(const char *entry) { return entry[0] == '_' && entry[1] == '='; }
+static int starts(const char *entry, const char *prefix) { return strncmp(entry, prefix, strlen(prefix)) == 0; }
+
+/// Entries that say nothing about the spin: the shell's bookkeeping (`_`, `OLDPWD`, `SHLVL`
+/// change with every command, `cd` and subshell), and the mark a rebuilt spin's re-execution
+/// carries (``rebuildIfStale``), which its successor must not keep.
+static int ignored(const char *entry) {
+    return starts(entry, "_=") || starts(entry, "OLDPWD=") || starts(entry, "SHLVL=") || starts(entry, "SPINDLE_REBUILT=");
+}
 
 static int by_text(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -56,9 +69,63 @@ static void make_compared(void) {
     qsort(compared_environment, kept, sizeof *compared_environment, by_text);
 }
 
-static int asks_for_help(const char *a) {
-    return !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help") || !strcmp(a, "help")
-        || !strncmp(a, "--generate-completion", 21) || !strncmp(a, "--experimental", 14);
+static void add(size_t *used, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void add(size_t *used, const char *format, ...) {
+    if (*used >= sizeof context) return;
+    va_list arguments;
+    va_start(arguments, format);
+    int n = vsnprintf(context + *used, sizeof context - *used, format, arguments);
+    va_end(arguments);
+    if (n > 0) *used += (size_t)n;
+}
+
+/// What besides its arguments and environment a spin runs with, as text both ends compute the
+/// same way: the binary and the working directory as files (device and inode: a binary
+/// rebuilt, or replaced, is another file), the mount and pid namespaces (a container sharing
+/// the network namespace is another world), the cgroup, the umask, the CPUs it may use, its
+/// limits and its niceness. Empty when any of it cannot be read.
+static int make_context(void) {
+    size_t used = 0;
+    struct stat exe, cwd;
+    if (stat("/proc/self/exe", &exe) != 0 || stat(".", &cwd) != 0) return -1;
+    add(&used, "exe=%llu:%llu cwd=%llu:%llu", (unsigned long long)exe.st_dev, (unsigned long long)exe.st_ino,
+        (unsigned long long)cwd.st_dev, (unsigned long long)cwd.st_ino);
+    const char *spaces[] = { "/proc/self/ns/mnt", "/proc/self/ns/pid" };
+    for (int i = 0; i < 2; i++) {
+        char link[128];
+        ssize_t n = readlink(spaces[i], link, sizeof link - 1);
+        if (n <= 0) return -1;
+        link[n] = 0;
+        add(&used, " %s", link);
+    }
+    int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char group[2048];
+    ssize_t n = read(fd, group, sizeof group - 1);
+    close(fd);
+    if (n < 0) return -1;
+    group[n] = 0;
+    add(&used, " cgroup=%s", group);
+    mode_t mask = umask(0);
+    umask(mask);
+    add(&used, " umask=%o", (unsigned)mask);
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    if (sched_getaffinity(0, sizeof cpus, &cpus) != 0) return -1;
+    add(&used, " cpus=");
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (CPU_ISSET(c, &cpus)) add(&used, "%d,", c);
+    }
+    for (int r = 0; r < RLIM_NLIMITS; r++) {
+        struct rlimit limit;
+        if (getrlimit(r, &limit) != 0) return -1;
+        add(&used, " %d=%llu/%llu", r, (unsigned long long)limit.rlim_cur, (unsigned long long)limit.rlim_max);
+    }
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, 0);
+    if (errno != 0) return -1;
+    add(&used, " nice=%d", nice);
+    return used < sizeof context - 1 ? 0 : -1;
 }
 
 static void make_name(void) {
@@ -69,6 +136,7 @@ static void make_name(void) {
     hash = fnv(hash, exe, (size_t)n);
     hash = fnv(hash, "", 1);
     hash = fnv(hash, cwd, strlen(cwd) + 1);
+    hash = fnv(hash, context, strlen(context) + 1);
     for (char **e = compared_environment; *e; e++) hash = fnv(hash, *e, strlen(*e) + 1);
     snprintf(socket_name, sizeof socket_name, "spindle-standby-%u-%016llx", (unsigned)getuid(), (unsigned long long)hash);
 }
@@ -106,35 +174,65 @@ static void append(char **buffer, size_t *length, size_t *capacity, const char *
     *length += count;
 }
 
-static void forward(int signal) {
-    if (standby_pid > 0) kill(standby_pid, signal);
+/// An argument a standby would read differently: a path through this process's own
+/// descriptors (`/dev/fd/N`, `/proc/self/fd/N`, `/proc/PID/…`) names the standby's.
+static int names_own_descriptors(const char *argument) {
+    return strstr(argument, "/dev/fd") != NULL || strstr(argument, "/proc/") != NULL;
 }
+
+/// The client's signal state while it hands over: until it has said go, a signal is only
+/// noted (the spin may still run here); after, it is sent on to the standby.
+static volatile pid_t standby_pid;
+static volatile sig_atomic_t committed;
+static volatile sig_atomic_t noted;
+static volatile sig_atomic_t forwarded_signal;
+
+static void on_signal(int signal) {
+    int saved = errno;
+    if (committed && standby_pid > 0) {
+        forwarded_signal = signal;
+        kill(standby_pid, signal);
+    } else {
+        noted = signal;
+    }
+    errno = saved;
+}
+
+static int trace_on(void) { return getenv("SPINDLE_TRACE") != NULL; }
 
 /// Hands this process's spin to a waiting standby and exits with its status;
 /// returns (having changed nothing) when there is none, or it does not take it.
 static void hand_over(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (names_own_descriptors(argv[i])) return;
+    }
     for (int fd = 0; fd <= 2; fd++) {
         if (fcntl(fd, F_GETFD) < 0) return;  // a closed standard descriptor cannot be sent
     }
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Non-blocking connect: a standby whose backlog is full (stopped, or busy) is not waited for.
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return;
     struct sockaddr_un address;
     socklen_t length = address_of(socket_name, &address);
     struct ucred peer;
     socklen_t peer_length = sizeof peer;
     if (connect(fd, (struct sockaddr *)&address, length) != 0
-        || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_length) != 0 || peer.uid != getuid()) {
+        || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_length) != 0 || peer.uid != getuid() || peer.pid <= 0
+        || fcntl(fd, F_SETFL, 0) != 0) {
         close(fd);
         return;
     }
+    struct timeval send_limit = { .tv_sec = 1, .tv_usec = 0 };
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof send_limit);
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd)) { close(fd); return; }
-    size_t capacity = 8192, used = 0;
+    size_t capacity = 16384, used = 0;
     char *payload = malloc(capacity);
     char count[16];
     snprintf(count, sizeof count, "%d", argc - 1);
     append(&payload, &used, &capacity, version, sizeof version);
     append(&payload, &used, &capacity, cwd, strlen(cwd) + 1);
+    append(&payload, &used, &capacity, context, strlen(context) + 1);
     append(&payload, &used, &capacity, count, strlen(count) + 1);
     for (int i = 1; i < argc; i++) append(&payload, &used, &capacity, argv[i], strlen(argv[i]) + 1);
     for (char **e = compared_environment; *e; e++) append(&payload, &used, &capacity, *e, strlen(*e) + 1);
@@ -158,37 +256,63 @@ static void hand_over(int argc, char **argv) {
     int failed = sent != header_length || write_all(fd, payload, used) != 0;
     free(payload);
     if (failed) { close(fd); return; }
-    // Forward the signals a terminal or a supervisor sends from now on: a standby that takes the
-    // spin cancels it on SIGINT or SIGTERM as the spin would have here.
-    standby_pid = peer.pid;
+
+    // Ctrl-C and SIGTERM reach the spin wherever it runs, as the spin's own handlers take them even
+    // when ignored here (SignalWatch); SIGHUP only when not ignored (`nohup` keeps the spin going).
     struct sigaction action, saved[3];
     memset(&action, 0, sizeof action);
-    action.sa_handler = forward;
+    action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
-    const int forwarded[3] = { SIGINT, SIGTERM, SIGHUP };
-    for (int i = 0; i < 3; i++) sigaction(forwarded[i], &action, &saved[i]);
+    const int watched[3] = { SIGINT, SIGTERM, SIGHUP };
+    int installed[3] = { 0, 0, 0 };
+    for (int i = 0; i < 3; i++) {
+        if (sigaction(watched[i], NULL, &saved[i]) != 0) continue;
+        if (watched[i] == SIGHUP && saved[i].sa_handler == SIG_IGN) continue;
+        installed[i] = sigaction(watched[i], &action, NULL) == 0;
+    }
     // A process started from a thread that blocks signals (a test runner's) inherits the block;
     // the spin would have taken them (SignalWatch unblocks them too).
     sigset_t unblocked, blocked;
     sigemptyset(&unblocked);
-    for (int i = 0; i < 3; i++) sigaddset(&unblocked, forwarded[i]);
+    for (int i = 0; i < 3; i++) sigaddset(&unblocked, watched[i]);
     sigprocmask(SIG_UNBLOCK, &unblocked, &blocked);
+    standby_pid = peer.pid;
+
     struct pollfd wait = { .fd = fd, .events = POLLIN };
     int ready;
-    do { ready = poll(&wait, 1, answer_timeout_ms); } while (ready < 0 && errno == EINTR);
-    char answer = 0;
+    do { ready = poll(&wait, 1, answer_timeout_ms); } while (ready < 0 && errno == EINTR && !noted);
+    char answer[256];
     ssize_t n = -1;
     if (ready == 1) {
-        do { n = recv(fd, &answer, 1, 0); } while (n < 0 && errno == EINTR);
+        do { n = recv(fd, answer, sizeof answer - 1, 0); } while (n < 0 && errno == EINTR && !noted);
     }
-    // `G` commits both sides: a standby that said yes to a client that had given up waiting
-    // reads the end of the connection instead, and runs nothing.
-    if (n != 1 || answer != 'Y' || write_all(fd, "G", 1) != 0) {
-        // Not taken (or no answer in time): this process runs the spin itself, as if no standby were there.
-        for (int i = 0; i < 3; i++) sigaction(forwarded[i], &saved[i], NULL);
-        sigprocmask(SIG_SETMASK, &blocked, NULL);
-        standby_pid = 0;
+    // `G` commits both sides: a standby that said yes to a client that gave up waiting (or was
+    // interrupted) reads the end of the connection instead, and runs nothing.
+    int taken = n >= 1 && answer[0] == 'Y' && !noted && write_all(fd, "G", 1) == 0;
+    if (taken) {
+        committed = 1;
+        if (noted) {  // arrived between the check and `committed`: it is the spin's now
+            forwarded_signal = noted;
+            kill(peer.pid, noted);
+        }
+    } else {
+        if (n >= 1 && answer[0] == 'N' && trace_on()) {
+            answer[n] = 0;
+            // More of the reason may follow the first read; what came is enough to trace.
+            char *end = strchr(answer, '\n');
+            if (end) *end = 0;
+            fprintf(stderr, "[standby] the standby (pid %d) refused the spin: %s\n", (int)peer.pid, answer + 1);
+        }
+        // Not taken: this process runs the spin itself, as if no standby were there, and a signal
+        // that came meanwhile is raised again, with the handlers the process had.
         close(fd);
+        standby_pid = 0;
+        for (int i = 0; i < 3; i++) {
+            if (installed[i]) sigaction(watched[i], &saved[i], NULL);
+        }
+        sigprocmask(SIG_SETMASK, &blocked, NULL);
+        if (noted) raise(noted);
+        noted = 0;
         return;
     }
     // Taken: wait for `ended CODE …`, then exit with CODE without starting anything else.
@@ -204,15 +328,26 @@ static void hand_over(int argc, char **argv) {
     line[got] = 0;
     int code;
     if (sscanf(line, "ended %d", &code) == 1 && code >= 0 && code <= 255) _exit(code);
-    char note[160];
+    if (forwarded_signal) {
+        // The standby ended by the signal this process passed on: end by it too, as the spin would have.
+        signal(forwarded_signal, SIG_DFL);
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, forwarded_signal);
+        sigprocmask(SIG_UNBLOCK, &only, NULL);
+        raise(forwarded_signal);
+    }
+    char note[200];
     int note_length = snprintf(note, sizeof note,
-                               "error: the spin's standby process (pid %d) ended without saying how the spin ended\n",
-                               (int)peer.pid);
+                               "error: the spin's standby process (pid %d) ended without saying how the spin ended"
+                               " (killed, or crashed)\n", (int)peer.pid);
     if (note_length > 0) (void)!write(2, note, (size_t)note_length);
     _exit(1);
 }
 
-/// Runs before the Swift runtime and Foundation start, in every flow binary.
+#ifdef __GLIBC__
+/// Runs before the flow's own code (and, where the Swift runtime is linked in, before it starts),
+/// in every flow binary: glibc passes a constructor the program's arguments and environment.
 __attribute__((constructor(101))) static void spindle_standby_start(int argc, char **argv, char **envp) {
     if (argc < 2 || envp == NULL) return;
     int spin = strcmp(argv[1], "spin") == 0;
@@ -223,30 +358,32 @@ __attribute__((constructor(101))) static void spindle_standby_start(int argc, ch
     if (original_environment == NULL) return;
     memcpy(original_environment, envp, (count + 1) * sizeof *original_environment);
     make_compared();
-    if (compared_environment == NULL || !spin) return;
-    for (int i = 2; i < argc; i++) {
-        if (asks_for_help(argv[i])) return;
-    }
+    if (compared_environment == NULL || make_context() != 0 || !spin) return;
     const char *setting = getenv("SPINDLE_STANDBY");
     if ((setting && !strcmp(setting, "0")) || getenv("SPINDLE_PARENT_PID")) return;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help") || !strcmp(a, "help")
+            || starts(a, "--generate-completion") || starts(a, "--experimental")) return;
+    }
     make_name();
     if (!socket_name[0]) return;
     allowed = 1;
     hand_over(argc, argv);
 }
+#endif
 
 int spindle_standby_allowed(void) { return allowed; }
 
 const char *spindle_standby_name(void) { return socket_name; }
 
-char **spindle_standby_environment(void) { return original_environment ? original_environment : environ; }
-
-int spindle_standby_listen(const char *name) {
+int spindle_standby_bind(const char *name) {
+    if (context[0] == 0) { errno = EINVAL; return -1; }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     struct sockaddr_un address;
     socklen_t length = address_of(name, &address);
-    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, 8) != 0) {
+    if (bind(fd, (struct sockaddr *)&address, length) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -255,8 +392,9 @@ int spindle_standby_listen(const char *name) {
     return fd;
 }
 
-/// Whether `received` (NUL-separated entries from `from` to `end`, sorted, `_` left out) is this
-/// process's starting environment.
+int spindle_standby_listen(int socket) { return listen(socket, 8); }
+
+/// Whether `received` (NUL-separated entries from `from` to `end`) is this process's compared environment.
 static int same_environment(const char *from, const char *end) {
     if (compared_environment == NULL) return 0;
     char **mine = compared_environment;
@@ -268,22 +406,32 @@ static int same_environment(const char *from, const char *end) {
     return p >= end && *mine == NULL;
 }
 
-/// With `SPINDLE_TRACE` set, says on stderr why a client was refused (a standby's stderr is
-/// /dev/null unless it was started by hand).
-static void trace_refusal(const char *why) {
-    if (getenv("SPINDLE_TRACE")) fprintf(stderr, "[standby %d] refused a client: %s\n", (int)getpid(), why);
+static void close_all(const int *fds, int count) {
+    for (int i = 0; i < count; i++) close(fds[i]);
 }
 
-static void refuse(int connection, const int *fds, int fdCount) {
-    (void)!send(connection, "N", 1, MSG_NOSIGNAL);
-    for (int i = 0; i < fdCount; i++) close(fds[i]);
+/// Says no, and why (the client traces it), and lets the client go.
+static void refuse(int connection, const int *fds, int fdCount, const char *why) {
+    char line[256];
+    int n = snprintf(line, sizeof line, "N%s\n", why);
+    if (n > 0) (void)!send(connection, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, MSG_NOSIGNAL);
+    close_all(fds, fdCount);
     close(connection);
 }
 
+static long long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request *request) {
+    long long deadline = now_ms() + timeout_ms;
     for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0) return 0;
         struct pollfd wait = { .fd = listener, .events = POLLIN };
-        int ready = poll(&wait, 1, timeout_ms);
+        int ready = poll(&wait, 1, (int)(left > 0x7fffffff ? 0x7fffffff : left));
         if (ready < 0 && errno == EINTR) continue;
         if (ready <= 0) return ready;
         int connection = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
@@ -293,7 +441,8 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
         }
         struct ucred peer;
         socklen_t peer_length = sizeof peer;
-        if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &peer_length) != 0 || peer.uid != getuid()) {
+        if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &peer_length) != 0 || peer.uid != getuid()
+            || peer.pid <= 0) {
             close(connection);
             continue;
         }
@@ -307,7 +456,7 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
         while (header_length < sizeof header - 1) {
             char byte;
             struct iovec io = { .iov_base = &byte, .iov_len = 1 };
-            union { char buffer[CMSG_SPACE(sizeof(int) * 3)]; struct cmsghdr align; } control;
+            union { char buffer[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr align; } control;
             struct msghdr message = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = control.buffer,
                                       .msg_controllen = sizeof control.buffer };
             ssize_t n = recvmsg(connection, &message, MSG_CMSG_CLOEXEC);
@@ -316,10 +465,15 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
             for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
                 if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
                 int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-                int incoming[3];
-                memcpy(incoming, CMSG_DATA(c), sizeof(int) * (size_t)(k < 3 ? k : 3));
-                for (int i = 0; i < k && i < 3; i++) if (fdCount < 3) fds[fdCount++] = incoming[i];
+                int incoming[8];
+                if (k > 8) k = 8;
+                memcpy(incoming, CMSG_DATA(c), sizeof(int) * (size_t)k);
+                for (int i = 0; i < k; i++) {
+                    if (fdCount < 3 && header_length == 0) fds[fdCount++] = incoming[i];
+                    else { close(incoming[i]); bad = 1; }  // only three, and only with the first byte
+                }
             }
+            if (message.msg_flags & MSG_CTRUNC) bad = 1;
             if (byte == '\n') break;
             header[header_length++] = byte;
         }
@@ -327,7 +481,7 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
         char *end = NULL;
         unsigned long long size = strtoull(header, &end, 10);
         if (bad || fdCount != 3 || header_length == 0 || *end != 0 || size == 0 || size > request_limit) {
-            for (int i = 0; i < fdCount; i++) close(fds[i]);
+            close_all(fds, fdCount);
             close(connection);
             continue;
         }
@@ -340,41 +494,50 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
             got += (size_t)n;
         }
         if (payload == NULL || got != size || payload[size - 1] != 0) {
-            trace_refusal("a short or malformed request");
             free(payload);
-            refuse(connection, fds, fdCount);
+            refuse(connection, fds, fdCount, "a short or malformed request");
             continue;
         }
-        // version, cwd, count, the arguments, then the environment.
+        // version, cwd, context, count, the arguments, then the environment; the last byte is a NUL.
         const char *p = payload, *limit_end = payload + size;
-        const char *strings[3];
-        for (int i = 0; i < 3; i++) {
+        const char *strings[4];
+        for (int i = 0; i < 4; i++) {
             strings[i] = p < limit_end ? p : "";
-            p += strlen(p) + 1;
+            if (p < limit_end) p += strlen(p) + 1;
         }
         char cwd[4096];
-        long argc = strtol(strings[2], &end, 10);
-        if (strcmp(strings[0], version) != 0 || *end != 0 || argc < 1 || argc > 4096 || !getcwd(cwd, sizeof cwd)
-            || strcmp(strings[1], cwd) != 0) {
-            trace_refusal(strcmp(strings[0], version) != 0 ? "another protocol version" : "another working directory");
-            free(payload);
-            refuse(connection, fds, fdCount);
-            continue;
-        }
-        char **arguments = calloc((size_t)argc + 1, sizeof *arguments);
-        for (long i = 0; arguments && i < argc; i++) {
-            if (p >= limit_end) { free(arguments); arguments = NULL; break; }
-            arguments[i] = strdup(p);
-            p += strlen(p) + 1;
-        }
-        if (arguments == NULL || !same_environment(p, limit_end)) {
-            trace_refusal(arguments == NULL ? "a malformed request" : "another environment");
-            if (arguments) { for (long i = 0; i < argc; i++) free(arguments[i]); free(arguments); }
-            free(payload);
-            refuse(connection, fds, fdCount);
-            continue;
+        long argc = strtol(strings[3], &end, 10);
+        const char *why = NULL;
+        if (strcmp(strings[0], version) != 0) why = "another protocol version";
+        else if (*end != 0 || strings[3][0] == 0 || argc < 1 || argc > 4096) why = "a malformed request";
+        else if (!getcwd(cwd, sizeof cwd) || strcmp(strings[1], cwd) != 0) why = "another working directory";
+        else if (strcmp(strings[2], context) != 0) why = "another binary, directory, namespace, cgroup, umask, CPU set, limit or niceness";
+        char **arguments = NULL;
+        if (why == NULL) {
+            arguments = calloc((size_t)argc + 1, sizeof *arguments);
+            for (long i = 0; arguments && i < argc; i++) {
+                arguments[i] = p < limit_end ? strdup(p) : NULL;
+                if (arguments[i] == NULL) {
+                    for (long j = 0; j < i; j++) free(arguments[j]);
+                    free(arguments);
+                    arguments = NULL;
+                    break;
+                }
+                p += strlen(p) + 1;
+            }
+            if (arguments == NULL) why = "a malformed request";
+            else if (!same_environment(p, limit_end)) why = "another environment";
         }
         free(payload);
+        if (why != NULL) {
+            if (arguments) {
+                for (long i = 0; i < argc; i++) free(arguments[i]);
+                free(arguments);
+            }
+            if (getenv("SPINDLE_TRACE")) fprintf(stderr, "[standby %d] refused a client: %s\n", (int)getpid(), why);
+            refuse(connection, fds, fdCount, why);
+            continue;
+        }
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 0, 0 }, sizeof(struct timeval));
         request->connection = connection;
         request->client = peer.pid;
@@ -385,30 +548,42 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
     }
 }
 
-int spindle_standby_answer(spindle_standby_request *request, int take) {
+int spindle_standby_answer(spindle_standby_request *request, int take, const char *why) {
     if (!take) {
-        refuse(request->connection, request->fds, 3);
+        refuse(request->connection, request->fds, 3, why ? why : "");
         request->connection = -1;
         return 0;
     }
     if (write_all(request->connection, "Y", 1) != 0) return -1;
-    // The client's go-ahead: without it (it gave up waiting, or died) nothing runs.
-    struct pollfd wait = { .fd = request->connection, .events = POLLIN };
-    int ready;
-    do { ready = poll(&wait, 1, answer_timeout_ms); } while (ready < 0 && errno == EINTR);
+    // The client's go-ahead; the end of the connection instead means it gave up waiting, was
+    // interrupted, or died: nothing runs. No time limit: a client stopped (Ctrl-Z) between the
+    // two is waited for, as it would wait for its own spin.
     char go = 0;
-    ssize_t n = -1;
-    if (ready == 1) {
-        do { n = recv(request->connection, &go, 1, 0); } while (n < 0 && errno == EINTR);
-    }
+    ssize_t n;
+    do { n = recv(request->connection, &go, 1, 0); } while (n < 0 && errno == EINTR);
     return n == 1 && go == 'G' ? 0 : -1;
 }
 
 pid_t spindle_standby_spawn(const char *binary, const char *name, const char *store) {
+    // The environment the process started with, but for a rebuilt spin's mark (``ignored``).
+    char **source = original_environment ? original_environment : environ;
+    size_t count = 0;
+    while (source[count]) count++;
+    char **environment = malloc((count + 1) * sizeof *environment);
+    if (environment == NULL) return -1;
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!starts(source[i], "SPINDLE_REBUILT=")) environment[kept++] = source[i];
+    }
+    environment[kept] = NULL;
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
-    if (posix_spawn_file_actions_init(&actions) != 0) return -1;
-    if (posix_spawnattr_init(&attributes) != 0) { posix_spawn_file_actions_destroy(&actions); return -1; }
+    if (posix_spawn_file_actions_init(&actions) != 0) { free(environment); return -1; }
+    if (posix_spawnattr_init(&attributes) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        free(environment);
+        return -1;
+    }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
@@ -423,9 +598,10 @@ pid_t spindle_standby_spawn(const char *binary, const char *name, const char *st
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     char *const argv[] = { (char *)binary, "_standby", "--listen", (char *)name, "--store", (char *)store, NULL };
     pid_t pid = -1;
-    int failed = posix_spawn(&pid, binary, &actions, &attributes, argv, spindle_standby_environment());
+    int failed = posix_spawn(&pid, binary, &actions, &attributes, argv, environment);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
+    free(environment);
     if (failed) { errno = failed; return -1; }
     return pid;
 }

@@ -114,10 +114,11 @@ public enum Spindle {
             guard let value = rest.popFirst() else { break }
             if option == "--store" { address = value } else if option == ListeningStandby.option { listen = value }
         }
-        // A listening standby takes its socket first: when another standby has it, this one is not needed.
+        // A listening standby takes its name first: when another standby has it, this one is not
+        // needed. It listens only once ready; a spin that comes earlier runs by itself.
         var listener: Int32 = -1
         if let listen {
-            guard let fd = ListeningStandby.listen(on: listen) else { exit(0) }
+            guard let fd = ListeningStandby.claim(listen) else { exit(0) }
             listener = fd
         } else {
             SpinEnd.install()
@@ -167,6 +168,7 @@ public enum Spindle {
         guard arguments.first == "spin", let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) else {
             return ("a command line for ArgumentParser", false)
         }
+        if ListeningStandby.namesOwnDescriptors(arguments) { return ("a path through the client's own descriptors", false) }
         guard !spin.debug, spin.executor == nil || spin.executor == "local" else { return ("a debugger or another executor", false) }
         if !spin.noRebuild, getenv("SPINDLE_REBUILT") == nil, getenv("SPINDLE_NO_REBUILD") == nil,
            let build = FlowBuild.locate(binary: currentExecutable(), flowFile: graph.flow.file), build.isStale() {

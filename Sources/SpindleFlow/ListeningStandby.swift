@@ -90,34 +90,43 @@ public enum ListeningStandby {
             databaseIdentity = FileIdentity(database)
         }
 
-        /// What changed since, if anything.
+        /// What changed since, if anything. A file that could not be looked at counts as changed.
         public var change: String? {
-            if FileIdentity(binary) != binaryIdentity { return "\(binary) changed since the standby started" }
+            guard let binaryIdentity, FileIdentity(binary) == binaryIdentity else { return "\(binary) changed since the standby started" }
             // The same file (it is written all the time): a store folder removed and made again holds another.
-            let now = FileIdentity(database)
-            if now?.device != databaseIdentity?.device || now?.inode != databaseIdentity?.inode || now == nil {
+            guard let databaseIdentity, let now = FileIdentity(database),
+                  now.device == databaseIdentity.device, now.inode == databaseIdentity.inode else {
                 return "\(database) is not the file the standby opened"
             }
             return nil
         }
     }
 
-    /// Listens on `name`. Nil when another standby has it (this one exits) or the socket cannot be made.
-    public static func listen(on name: String) -> Int32? {
-        let fd = spindle_standby_listen(name)
+    /// Takes the name `name` for this standby. Nil when another standby has it (this one exits)
+    /// or the socket cannot be made. Clients are refused until ``serve(listener:name:store:refusal:)``.
+    public static func claim(_ name: String) -> Int32? {
+        let fd = spindle_standby_bind(name)
         return fd >= 0 ? fd : nil
     }
 
-    /// Waits on `listener` for a spin this standby can take, answers the
-    /// ones it cannot, and returns the first it takes, after making the
-    /// client's descriptors this process's standard ones and arranging that
-    /// the client hears how the spin ended. Nil when no spin came within
-    /// ``idleSeconds``, or a refusal was final: the standby then exits.
+    /// Once the standby is ready: listens on `listener` (from ``claim(_:)``),
+    /// answers with the reason each spin it cannot take, and returns the
+    /// first it takes, after making the client's descriptors this process's
+    /// standard ones and arranging that the client hears how the spin ended.
+    /// Nil when no spin came within ``idleSeconds``, or a refusal was final:
+    /// the standby then exits.
     public static func serve(listener: Int32, name: String, store: String,
                              refusal: (_ arguments: [String]) -> (reason: String, final: Bool)?) -> [String]? {
+        guard spindle_standby_listen(listener) == 0 else {
+            Trace.mark("standby cannot listen: \(FileIO.lastError)")
+            return nil
+        }
         var request = spindle_standby_request()
+        let deadline = ContinuousClock.now + .seconds(idleSeconds)
         while true {
-            let accepted = spindle_standby_accept(listener, Int32(clamping: idleSeconds * 1000), &request)
+            let left = deadline - ContinuousClock.now
+            let milliseconds = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            let accepted = spindle_standby_accept(listener, Int32(clamping: milliseconds), &request)
             guard accepted == 1 else {
                 Trace.mark(accepted == 0 ? "standby idle: exiting" : "standby cannot accept: \(FileIO.lastError)")
                 return nil
@@ -129,14 +138,13 @@ public enum ListeningStandby {
             }
             free(request.arguments)
             if let (reason, final) = refusal(arguments) {
-                Trace.mark("standby refused the spin: \(reason)")
-                _ = spindle_standby_answer(&request, 0)
+                _ = spindle_standby_answer(&request, 0, reason)
                 if final { return nil }
                 continue
             }
             var fds = request.fds
-            guard spindle_standby_answer(&request, 1) == 0 else {
-                // The client went away before it was answered: it runs nothing, and neither does this.
+            guard spindle_standby_answer(&request, 1, nil) == 0 else {
+                // The client went away or gave up before it said go: it ran nothing here, and nothing runs.
                 withUnsafeBytes(of: &fds) { for fd in $0.bindMemory(to: Int32.self) { close(fd) } }
                 close(request.connection)
                 continue
@@ -156,6 +164,13 @@ public enum ListeningStandby {
             Trace.mark("standby took a spin from pid \(request.client)")
             return arguments
         }
+    }
+
+    /// Arguments a standby would read differently from its client: paths through the client's
+    /// own descriptors (`/dev/fd/N`, `/proc/self/fd/N`, `/proc/PID/…`) name the standby's.
+    /// The client does not hand such a spin over; the standby checks again.
+    public static func namesOwnDescriptors(_ arguments: [String]) -> Bool {
+        arguments.contains { $0.contains("/dev/fd") || $0.contains("/proc/") }
     }
 
     /// Ends the spin as Ctrl-C would (SIGTERM) when its client goes away before it is told how

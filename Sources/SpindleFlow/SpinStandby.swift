@@ -208,6 +208,14 @@ public enum SpinEnd {
         _ = FileIO.writeAll(reportDescriptor, "ended \(code) \(cpu) \(peak)\n")
         close(reportDescriptor)
         TaskEnd.detachOutput()
+        // A listening standby's stdin was its client's: let it go too.
+        if reportDescriptor != descriptor {
+            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            if null >= 0 {
+                dup2(null, 0)
+                close(null)
+            }
+        }
     }
 
     /// The status a spin said it ended with, read from `fd` (the line, then the pipe's end);

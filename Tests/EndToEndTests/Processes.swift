@@ -34,32 +34,45 @@ func eventually(within seconds: Int = 120, _ condition: () throws -> Bool) async
 }
 
 /// The listening standby a bare spin in `directory` left (``ListeningStandby``),
-/// once it holds its socket: a `_standby --listen` process whose working
-/// directory is `directory` and which has a listening socket named
-/// `@spindle-standby-…` open. Nil when there is none. Linux's /proc.
+/// once it is ready: a `_standby --listen` process whose working directory is
+/// `directory` and which has a listening socket named `@spindle-standby-…`
+/// open. Nil when there is none. Linux's /proc.
 func listeningStandby(in directory: URL) -> pid_t? {
+    standbyProcesses(in: directory, listening: true).first
+}
+
+/// The `_standby --listen` processes (and the task processes they forked, which
+/// show the same command line) whose working directory is `directory`; only
+/// those listening on their socket when `listening`.
+func standbyProcesses(in directory: URL, listening: Bool) -> [pid_t] {
     let fm = FileManager.default
     // /proc/net/unix: `Num RefCount Protocol Flags Type St Inode Path`; a listening socket has flag __SO_ACCEPTCON (0x10000).
     let table = (try? String(contentsOfFile: "/proc/net/unix", encoding: .utf8)) ?? ""
-    var listening = Set<String>()
+    var listeningSockets = Set<String>()
     for line in table.split(separator: "\n").dropFirst() {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count >= 8, fields[7].hasPrefix("@spindle-standby-"), let flags = Int(fields[3], radix: 16), flags & 0x10000 != 0 else { continue }
-        listening.insert(String(fields[6]))
+        listeningSockets.insert(String(fields[6]))
     }
     let wanted = directory.resolvingSymlinksInPath().path
+    var found: [pid_t] = []
     for entry in (try? fm.contentsOfDirectory(atPath: "/proc")) ?? [] {
         guard let pid = pid_t(entry), let line = fm.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
         let args = line.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard args.count > 2, args[1] == "_standby", args[2] == "--listen",
+        guard args.count > 2, args[1] == "_standby", args[2] == "--listen", !hasEnded(pid),
               let cwd = try? fm.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd"), cwd == wanted else { continue }
+        if !listening {
+            found.append(pid)
+            continue
+        }
         for fd in (try? fm.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? [] {
             guard let target = try? fm.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
-                  target.hasPrefix("socket:["), listening.contains(String(target.dropFirst(8).dropLast())) else { continue }
-            return pid
+                  target.hasPrefix("socket:["), listeningSockets.contains(String(target.dropFirst(8).dropLast())) else { continue }
+            found.append(pid)
+            break
         }
     }
-    return nil
+    return found.sorted()
 }
 
 /// Whether process `pid` has ended (gone, or a zombie).

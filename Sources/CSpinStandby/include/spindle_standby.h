@@ -9,9 +9,10 @@
 /// `FLOW spin …` typed in the same directory, with the same environment and
 /// the same binary, is run by it instead of starting from nothing.
 ///
-/// The client half runs in a constructor, before the Swift runtime and
-/// Foundation start: a spin that a standby takes costs this process only its
-/// exec, a connect and a wait. See Sources/CSpinStandby/README.md.
+/// The client half runs in a constructor (glibc only), before the flow's own
+/// code — and, in a binary with the Swift runtime linked in, before the runtime
+/// and Foundation start: a spin that a standby takes costs this process only
+/// its exec, a connect and a wait. See Sources/CSpinStandby/README.md.
 
 /// What a standby was asked, as ``spindle_standby_accept`` leaves it.
 typedef struct {
@@ -32,37 +33,43 @@ typedef struct {
 int spindle_standby_allowed(void);
 
 /// The socket name (abstract namespace, without its leading NUL) that a
-/// standby for this process — its binary, working directory, environment
-/// (as it started) and user — listens on. Empty when it could not be made.
+/// standby for this process listens on: made of its binary's path, working
+/// directory, environment (shell bookkeeping aside), context (the binary and
+/// directory as files, namespaces, cgroup, umask, CPU set, limits, niceness)
+/// and user, as the process started. Empty when it could not be made.
 const char *spindle_standby_name(void);
 
-/// The environment this process started with (NULL-terminated), before the
-/// program changed any of it: a standby is started with exactly this.
-char **spindle_standby_environment(void);
+/// Binds `name` (abstract namespace) without listening yet: the name is this
+/// standby's, and a client that comes before ``spindle_standby_listen`` is
+/// refused the connection at once (it runs the spin itself). Returns the
+/// socket (close-on-exec), or -1 with errno set (EADDRINUSE: another standby
+/// has the name).
+int spindle_standby_bind(const char *name);
 
-/// Binds and listens on `name` (abstract namespace). Returns the listening
-/// descriptor (close-on-exec), or -1 with errno set (EADDRINUSE: another
-/// standby has it).
-int spindle_standby_listen(const char *name);
+/// Starts accepting clients on a socket from ``spindle_standby_bind``: call
+/// it once the standby is ready. Returns 0, or -1 with errno set.
+int spindle_standby_listen(int socket);
 
-/// Waits up to `timeout_ms` for a client on `listener` and reads its request.
-/// Returns 1 with `*request` filled (the caller answers with
+/// Waits up to `timeout_ms` in all for a client on `listener` and reads its
+/// request. Returns 1 with `*request` filled (the caller answers with
 /// ``spindle_standby_answer``), 0 when the time ran out, or -1 on an error.
-/// A client of another user, or whose working directory or environment is not
-/// this process's (as it started), is refused here and not returned.
+/// A client of another user or pid namespace, or whose working directory,
+/// context or environment is not this process's (as it started), is refused
+/// here, with the reason, and not returned.
 int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request *request);
 
-/// Tells the client whether this standby takes its spin (`take` nonzero).
-/// On a refusal it closes the connection and the received descriptors.
-/// Taking it, it waits for the client's go-ahead (`G`), so that a client that
-/// gave up waiting (and runs the spin itself) is never served too. Returns 0,
-/// or -1 when the client is gone or did not go ahead (the caller closes).
-int spindle_standby_answer(spindle_standby_request *request, int take);
+/// Tells the client whether this standby takes its spin (`take` nonzero), or
+/// why not (`why`, which the client traces with `SPINDLE_TRACE`). Refusing, it
+/// closes the connection and the received descriptors. Taking it, it waits for
+/// the client's go-ahead (`G`), so that a client that gave up waiting (and
+/// runs the spin itself) is never served too. Returns 0, or -1 when the client
+/// is gone or did not go ahead (the caller closes what it was sent).
+int spindle_standby_answer(spindle_standby_request *request, int take, const char *why);
 
-/// Starts `binary _standby --listen NAME --store STORE` in a session of its
-/// own, with /dev/null for its input and output, no other descriptor, and
-/// the environment this process started with. Does not wait for it.
-/// Returns its pid, or -1 with errno set.
+/// Starts `binary _standby --listen NAME --store STORE` in a session of its own,
+/// with /dev/null for its input and output, no other descriptor, default
+/// signals, and the environment this process started with (less
+/// `SPINDLE_REBUILT`). Does not wait for it. Returns its pid, or -1 with errno set.
 pid_t spindle_standby_spawn(const char *binary, const char *name, const char *store);
 
 #endif
