@@ -586,7 +586,10 @@ pid_t spindle_standby_spawn(const char *binary, const char *name, const char *st
     }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    // `SPINDLE_STANDBY_LOG`: a file the standby's stderr goes to (with `SPINDLE_TRACE`, what it did and why it ended).
+    const char *log = getenv("SPINDLE_STANDBY_LOG");
+    if (log && *log) posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    else posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     sigset_t none, defaults;
     sigemptyset(&none);

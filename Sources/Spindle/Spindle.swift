@@ -118,7 +118,10 @@ public enum Spindle {
         // needed. It listens only once ready; a spin that comes earlier runs by itself.
         var listener: Int32 = -1
         if let listen {
-            guard let fd = ListeningStandby.claim(listen) else { exit(0) }
+            guard let fd = ListeningStandby.claim(listen) else {
+                Trace.mark("standby: cannot claim \(listen): \(FileIO.lastError)")
+                exit(0)
+            }
             listener = fd
         } else {
             SpinEnd.install()

@@ -117,6 +117,9 @@ public enum ListeningStandby {
     /// the standby then exits.
     public static func serve(listener: Int32, name: String, store: String,
                              refusal: (_ arguments: [String]) -> (reason: String, final: Bool)?) -> [String]? {
+        // Threads the spin will need, made now rather than on its time.
+        SignalWatch.prepare()
+        watchClients()
         guard spindle_standby_listen(listener) == 0 else {
             Trace.mark("standby cannot listen: \(FileIO.lastError)")
             return nil
@@ -138,6 +141,7 @@ public enum ListeningStandby {
             }
             free(request.arguments)
             if let (reason, final) = refusal(arguments) {
+                Trace.mark("standby refused a spin\(final ? ", and ends" : ""): \(reason)")
                 _ = spindle_standby_answer(&request, 0, reason)
                 if final { return nil }
                 continue
@@ -173,17 +177,37 @@ public enum ListeningStandby {
         arguments.contains { $0.contains("/dev/fd") || $0.contains("/proc/") }
     }
 
-    /// Ends the spin as Ctrl-C would (SIGTERM) when its client goes away before it is told how
-    /// the spin ended: killed, say, so nobody waits for the spin any more.
-    private static func endWithClient(_ connection: Int32) {
-        let watched = dup(connection)
-        guard watched >= 0 else { return }
-        _ = fcntl(watched, F_SETFD, FD_CLOEXEC)
+    /// The write end of the pipe that hands the client's connection to the thread watching it
+    /// (``watchClients()``); -1 before that thread is made.
+    nonisolated(unsafe) private static var clientWatch: Int32 = -1
+
+    /// Makes, while the standby waits, the thread that will end its spin as Ctrl-C would
+    /// (SIGTERM) when its client goes away before it is told how the spin ended (killed, say,
+    /// so nobody waits for the spin any more); a thread made after the spin is taken would
+    /// start on its time.
+    static func watchClients() {
+        guard clientWatch < 0 else { return }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return }
+        for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        clientWatch = ends[1]
+        let handed = ends[0]
         Thread.detachNewThread {
+            var watched: Int32 = -1
+            let n = withUnsafeMutableBytes(of: &watched) { read(handed, $0.baseAddress, 4) }
+            guard n == 4, watched >= 0 else { return }
             // POLLRDHUP (0x2000; Glibc does not export it to Swift): the client closed its end.
             var poll = pollfd(fd: watched, events: 0x2000, revents: 0)
             while Glibc.poll(&poll, 1, -1) < 0 && errno == EINTR {}
             if !SpinEnd.said.load(ordering: .sequentiallyConsistent) { kill(getpid(), SIGTERM) }
         }
+    }
+
+    private static func endWithClient(_ connection: Int32) {
+        var watched = dup(connection)
+        guard watched >= 0 else { return }
+        _ = fcntl(watched, F_SETFD, FD_CLOEXEC)
+        watchClients()
+        guard withUnsafeBytes(of: &watched, { write(clientWatch, $0.baseAddress, 4) }) == 4 else { close(watched); return }
     }
 }

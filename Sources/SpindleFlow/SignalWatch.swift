@@ -55,6 +55,14 @@ public final class SignalWatch: Sendable {
         for s in signals where !stillWatched.contains(s) { signal(s, SIG_DFL) }
     }
 
+    /// Starts the watch thread now, with nothing watched yet: a process that will
+    /// watch signals at a moment that counts (a standby, before its spin comes)
+    /// makes the thread while it waits. (Only after any fork: a forked child
+    /// has no thread but the one that forked.)
+    public static func prepare() {
+        startThread()
+    }
+
     /// The pipe and its reader, made once per process.
     private static func startThread() {
         started.withLock { started in

@@ -6,8 +6,11 @@ import Testing
 private let spinTrain = ["spin", "train", "--index", "1", "--set", "input=0.2", "--no-rebuild"]
 /// Traced, so a standby that takes a spin, or refuses it, says so on the spin's stderr; and
 /// waiting ten minutes, not the sandboxes' 20 s: a test starved of threads for a while in a
-/// full run must still find the standby it left.
-private let traced = ["SPINDLE_TRACE": "1", "SPINDLE_STANDBY_IDLE": "600"]
+/// full run must still find the standby it left. The standbys' own traces go to
+/// `standby.log` in the sandbox (``endStandbys(_:)`` prints it).
+private func traced(_ box: Sandbox) -> [String: String] {
+    ["SPINDLE_TRACE": "1", "SPINDLE_STANDBY_IDLE": "600", "SPINDLE_STANDBY_LOG": box.dir.appendingPathComponent("standby.log").path]
+}
 
 /// Waits for a ready standby in `box`'s directory, other than `previous`.
 private func awaitStandby(_ box: Sandbox, other previous: pid_t? = nil) async -> pid_t? {
@@ -19,9 +22,12 @@ private func awaitStandby(_ box: Sandbox, other previous: pid_t? = nil) async ->
     return found
 }
 
-/// Ends every standby a test left in its directory.
+/// Ends every standby a test left in its directory, and prints what they traced.
 private func endStandbys(_ box: Sandbox) {
     for pid in standbyProcesses(in: box.dir, listening: false) { kill(pid, SIGKILL) }
+    if let log = try? String(contentsOf: box.dir.appendingPathComponent("standby.log"), encoding: .utf8) {
+        print("standbys of \(box.dir.lastPathComponent):\n\(log)")
+    }
 }
 
 /// A spin's stdout with its spin's number, its task's time and its trace lines taken out, to compare two spins' reports.
@@ -36,7 +42,7 @@ private func report(_ text: String) -> String {
 private func faultSandbox(sleeping seconds: Int) async throws -> (Sandbox, [String: String], pid_t) {
     let box = try Sandbox()
     #expect(try box.run("FaultFlow", ["run"]).status == 0)
-    let env = traced.merging(["FAULT_MODE": "timeout", "FAULT_TIMEOUT": "600", "FAULT_SLEEP": "\(seconds)"]) { $1 }
+    let env = traced(box).merging(["FAULT_MODE": "timeout", "FAULT_TIMEOUT": "600", "FAULT_SLEEP": "\(seconds)"]) { $1 }
     #expect(try box.run("FaultFlow", ["spin", "right", "--no-rebuild"], environment: env).status == 0)
     let standby = try #require(await awaitStandby(box), "no standby was left behind")
     return (box, env, standby)
@@ -48,12 +54,12 @@ struct ListeningStandbyTests {
     func nextSpinTakesIt() async throws {
         let box = try ratingsSandbox()
         defer { endStandbys(box) }
-        let first = try box.run("RatingsFlow", spinTrain, environment: traced)
+        let first = try box.run("RatingsFlow", spinTrain, environment: traced(box))
         #expect(first.status == 0, "\(first.output)")
         #expect(!first.stderr.contains("standby took"), "\(first.stderr)")
         let standby = try #require(await awaitStandby(box), "no standby was left behind")
 
-        let second = try box.run("RatingsFlow", spinTrain, environment: traced)
+        let second = try box.run("RatingsFlow", spinTrain, environment: traced(box))
         #expect(second.status == 0, "\(second.output)")
         #expect(second.stderr.contains("standby took a spin"), "\(second.stderr)")
         #expect(report(second.stdout) == report(first.stdout), "\(first.stdout)\n---\n\(second.stdout)")
@@ -71,17 +77,17 @@ struct ListeningStandbyTests {
     func refusals() async throws {
         let box = try ratingsSandbox()
         defer { endStandbys(box) }
-        #expect(try box.run("RatingsFlow", spinTrain, environment: traced).status == 0)
+        #expect(try box.run("RatingsFlow", spinTrain, environment: traced(box)).status == 0)
         let standby = try #require(await awaitStandby(box))
 
         // Another environment: another standby's business; this one is not even asked.
-        let other = try box.run("RatingsFlow", spinTrain, environment: traced.merging(["RATINGS_NOTE": "x"]) { $1 })
+        let other = try box.run("RatingsFlow", spinTrain, environment: traced(box).merging(["RATINGS_NOTE": "x"]) { $1 })
         #expect(other.status == 0, "\(other.output)")
         #expect(!other.stderr.contains("standby took") && !other.stderr.contains("refused"), "\(other.stderr)")
         #expect(other.stderr.contains("parsed spin by hand"), "\(other.stderr)")
 
         // A line only ArgumentParser reads: refused, and the error reads as ArgumentParser's.
-        let bad = try box.run("RatingsFlow", ["spin", "train", "--index", "one", "--no-rebuild"], environment: traced)
+        let bad = try box.run("RatingsFlow", ["spin", "train", "--index", "one", "--no-rebuild"], environment: traced(box))
         #expect(bad.status == 64, "\(bad.output)")
         #expect(bad.stderr.contains("refused the spin: a command line for ArgumentParser"), "\(bad.stderr)")
         #expect(bad.stderr.contains("Error: The value 'one' is invalid for '--index <N[.N…]>'"), "\(bad.stderr)")
@@ -90,7 +96,7 @@ struct ListeningStandbyTests {
         // The store folder made again: the standby's database is another file; it refuses and ends.
         try FileManager.default.removeItem(at: box.storeRoot)
         #expect(try box.run("RatingsFlow", ["run"] + smallRatings).status == 0)
-        let fresh = try box.run("RatingsFlow", spinTrain, environment: traced)
+        let fresh = try box.run("RatingsFlow", spinTrain, environment: traced(box))
         #expect(fresh.status == 0, "\(fresh.output)")
         #expect(fresh.stderr.contains("is not the file the standby opened"), "\(fresh.stderr)")
         #expect(fresh.stdout.contains("spin-1"), "\(fresh.stdout)")
@@ -101,9 +107,9 @@ struct ListeningStandbyTests {
     func ownDescriptors() async throws {
         let box = try ratingsSandbox()
         defer { endStandbys(box) }
-        #expect(try box.run("RatingsFlow", spinTrain, environment: traced).status == 0)
+        #expect(try box.run("RatingsFlow", spinTrain, environment: traced(box)).status == 0)
         _ = try #require(await awaitStandby(box))
-        let out = try box.run("RatingsFlow", spinTrain + ["--quiet", "--report", "/dev/fd/1"], environment: traced)
+        let out = try box.run("RatingsFlow", spinTrain + ["--quiet", "--report", "/dev/fd/1"], environment: traced(box))
         #expect(out.status == 0, "\(out.output)")
         #expect(!out.stderr.contains("standby took") && !out.stderr.contains("refused"), "\(out.stderr)")
         #expect(out.stdout.contains("\"tasks\""), "the report went to this spin's stdout: \(out.stdout)")
@@ -118,7 +124,7 @@ struct ListeningStandbyTests {
         defer { endStandbys(box) }
         let binary = box.dir.appendingPathComponent("HelloFlow")
         try FileManager.default.copyItem(atPath: try product("HelloFlow"), toPath: binary.path)
-        let run = { (arguments: [String]) throws -> Outcome in try box.run(binary.path, arguments, environment: traced) }
+        let run = { (arguments: [String]) throws -> Outcome in try box.run(binary.path, arguments, environment: traced(box)) }
         #expect(try run(["run"]).status == 0)
         #expect(try run(["spin", "shout", "--no-rebuild"]).status == 0)
         let standby = try #require(await awaitStandby(box))

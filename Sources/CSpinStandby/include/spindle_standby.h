@@ -67,7 +67,8 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
 int spindle_standby_answer(spindle_standby_request *request, int take, const char *why);
 
 /// Starts `binary _standby --listen NAME --store STORE` in a session of its own,
-/// with /dev/null for its input and output, no other descriptor, default
+/// with /dev/null for its input and output (its stderr goes to the file
+/// `SPINDLE_STANDBY_LOG` names, if set), no other descriptor, default
 /// signals, and the environment this process started with (less
 /// `SPINDLE_REBUILT`). Does not wait for it. Returns its pid, or -1 with errno set.
 pid_t spindle_standby_spawn(const char *binary, const char *name, const char *store);
