@@ -378,7 +378,7 @@ struct StandbySpinTests {
         #expect(try box.run("FaultFlow", ["run"]).status == 0)
         // A copy of the binary, so that changing its time disturbs no other test.
         let binary = box.dir.appendingPathComponent("FaultFlowCopy").path
-        try FileManager.default.copyItem(atPath: try product("FaultFlow"), toPath: binary)
+        try copyProduct("FaultFlow", to: binary)
         let ready = try #require(SpinStandby.start(binary: binary, store: box.storeRoot.path, environment: [:]))
         #expect(ready.isCurrent(for: binary))
         #expect(!ready.isCurrent(for: binary + "-other"))

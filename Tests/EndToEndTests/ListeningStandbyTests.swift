@@ -123,7 +123,7 @@ struct ListeningStandbyTests {
         let box = try Sandbox()
         defer { endStandbys(box) }
         let binary = box.dir.appendingPathComponent("HelloFlow")
-        try FileManager.default.copyItem(atPath: try product("HelloFlow"), toPath: binary.path)
+        try copyProduct("HelloFlow", to: binary.path)
         let run = { (arguments: [String]) throws -> Outcome in try box.run(binary.path, arguments, environment: traced(box)) }
         #expect(try run(["run"]).status == 0)
         #expect(try run(["spin", "shout", "--no-rebuild"]).status == 0)
@@ -141,6 +141,7 @@ struct ListeningStandbyTests {
         let second = try #require(await awaitStandby(box, other: standby))
         let copy = box.dir.appendingPathComponent("HelloFlow.new")
         try FileManager.default.copyItem(at: binary, to: copy)
+        try awaitExecutable(copy.path)
         try FileManager.default.setAttributes([.modificationDate: later], ofItemAtPath: copy.path)
         #expect(rename(copy.path, binary.path) == 0)
         let replaced = try run(["spin", "shout", "--no-rebuild"])

@@ -47,7 +47,7 @@ func listeningStandby(in directory: URL) -> pid_t? {
 func standbyProcesses(in directory: URL, listening: Bool) -> [pid_t] {
     let fm = FileManager.default
     // /proc/net/unix: `Num RefCount Protocol Flags Type St Inode Path`; a listening socket has flag __SO_ACCEPTCON (0x10000).
-    let table = (try? String(contentsOfFile: "/proc/net/unix", encoding: .utf8)) ?? ""
+    let table = readWhole("/proc/net/unix")
     var listeningSockets = Set<String>()
     for line in table.split(separator: "\n").dropFirst() {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -80,4 +80,22 @@ func hasEnded(_ pid: pid_t) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")"),
           let state = stat[close...].dropFirst(2).first else { return true }
     return state == "Z" || state == "X"
+}
+
+/// A file read to its end with read(2): /proc's files say they are empty, and Foundation's
+/// `String(contentsOfFile:)` read only the first part of a long /proc/net/unix (a CI machine's,
+/// with its servers' and browser's sockets), so standbys listed late in it went unseen.
+func readWhole(_ path: String) -> String {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return "" }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }

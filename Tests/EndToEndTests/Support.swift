@@ -157,3 +157,30 @@ enum SandboxCleanup {
         made.withLock { $0.append(dir) }
     }
 }
+
+/// Copies the built product `name` to `destination` and returns once it can be executed: a
+/// process another test forks while the copy is open for writing holds that descriptor until
+/// it execs, and an exec of the copy meanwhile fails with "Text file busy" (ETXTBSY).
+func copyProduct(_ name: String, to destination: String) throws {
+    try FileManager.default.copyItem(atPath: try product(name), toPath: destination)
+    try awaitExecutable(destination)
+}
+
+/// Returns once the flow binary at `destination`, just written, can be executed (see ``copyProduct(_:to:)``).
+func awaitExecutable(_ destination: String) throws {
+    for _ in 0..<100 {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: destination)
+        probe.arguments = ["_task"]  // without its options: exits at once
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        do {
+            try probe.runSerialized()
+            probe.waitUntilExit()
+            return
+        } catch {
+            usleep(50_000)
+        }
+    }
+    throw SupportError("\(destination) could not be executed")
+}
