@@ -13,7 +13,8 @@ import Foundation
 /// started the child ends, not the process, and Swift cannot call the
 /// variadic `prctl`; a poll of `getppid()` has neither problem.
 func endWithParent() {
-    guard let text = ProcessInfo.processInfo.environment["SPINDLE_PARENT_PID"], let parent = pid_t(text) else { return }
+    // getenv, not ProcessInfo: its first use copies the environment (a standby's spin paid it).
+    guard let text = getenv("SPINDLE_PARENT_PID").map({ String(cString: $0) }), let parent = pid_t(text) else { return }
     Thread.detachNewThread {
         while getppid() == parent { usleep(100_000) }
         kill(getpid(), SIGTERM)

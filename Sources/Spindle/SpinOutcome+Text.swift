@@ -8,7 +8,8 @@ import SpindleValue
 func describe(_ outcome: SpinOutcome, console: Console, shape: FlowShape) -> String {
     var lines: [String] = []
     for t in outcome.tasks {
-        let seconds = String(format: "%.2f s", t.task.duration ?? 0)
+        // Not String(format:): Foundation's formatter's first use was 0.1 ms of a standby's spin.
+        let seconds = NumberFormatting.twoDecimals(t.task.duration ?? 0) + " s"
         // With several splits, each line says which one it is.
         let place = outcome.tasks.count > 1 ? shape.describe(t.task.splits) : ""
         let name = place.isEmpty ? t.task.pathspec.description : "\(t.task.pathspec) \(place)"

@@ -136,8 +136,12 @@ public enum Spindle {
         }
         mayPrepareTask = false
         if let address { preopenedStore = try? StoreAddress(parsing: address).open(creating: false) }
-        // While it waits: a spin short of its task, so the spin's code is warm when it is asked for.
+        // While it waits: a spin short of its task, so the spin's code is warm when it is asked for;
+        // and what a spin's command does first that the rehearsal does not (the first use of
+        // ProcessInfo, and runBlocking's task for a spin's outcome), 0.1 ms of a standby's spin.
         if let store = preopenedStore, SpinEngine(graph: graph, store: store).rehearse() { Trace.mark("standby rehearsed a spin") }
+        _ = ProcessInfo.processInfo.activeProcessorCount
+        _ = try? runBlocking { () async throws -> SpinOutcome in throw CancellationError() }
         Trace.mark("standby ready")
         let spin: [String]?
         if let listen, let address {

@@ -8,6 +8,9 @@ import SpindleValue
 /// invocation from ArgumentParser, `SpinInvocation(parsing:)` from a plain
 /// command line without ArgumentParser's reflection (see `DirectDispatch`).
 extension SpinInvocation {
+    /// The store a spin used, kept open until the process exits (see ``run()``).
+    nonisolated(unsafe) static var keptOpen: Store?
+
     func run() throws {
         Trace.mark("spin: arguments parsed")
         let graph = Spindle.graph
@@ -83,6 +86,10 @@ extension SpinInvocation {
         let outcome = try runBlocking { try await engine.run(plan, finalRequest, registry: registry) }
         Trace.mark("spin: ran, recorded and diffed")
         store.settle()
+        // Left open: the process exits right after. Closing it here (GRDB's close removes its
+        // NotificationCenter observers: Foundation's first use) took 0.25 ms before the spin
+        // could say it ended; the kernel closes the file, and a close folds nothing (CSQLite).
+        SpinInvocation.keptOpen = store
         watch.stop()
         if let report {
             try SpinReport(outcome, shape: graph.shape).write(to: report)
