@@ -281,7 +281,7 @@ static void hand_over(int argc, char **argv) {
     struct pollfd wait = { .fd = fd, .events = POLLIN };
     int ready;
     do { ready = poll(&wait, 1, answer_timeout_ms); } while (ready < 0 && errno == EINTR && !noted);
-    char answer[256];
+    char answer[1024];
     ssize_t n = -1;
     if (ready == 1) {
         do { n = recv(fd, answer, sizeof answer - 1, 0); } while (n < 0 && errno == EINTR && !noted);
@@ -311,7 +311,9 @@ static void hand_over(int argc, char **argv) {
             if (installed[i]) sigaction(watched[i], &saved[i], NULL);
         }
         sigprocmask(SIG_SETMASK, &blocked, NULL);
-        if (noted) raise(noted);
+        // To the process, not this thread (raise): with the signal blocked here again (a test
+        // runner's child), the thread that takes it is the spin's signal watch.
+        if (noted) kill(getpid(), noted);
         noted = 0;
         return;
     }
@@ -358,7 +360,11 @@ __attribute__((constructor(101))) static void spindle_standby_start(int argc, ch
     if (original_environment == NULL) return;
     memcpy(original_environment, envp, (count + 1) * sizeof *original_environment);
     make_compared();
-    if (compared_environment == NULL || make_context() != 0 || !spin) return;
+    if (compared_environment == NULL || make_context() != 0) return;
+    if (!spin) {
+        make_name();  // a standby checks that it is the standby its name says (``spindle_standby_name``)
+        return;
+    }
     const char *setting = getenv("SPINDLE_STANDBY");
     if ((setting && !strcmp(setting, "0")) || getenv("SPINDLE_PARENT_PID")) return;
     for (int i = 2; i < argc; i++) {
@@ -412,7 +418,7 @@ static void close_all(const int *fds, int count) {
 
 /// Says no, and why (the client traces it), and lets the client go.
 static void refuse(int connection, const int *fds, int fdCount, const char *why) {
-    char line[256];
+    char line[1024];
     int n = snprintf(line, sizeof line, "N%s\n", why);
     if (n > 0) (void)!send(connection, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, MSG_NOSIGNAL);
     close_all(fds, fdCount);

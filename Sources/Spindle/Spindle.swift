@@ -118,6 +118,12 @@ public enum Spindle {
         // needed. It listens only once ready; a spin that comes earlier runs by itself.
         var listener: Int32 = -1
         if let listen {
+            // A standby whose own context would give another name would refuse every client while
+            // it holds this one: it does not start (nothing known makes them differ; this says so if it happens).
+            guard listen == ListeningStandby.ownName else {
+                Trace.mark("standby: started as \(listen), but this process's name is \(ListeningStandby.ownName)")
+                exit(0)
+            }
             guard let fd = ListeningStandby.claim(listen) else {
                 Trace.mark("standby: cannot claim \(listen): \(FileIO.lastError)")
                 exit(0)

@@ -43,6 +43,9 @@ public enum ListeningStandby {
     /// Set in a standby that checked, before taking its spin, that the flow's sources are unchanged.
     nonisolated(unsafe) public static var sourcesChecked = false
 
+    /// The socket name this process's binary, directory, environment and context give (``spindle_standby_name``).
+    public static var ownName: String { String(cString: spindle_standby_name()) }
+
     /// Whether this process is a bare spin that may use and leave a standby (``spindle_standby_allowed``).
     public static var allowed: Bool { spindle_standby_allowed() != 0 }
 
@@ -142,6 +145,8 @@ public enum ListeningStandby {
             free(request.arguments)
             if let (reason, final) = refusal(arguments) {
                 Trace.mark("standby refused a spin\(final ? ", and ends" : ""): \(reason)")
+                // Ending: let go of the name first, so the standby the refused spin leaves can take it.
+                if final { close(listener) }
                 _ = spindle_standby_answer(&request, 0, reason)
                 if final { return nil }
                 continue

@@ -167,7 +167,7 @@ struct ListeningStandbyTests {
 
     @Test("under nohup, a hangup leaves the standby's spin running to its end, as it would a spin run here")
     func hangupIgnored() async throws {
-        let (box, env, _) = try await faultSandbox(sleeping: 3)
+        let (box, env, _) = try await faultSandbox(sleeping: 10)
         defer { endStandbys(box) }
         let spin = try box.start("/usr/bin/nohup", [try product("FaultFlow"), "spin", "left", "--no-rebuild"], environment: env)
         let started = await eventually { box.executions()["left"] == 2 }
@@ -201,7 +201,7 @@ struct ListeningStandbyTests {
         #expect(try box.run("RatingsFlow", spinTrain, environment: ["SPINDLE_STANDBY": "0"]).status == 0)
         // A standby is started before the spin's process exits: none now means none at all.
         #expect(standbyProcesses(in: box.dir, listening: false).isEmpty)
-        #expect(try box.run("RatingsFlow", spinTrain, environment: ["SPINDLE_STANDBY_IDLE": "3"]).status == 0)
+        #expect(try box.run("RatingsFlow", spinTrain, environment: ["SPINDLE_STANDBY_IDLE": "15"]).status == 0)
         #expect(!standbyProcesses(in: box.dir, listening: false).isEmpty)
         #expect(await eventually(within: 60) { standbyProcesses(in: box.dir, listening: false).isEmpty })
     }

@@ -36,7 +36,9 @@ int spindle_standby_allowed(void);
 /// standby for this process listens on: made of its binary's path, working
 /// directory, environment (shell bookkeeping aside), context (the binary and
 /// directory as files, namespaces, cgroup, umask, CPU set, limits, niceness)
-/// and user, as the process started. Empty when it could not be made.
+/// and user, as the process started. Empty when it could not be made. In a
+/// standby, the name of the standby its clients would look for: one started
+/// under another name would only refuse them.
 const char *spindle_standby_name(void);
 
 /// Binds `name` (abstract namespace) without listening yet: the name is this
