@@ -49,7 +49,7 @@ let package = Package(
         // The calls the fork server needs that Swift cannot make: prctl, SCM_RIGHTS messages, close_range.
         .target(name: "CForkServer", exclude: ["README.md"]),
         // The client half of a flow binary's listening standby, run before the Swift runtime starts.
-        .target(name: "CSpinStandby", exclude: ["README.md"]),
+        .target(name: "CSpinStandby", dependencies: ["CForkServer"], exclude: ["README.md"]),
         // SHA-256 in C, with the x86 SHA extensions where the CPU has them.
         .target(name: "CSHA256", exclude: ["README.md"]),
         // libcurl, opened with dlopen on first use: the S3 client needs it, most task processes never do.

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "spindle_standby.h"
+#include "spindle_fork_server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -240,19 +241,8 @@ static void hand_over(int argc, char **argv) {
     char header[32];
     int header_length = snprintf(header, sizeof header, "%zu\n", used);
     // The header carries the client's standard descriptors; the payload follows on the stream.
-    struct iovec io = { .iov_base = header, .iov_len = (size_t)header_length };
-    union { char buffer[CMSG_SPACE(sizeof(int) * 3)]; struct cmsghdr align; } control;
-    memset(&control, 0, sizeof control);
-    struct msghdr message = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = control.buffer,
-                              .msg_controllen = sizeof control.buffer };
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int) * 3);
-    int standard[3] = { 0, 1, 2 };
-    memcpy(CMSG_DATA(cmsg), standard, sizeof standard);
-    ssize_t sent;
-    do { sent = sendmsg(fd, &message, MSG_NOSIGNAL); } while (sent < 0 && errno == EINTR);
+    const int standard[3] = { 0, 1, 2 };
+    ssize_t sent = spindle_send_with_fds(fd, header, (size_t)header_length, standard, 3);
     int failed = sent != header_length || write_all(fd, payload, used) != 0;
     free(payload);
     if (failed) { close(fd); return; }
@@ -458,31 +448,15 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
         char header[32];
         size_t header_length = 0;
         int fds[3] = { -1, -1, -1 }, fdCount = 0, bad = 0;
-        // The header (`LENGTH\n`) comes with the descriptors: read it a byte at a time, the first with them.
-        while (header_length < sizeof header - 1) {
-            char byte;
-            struct iovec io = { .iov_base = &byte, .iov_len = 1 };
-            union { char buffer[CMSG_SPACE(sizeof(int) * 8)]; struct cmsghdr align; } control;
-            struct msghdr message = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = control.buffer,
-                                      .msg_controllen = sizeof control.buffer };
-            ssize_t n = recvmsg(connection, &message, MSG_CMSG_CLOEXEC);
-            if (n < 0 && errno == EINTR) continue;
-            if (n != 1) { bad = 1; break; }
-            for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
-                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-                int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-                int incoming[8];
-                if (k > 8) k = 8;
-                memcpy(incoming, CMSG_DATA(c), sizeof(int) * (size_t)k);
-                for (int i = 0; i < k; i++) {
-                    if (fdCount < 3 && header_length == 0) fds[fdCount++] = incoming[i];
-                    else { close(incoming[i]); bad = 1; }  // only three, and only with the first byte
-                }
-            }
-            if (message.msg_flags & MSG_CTRUNC) bad = 1;
-            if (byte == '\n') break;
+        // The header (`LENGTH\n`) comes with the descriptors: its first byte with them (at most
+        // three kept), the rest a byte at a time (descriptors sent with those are dropped).
+        char byte;
+        ssize_t n = spindle_receive_with_fds(connection, &byte, 1, fds, 3, &fdCount);
+        while (n == 1 && byte != '\n' && header_length < sizeof header - 1) {
             header[header_length++] = byte;
+            do { n = recv(connection, &byte, 1, 0); } while (n < 0 && errno == EINTR);
         }
+        if (n != 1 || byte != '\n') bad = 1;
         header[header_length] = 0;
         char *end = NULL;
         unsigned long long size = strtoull(header, &end, 10);
@@ -533,6 +507,9 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
             }
             if (arguments == NULL) why = "a malformed request";
             else if (!same_environment(p, limit_end)) why = "another environment";
+            for (long i = 0; why == NULL && i < argc; i++) {
+                if (names_own_descriptors(arguments[i])) why = "a path through the client's own descriptors";
+            }
         }
         free(payload);
         if (why != NULL) {
@@ -560,14 +537,19 @@ int spindle_standby_answer(spindle_standby_request *request, int take, const cha
         request->connection = -1;
         return 0;
     }
-    if (write_all(request->connection, "Y", 1) != 0) return -1;
     // The client's go-ahead; the end of the connection instead means it gave up waiting, was
     // interrupted, or died: nothing runs. No time limit: a client stopped (Ctrl-Z) between the
     // two is waited for, as it would wait for its own spin.
     char go = 0;
-    ssize_t n;
-    do { n = recv(request->connection, &go, 1, 0); } while (n < 0 && errno == EINTR);
-    return n == 1 && go == 'G' ? 0 : -1;
+    ssize_t n = -1;
+    if (write_all(request->connection, "Y", 1) == 0) {
+        do { n = recv(request->connection, &go, 1, 0); } while (n < 0 && errno == EINTR);
+    }
+    if (n == 1 && go == 'G') return 0;
+    close_all(request->fds, 3);
+    close(request->connection);
+    request->connection = -1;
+    return -1;
 }
 
 pid_t spindle_standby_spawn(const char *binary, const char *name, const char *store) {

@@ -150,8 +150,8 @@ public enum Spindle {
         _ = try? runBlocking { () async throws -> SpinOutcome in throw CancellationError() }
         Trace.mark("standby ready")
         let spin: [String]?
-        if let listen, let address {
-            spin = ListeningStandby.serve(listener: listener, name: listen, store: address) { arguments in
+        if listen != nil, let address {
+            spin = ListeningStandby.serve(listener: listener, store: address) { arguments in
                 standbyRefusal(arguments, originals: originals, graph: graph)
             }
         } else {
@@ -181,7 +181,6 @@ public enum Spindle {
         guard arguments.first == "spin", let spin = SpinInvocation(parsing: Array(arguments.dropFirst())) else {
             return ("a command line for ArgumentParser", false)
         }
-        if ListeningStandby.namesOwnDescriptors(arguments) { return ("a path through the client's own descriptors", false) }
         guard !spin.debug, spin.executor == nil || spin.executor == "local" else { return ("a debugger or another executor", false) }
         if !spin.noRebuild, getenv("SPINDLE_REBUILT") == nil, getenv("SPINDLE_NO_REBUILD") == nil,
            let build = FlowBuild.locate(binary: currentExecutable(), flowFile: graph.flow.file), build.isStale() {

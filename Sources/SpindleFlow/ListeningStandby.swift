@@ -32,13 +32,8 @@ public enum ListeningStandby {
         return min(seconds, 86_400)
     }
 
-    private struct Successor {
-        var name: String
-        var store: String
-    }
-
-    /// The standby to start at exit, once this process knows its store.
-    nonisolated(unsafe) private static var successor: Successor?
+    /// The store of the standby to start at exit (under this process's ``ownName``), once known.
+    nonisolated(unsafe) private static var successor: String?
     nonisolated(unsafe) private static var registered = false
     /// Set in a standby that checked, before taking its spin, that the flow's sources are unchanged.
     nonisolated(unsafe) public static var sourcesChecked = false
@@ -49,15 +44,14 @@ public enum ListeningStandby {
     /// Whether this process is a bare spin that may use and leave a standby (``spindle_standby_allowed``).
     public static var allowed: Bool { spindle_standby_allowed() != 0 }
 
-    /// Called by a spin once its store is open: at exit, after its last line,
-    /// a standby is started for the next spin, when this spin is a bare one
-    /// and the store is embedded (a shared store's standby would hold a
-    /// database connection while idle).
-    public static func leaveBehind(store: String, shared: Bool) {
-        guard allowed, !shared, successor == nil else { return }
-        let name = String(cString: spindle_standby_name())
-        guard !name.isEmpty else { return }
-        successor = Successor(name: name, store: store)
+    /// Called by a spin once its store (at `address`) is open: at exit, after
+    /// its last line, a standby is started for the next spin, when this spin
+    /// is a bare one and the store is embedded (a shared store's standby would
+    /// hold a database connection while idle).
+    public static func leaveBehind(store address: String) {
+        guard allowed, successor == nil, !ownName.isEmpty,
+              let parsed = try? StoreAddress(parsing: address), !parsed.isShared else { return }
+        successor = address
         startAtExit()
     }
 
@@ -70,9 +64,9 @@ public enum ListeningStandby {
     /// Starts the standby this process leaves, if any: only when the command
     /// got as far as an outcome (``SpinEnd/code``).
     static func startSuccessor() {
-        guard let next = successor, SpinEnd.code != nil else { return }
+        guard let store = successor, SpinEnd.code != nil else { return }
         successor = nil
-        let started = spindle_standby_spawn(currentExecutable(), next.name, next.store)
+        let started = spindle_standby_spawn(currentExecutable(), ownName, store)
         Trace.mark(started > 0 ? "left standby \(started) behind" : "could not leave a standby: \(FileIO.lastError)")
     }
 
@@ -106,7 +100,7 @@ public enum ListeningStandby {
     }
 
     /// Takes the name `name` for this standby. Nil when another standby has it (this one exits)
-    /// or the socket cannot be made. Clients are refused until ``serve(listener:name:store:refusal:)``.
+    /// or the socket cannot be made. Clients are refused until ``serve(listener:store:refusal:)``.
     public static func claim(_ name: String) -> Int32? {
         let fd = spindle_standby_bind(name)
         return fd >= 0 ? fd : nil
@@ -118,7 +112,7 @@ public enum ListeningStandby {
     /// standard ones and arranging that the client hears how the spin ended.
     /// Nil when no spin came within ``idleSeconds``, or a refusal was final:
     /// the standby then exits.
-    public static func serve(listener: Int32, name: String, store: String,
+    public static func serve(listener: Int32, store: String,
                              refusal: (_ arguments: [String]) -> (reason: String, final: Bool)?) -> [String]? {
         // Threads the spin will need, made now rather than on its time.
         SignalWatch.prepare()
@@ -151,14 +145,10 @@ public enum ListeningStandby {
                 if final { return nil }
                 continue
             }
-            var fds = request.fds
-            guard spindle_standby_answer(&request, 1, nil) == 0 else {
-                // The client went away or gave up before it said go: it ran nothing here, and nothing runs.
-                withUnsafeBytes(of: &fds) { for fd in $0.bindMemory(to: Int32.self) { close(fd) } }
-                close(request.connection)
-                continue
-            }
+            // A client that went away or gave up before it said go ran nothing here, and nothing runs.
+            guard spindle_standby_answer(&request, 1, nil) == 0 else { continue }
             close(listener)
+            var fds = request.fds
             withUnsafeBytes(of: &fds) { raw in
                 for (standard, fd) in raw.bindMemory(to: Int32.self).enumerated() {
                     dup2(fd, Int32(standard))
@@ -166,20 +156,13 @@ public enum ListeningStandby {
                 }
             }
             // The next standby starts after this spin has said how it ended (atexit runs in reverse).
-            successor = Successor(name: name, store: store)
+            successor = store
             startAtExit()
             SpinEnd.install(reportingOn: request.connection)
             endWithClient(request.connection)
             Trace.mark("standby took a spin from pid \(request.client)")
             return arguments
         }
-    }
-
-    /// Arguments a standby would read differently from its client: paths through the client's
-    /// own descriptors (`/dev/fd/N`, `/proc/self/fd/N`, `/proc/PID/…`) name the standby's.
-    /// The client does not hand such a spin over; the standby checks again.
-    public static func namesOwnDescriptors(_ arguments: [String]) -> Bool {
-        arguments.contains { $0.contains("/dev/fd") || $0.contains("/proc/") }
     }
 
     /// The write end of the pipe that hands the client's connection to the thread watching it
@@ -212,7 +195,6 @@ public enum ListeningStandby {
         var watched = dup(connection)
         guard watched >= 0 else { return }
         _ = fcntl(watched, F_SETFD, FD_CLOEXEC)
-        watchClients()
         guard withUnsafeBytes(of: &watched, { write(clientWatch, $0.baseAddress, 4) }) == 4 else { close(watched); return }
     }
 }

@@ -208,13 +208,11 @@ public enum SpinEnd {
         _ = FileIO.writeAll(reportDescriptor, "ended \(code) \(cpu) \(peak)\n")
         close(reportDescriptor)
         TaskEnd.detachOutput()
-        // A listening standby's stdin was its client's: let it go too.
-        if reportDescriptor != descriptor {
-            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
-            if null >= 0 {
-                dup2(null, 0)
-                close(null)
-            }
+        // Its input too (a listening standby's was its client's; the shell's pipe has said all).
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if null > 0 {
+            dup2(null, 0)
+            close(null)
         }
     }
 

@@ -37,6 +37,14 @@ private func report(_ text: String) -> String {
         .replacingOccurrences(of: #"in \d+\.\d+ s"#, with: "in N s", options: .regularExpression)
 }
 
+/// A sandbox with a completed RatingsFlow run and the standby a spin of `train` left.
+private func ratingsSandboxWithStandby() async throws -> (Sandbox, pid_t) {
+    let box = try ratingsSandbox()
+    #expect(try box.run("RatingsFlow", spinTrain, environment: traced(box)).status == 0)
+    let standby = try #require(await awaitStandby(box), "no standby was left behind")
+    return (box, standby)
+}
+
 /// A sandbox with a completed FaultFlow run, a standby left by a spin of `right`, and the
 /// environment under which `left` sleeps `seconds` (its time limit far longer).
 private func faultSandbox(sleeping seconds: Int) async throws -> (Sandbox, [String: String], pid_t) {
@@ -75,10 +83,8 @@ struct ListeningStandbyTests {
 
     @Test("a spin the standby cannot take runs itself, exactly as without one")
     func refusals() async throws {
-        let box = try ratingsSandbox()
+        let (box, standby) = try await ratingsSandboxWithStandby()
         defer { endStandbys(box) }
-        #expect(try box.run("RatingsFlow", spinTrain, environment: traced(box)).status == 0)
-        let standby = try #require(await awaitStandby(box))
 
         // Another environment: another standby's business; this one is not even asked.
         let other = try box.run("RatingsFlow", spinTrain, environment: traced(box).merging(["RATINGS_NOTE": "x"]) { $1 })
@@ -105,10 +111,8 @@ struct ListeningStandbyTests {
 
     @Test("a path through the client's own descriptors is not handed over: /dev/fd/1 is its stdout, not the standby's")
     func ownDescriptors() async throws {
-        let box = try ratingsSandbox()
+        let (box, _) = try await ratingsSandboxWithStandby()
         defer { endStandbys(box) }
-        #expect(try box.run("RatingsFlow", spinTrain, environment: traced(box)).status == 0)
-        _ = try #require(await awaitStandby(box))
         let out = try box.run("RatingsFlow", spinTrain + ["--quiet", "--report", "/dev/fd/1"], environment: traced(box))
         #expect(out.status == 0, "\(out.output)")
         #expect(!out.stderr.contains("standby took") && !out.stderr.contains("refused"), "\(out.stderr)")
@@ -154,9 +158,7 @@ struct ListeningStandbyTests {
     func interrupt() async throws {
         let (box, env, _) = try await faultSandbox(sleeping: 600)
         defer { endStandbys(box) }
-        let spin = try box.start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: env)
-        let started = await eventually { box.executions()["left"] == 2 }  // once in the run, once in the spin
-        try #require(started, "the spin's task did not start: \(box.executions())")
+        let spin = try await box.startSpinOfLeft(environment: env)
         kill(spin.process.processIdentifier, SIGINT)
         let out = spin.finish()
         #expect(out.status == 130, "\(out.output)")
@@ -169,9 +171,7 @@ struct ListeningStandbyTests {
     func hangupIgnored() async throws {
         let (box, env, _) = try await faultSandbox(sleeping: 10)
         defer { endStandbys(box) }
-        let spin = try box.start("/usr/bin/nohup", [try product("FaultFlow"), "spin", "left", "--no-rebuild"], environment: env)
-        let started = await eventually { box.executions()["left"] == 2 }
-        try #require(started, "the spin's task did not start: \(box.executions())")
+        let spin = try await box.startSpinOfLeft(environment: env, through: "/usr/bin/nohup")
         kill(spin.process.processIdentifier, SIGHUP)
         let out = spin.finish()
         #expect(out.status == 0, "\(out.output)")
@@ -183,9 +183,7 @@ struct ListeningStandbyTests {
     func clientKilled() async throws {
         let (box, env, standby) = try await faultSandbox(sleeping: 600)
         defer { endStandbys(box) }
-        let spin = try box.start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: env)
-        let started = await eventually { box.executions()["left"] == 2 }
-        try #require(started, "the spin's task did not start: \(box.executions())")
+        let spin = try await box.startSpinOfLeft(environment: env)
         kill(spin.process.processIdentifier, SIGKILL)
         _ = spin.finish()
         let cancelled = await eventually { try box.store().runs(flow: "FaultFlow", spins: true).first?.status == .cancelled }

@@ -109,9 +109,7 @@ struct SpinSignalTests {
     @Test("SIGTERM stops a spin as Ctrl-C does: its task ends and the spin is recorded cancelled")
     func sigterm() async throws {
         let (box, env) = try sleepingSpinSandbox()
-        let spin = try box.start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: env)
-        let started = await eventually { box.executions()["left"] == 2 }
-        try #require(started, "the spin's task did not start: \(box.executions())")
+        let spin = try await box.startSpinOfLeft(environment: env)
         kill(spin.process.processIdentifier, SIGTERM)
         let out = spin.finish()
         #expect(out.status == 130, "\(out.output)")

@@ -184,3 +184,18 @@ func awaitExecutable(_ destination: String) throws {
     }
     throw SupportError("\(destination) could not be executed")
 }
+
+extension Sandbox {
+    /// Starts a spin of FaultFlow's `left` (through `wrapper`, a program that runs the command
+    /// after it, such as `nohup`, when given) and waits until its task runs: FaultFlow records
+    /// `left` once in the sandbox's run and once in the spin.
+    func startSpinOfLeft(environment: [String: String], through wrapper: String? = nil,
+                         sourceLocation: SourceLocation = #_sourceLocation) async throws -> Running {
+        let spin = ["spin", "left", "--no-rebuild"]
+        let running = try wrapper.map { try start($0, [try product("FaultFlow")] + spin, environment: environment) }
+            ?? start("FaultFlow", spin, environment: environment)
+        let started = await eventually { executions()["left"] == 2 }
+        try #require(started, "the spin's task did not start: \(executions())", sourceLocation: sourceLocation)
+        return running
+    }
+}

@@ -55,9 +55,10 @@ int spindle_standby_listen(int socket);
 /// Waits up to `timeout_ms` in all for a client on `listener` and reads its
 /// request. Returns 1 with `*request` filled (the caller answers with
 /// ``spindle_standby_answer``), 0 when the time ran out, or -1 on an error.
-/// A client of another user or pid namespace, or whose working directory,
-/// context or environment is not this process's (as it started), is refused
-/// here, with the reason, and not returned.
+/// A client of another user or pid namespace, whose working directory,
+/// context or environment is not this process's (as it started), or with an
+/// argument through its own descriptors (`/dev/fd/N` would name this
+/// process's), is refused here, with the reason, and not returned.
 int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request *request);
 
 /// Tells the client whether this standby takes its spin (`take` nonzero), or
@@ -65,7 +66,7 @@ int spindle_standby_accept(int listener, int timeout_ms, spindle_standby_request
 /// closes the connection and the received descriptors. Taking it, it waits for
 /// the client's go-ahead (`G`), so that a client that gave up waiting (and
 /// runs the spin itself) is never served too. Returns 0, or -1 when the client
-/// is gone or did not go ahead (the caller closes what it was sent).
+/// is gone or did not go ahead (the connection and what it sent are closed).
 int spindle_standby_answer(spindle_standby_request *request, int take, const char *why);
 
 /// Starts `binary _standby --listen NAME --store STORE` in a session of its own,

@@ -42,7 +42,7 @@ extension SpinInvocation {
         if !noRebuild { try rebuildIfStale(graph: graph) }
         let store = try Spindle.takePreopenedStore(named: store) ?? StoreOptions.open(store, creating: remoteName != nil)
         // A bare spin leaves a process waiting for the next one (``ListeningStandby``).
-        ListeningStandby.leaveBehind(store: store.address, shared: (try? StoreAddress(parsing: store.address))?.isShared ?? true)
+        ListeningStandby.leaveBehind(store: store.address)
         if let remoteName {
             let mirrored = try RemoteRuns.mirror(flow: graph.flow.name, run: request.run, from: remoteName, into: store)
             request.run = mirrored.id
