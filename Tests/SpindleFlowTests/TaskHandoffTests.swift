@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SpindleFlow
 import SpindleStore
@@ -106,26 +107,31 @@ struct TaskHandoffTests {
     }
 
     @Test("a task hands its rows over on its pipe, in full however large, and the runtime reads them back")
-    func throughAPipe() async throws {
+    func throughAPipe() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         var big = Self.outcome
         big.artifacts = (0..<2000).map { Self.record("a\($0)", task: Self.me) }
-        let readEnd = fds[0]
-        let reader = Task.detached { () -> TaskEnd.Reading in
-            var reading = TaskEnd.Reading()
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-                if n <= 0 || reading.take(buffer[0..<n]) { break }
-            }
-            return reading
+        // The task's side writes on a thread of its own, several times a pipe's buffer, so it
+        // waits for the reader below. Not a Swift task: the test pool has as many threads as
+        // cores (two here), and a write that waits for a reader queued on that pool held one of
+        // them for minutes in a full run, starving every other test.
+        let writeEnd = fds[1], payload = big.encoded
+        let handed = Mutex<Bool?>(nil)
+        Thread.detachNewThread {
+            let ok = TaskEnd.handOver(payload, to: writeEnd)
+            handed.withLock { $0 = ok }  // before the line the reader stops at
+            _ = FileIO.writeAll(writeEnd, "ended 0\n")
+            close(writeEnd)
         }
-        #expect(TaskEnd.handOver(big.encoded, to: fds[1]))  // several times a pipe's buffer: it waits for the reader
-        _ = FileIO.writeAll(fds[1], "ended 0\n")
-        close(fds[1])
-        let reading = await reader.value
+        var reading = TaskEnd.Reading()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+            if n <= 0 || reading.take(buffer[0..<n]) { break }
+        }
         close(fds[0])
+        #expect(handed.withLock { $0 } == true)
         #expect(reading.code == 0)
         #expect(reading.outcome.flatMap { TaskHandoff.Outcome(decoding: $0, task: Self.me) } == big)
     }
