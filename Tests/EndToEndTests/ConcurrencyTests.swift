@@ -10,7 +10,7 @@ import SpindleStore
 @Suite("Everything at once on one store")
 struct ConcurrencyTests {
     @Test("two flows, a spin, a spinning shell and two terminal shells at once, three rounds",
-          .timeLimit(.minutes(5)))
+          .timeLimit(.minutes(10)))
     func together() throws {
         let box = try ratingsSandbox()
         let rounds = 3

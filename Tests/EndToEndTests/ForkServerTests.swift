@@ -116,7 +116,7 @@ struct ForkServerTests {
     }
 
     @Test("once warmed up, the fork server holds nothing of the database (no descriptor, no mapping), so no task inherits SQLite's state",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(10)))
     func serverHoldsNoDatabase() throws {
         let box = try Sandbox()
         #expect(try box.run("FaultFlow", ["run"]).status == 0)  // a finished run for the warm-up to read
@@ -168,7 +168,7 @@ struct ForkServerTests {
     }
 
     @Test("a run started with SWIFT_BACKTRACE set forks its fork server from the runtime: its tasks are forked, find their functions bound, crash with a backtrace, show their titles, and store what an executed server's tasks store",
-          .timeLimit(.minutes(3)))
+          .timeLimit(.minutes(10)))
     func serverForkedFromRuntime() throws {
         let box = try Sandbox()
         // The test binaries link the Swift runtime dynamically: without SWIFT_BACKTRACE the server is executed.
@@ -221,7 +221,7 @@ struct ForkServerTests {
     }
 
     @Test("a run reaps its fork server and the processes it forked ahead, executed or forked: none is left to the ancestor that adopts orphans",
-          .timeLimit(.minutes(2)), arguments: [false, true])
+          .timeLimit(.minutes(10)), arguments: [false, true])
     func nothingLeftToReap(forkedFromRuntime: Bool) throws {
         let box = try Sandbox()
         // A parent that adopts its descendants' orphans (as a test process may), runs the flow, and
@@ -273,7 +273,7 @@ struct ForkServerTests {
     }
 
     @Test("a fork server killed mid-run (executed, or forked from the runtime): the run spawns the tasks left and completes with the same results",
-          .timeLimit(.minutes(3)), arguments: [false, true])
+          .timeLimit(.minutes(10)), arguments: [false, true])
     func serverKilled(forkedFromRuntime: Bool) throws {
         let box = try Sandbox()
         #expect(try box.run("RatingsFlow", KillTests.longArgs).status == 0)
@@ -301,7 +301,7 @@ struct ForkServerTests {
     }
 
     @Test("a spin started as the shell starts it forks its task early; a crash there still leaves its backtrace",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(10)))
     func preparedSpin() throws {
         let box = try Sandbox()
         #expect(try box.run("FaultFlow", ["run"]).status == 0)

@@ -4,7 +4,7 @@ import SpindleStore
 
 @Suite("The runtime's heartbeat")
 struct HeartbeatRunTests {
-    @Test("a running run's heartbeat advances while it runs", .timeLimit(.minutes(2)))
+    @Test("a running run's heartbeat advances while it runs", .timeLimit(.minutes(10)))
     func advances() throws {
         let box = try Sandbox()
         let running = try box.start("FaultFlow", ["run"], environment: [

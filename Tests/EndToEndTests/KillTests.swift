@@ -20,7 +20,7 @@ struct KillTests {
         return Dictionary(uniqueKeysWithValues: try store.artifacts(of: end.pathspec).map { ($0.name, $0.hash) })
     }
 
-    @Test("SIGKILL at random instants: nothing lost, nothing wrong, resume completes the same", .timeLimit(.minutes(5)))
+    @Test("SIGKILL at random instants: nothing lost, nothing wrong, resume completes the same", .timeLimit(.minutes(10)))
     func kills() throws {
         let box = try Sandbox()
         let started = DispatchTime.now().uptimeNanoseconds
@@ -75,7 +75,7 @@ struct KillTests {
     }
 
     @Test("SIGKILL of a task process: a failed task with the signal named, or a retry; resume completes the same",
-          .timeLimit(.minutes(5)))
+          .timeLimit(.minutes(10)))
     func taskKills() throws {
         let box = try Sandbox()
         // Training long enough that a task is there to kill: with Self.args a whole run now takes

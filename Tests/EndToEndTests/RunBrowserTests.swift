@@ -58,7 +58,7 @@ func httpGet(port: Int, _ path: String, method: String = "GET", readBody: Bool =
 @Suite("The run browser", .serialized)
 struct RunBrowserTests {
     @Test("Chromium opens the runs, a run's graph, a task's artifacts and drawn card, a value, a spin's diff, a live card advancing, and a card file offline; no planted script runs",
-          .timeLimit(.minutes(5)))
+          .timeLimit(.minutes(10)))
     func inChromium() throws {
         let box = try Sandbox()
         let run = try box.run("CardFlow", ["run"])

@@ -283,7 +283,7 @@ struct SharedStoreTests {
     }
 
     @Test("SIGKILL of a runtime writing to the shared store: nothing committed is lost, resume completes the same",
-          .timeLimit(.minutes(5)), arguments: [BlobPlace.s3])
+          .timeLimit(.minutes(10)), arguments: [BlobPlace.s3])
     func kills(place: BlobPlace) throws {
         let box = try SharedSandbox(place)
         let args = ["run", "--store", "prod"] + Self.small
@@ -384,7 +384,7 @@ struct SharedStoreTests {
     }
 
     @Test("an S3 server that dies mid-run: each write is retried, then the run fails saying so, with no task half-recorded",
-          .timeLimit(.minutes(3)))
+          .timeLimit(.minutes(10)))
     func serverDiesMidRun() throws {
         // An S3 server of this test's own (no authentication), so stopping it harms no other test.
         let moto = Process()

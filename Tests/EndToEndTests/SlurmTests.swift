@@ -147,7 +147,7 @@ struct SlurmTests {
         #expect(live.isEmpty, "job \(job) is still there")
     }
 
-    @Test("a job killed with scancel fails the run cleanly, naming the job; resume completes it", .timeLimit(.minutes(3)))
+    @Test("a job killed with scancel fails the run cleanly, naming the job; resume completes it", .timeLimit(.minutes(10)))
     func scancel() throws {
         let box = try SharedSandbox(.s3)
         var env = try TestSlurm.environment()
@@ -175,7 +175,7 @@ struct SlurmTests {
         #expect(try shared.run(flow: "FaultFlow", id: .number(2)).status == .completed)
     }
 
-    @Test("Ctrl-C stops the run and cancels its jobs", .timeLimit(.minutes(2)))
+    @Test("Ctrl-C stops the run and cancels its jobs", .timeLimit(.minutes(10)))
     func interrupt() throws {
         let box = try SharedSandbox(.s3)
         var env = try TestSlurm.environment()

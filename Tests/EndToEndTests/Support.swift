@@ -124,6 +124,15 @@ struct Running {
     }
 }
 
+/// Runs `body`, which blocks for long (a build, a process's whole life), on a thread of its own
+/// and awaits its result: the test pool has a thread per core (two here), and a test that held
+/// one for minutes left every other test one thread (Tests/README.md).
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
+
 /// Foundation's `Process.run()` on Linux is not safe to call from several
 /// threads at once: once in a full run a launch crashed copying memory
 /// inside `run()` while other tests launched theirs. The tests here launch

@@ -105,28 +105,35 @@ final class Watched: @unchecked Sendable {
 @Suite("Watch")
 struct WatchTests {
     @Test("saving the flow rebuilds it and spins again; a broken save shows the compiler and waits", .timeLimit(.minutes(15)))
-    func respinsOnSave() throws {
+    func respinsOnSave() async throws {
         let fixture = try WatchFixture()
         defer { try? FileManager.default.removeItem(at: fixture.root) }
-        try fixture.build()
+        // The fixture builds Spindle and its dependencies afresh: minutes, waited for off the test pool.
+        try await offPool { try fixture.build() }
         let box = try Sandbox()
         let first = try Watched(fixture.binary, ["run"], directory: box.dir)
-        first.process.waitUntilExit()
+        try await offPool { first.process.waitUntilExit() }
         #expect(first.process.terminationStatus == 0, "\(first.output)")
 
         let watch = try Watched(fixture.binary, ["watch", "end", "--interval", "100", "--max-spins", "2"], directory: box.dir)
         defer { if watch.process.isRunning { watch.process.terminate() } }
-        #expect(watch.waitFor("✓ WatchFlow/spin-1/end/1 completed", seconds: 60), "\(watch.output)")
+        let spun = try await offPool { watch.waitFor("✓ WatchFlow/spin-1/end/1 completed", seconds: 60) }
+        #expect(spun, "\(watch.output)")
 
         // A save that does not compile: the compiler's words, and the watch goes on.
         try fixture.write(factor: "10 +", at: Date().addingTimeInterval(2))
-        #expect(watch.waitFor("the build failed; waiting for the next save", seconds: 300), "\(watch.output)")
+        let failed = try await offPool { watch.waitFor("the build failed; waiting for the next save", seconds: 300) }
+        #expect(failed, "\(watch.output)")
         #expect(watch.output.contains("error:"))
 
         // A good save: rebuilt, spun, and compared with the previous spin.
         try fixture.write(factor: "20", at: Date().addingTimeInterval(4))
-        #expect(watch.waitFor("stopped watching", seconds: 300), "\(watch.output)")
-        watch.process.waitUntilExit()
+        let stopped = try await offPool { () -> Bool in
+            let said = watch.waitFor("stopped watching", seconds: 300)
+            watch.process.waitUntilExit()
+            return said
+        }
+        #expect(stopped, "\(watch.output)")
         #expect(watch.process.terminationStatus == 0)
         let out = watch.output
         #expect(out.contains("saved: rebuilding WatchFlow…"))

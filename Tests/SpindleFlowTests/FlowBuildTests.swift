@@ -29,7 +29,7 @@ func output(of binary: String) throws -> String {
 
 @Suite("Rebuilding a flow whose sources changed")
 struct FlowBuildTests {
-    @Test("a changed source is detected, rebuilt, and a broken one shows the compiler's output", .timeLimit(.minutes(5)))
+    @Test("a changed source is detected, rebuilt, and a broken one shows the compiler's output", .timeLimit(.minutes(10)))
     func rebuild() throws {
         let root = try tinyPackage(message: "one")
         let main = root.appendingPathComponent("Sources/Tiny/main.swift").path
