@@ -183,14 +183,15 @@ struct SlurmTests {
         let running = try box.production.start("FaultFlow", ["run", "--executor", "slurm", "--store", "prod"], environment: env)
         let shared = try box.shared()
         let started = Date()
-        var jobs: [String] = []
         // Wait for the sleeping step's job (left), so a job is surely running when Ctrl-C comes.
         while Date().timeIntervalSince(started) < 60 {
-            jobs = try TestSlurm.jobs(shared, flow: "FaultFlow", run: .number(1))
             if try shared.tasks(flow: "FaultFlow", run: .number(1), step: "left").first?.placement != nil { break }
             usleep(100_000)
         }
-        #expect(try !TestSlurm.live(jobs).isEmpty)
+        // Read after left's job is known: read before, in the same round, they once missed it (and
+        // start's job had ended), so no job was live.
+        var jobs = try TestSlurm.jobs(shared, flow: "FaultFlow", run: .number(1))
+        #expect(try !TestSlurm.live(jobs).isEmpty, "jobs: \(jobs)")
         usleep(300_000)
         kill(running.process.processIdentifier, SIGINT)
         let out = running.finish()
