@@ -120,7 +120,7 @@ struct ForkServerTests {
     func serverHoldsNoDatabase() throws {
         let box = try Sandbox()
         #expect(try box.run("FaultFlow", ["run"]).status == 0)  // a finished run for the warm-up to read
-        let environment = ["FAULT_MODE": "timeout", "FAULT_SLEEP": "2", "FAULT_TIMEOUT": "60", "FAULT_DIR": box.dir.path]
+        let environment = ["FAULT_MODE": "timeout", "FAULT_SLEEP": "5", "FAULT_TIMEOUT": "60", "FAULT_DIR": box.dir.path]
         let executions = box.dir.appendingPathComponent("executions")
         func lefts() -> Int {
             ((try? String(contentsOf: executions, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0 == "left" }.count
@@ -128,7 +128,9 @@ struct ForkServerTests {
         let earlier = lefts()
         let running = try box.start("FaultFlow", ["run"], environment: environment)
         // This run's `left` runs (sleeping) in a task the server forked, so the server is past its warm-up.
-        for _ in 0..<1500 where running.process.isRunning && lefts() == earlier {
+        // (A minute at most: on a loaded machine the run can take seconds to get there.)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, running.process.isRunning, lefts() == earlier {
             usleep(2_000)
         }
         guard let server = KillTests.children(of: running.process.processIdentifier, with: ForkServer.command).first else {

@@ -169,9 +169,10 @@ struct ListeningStandbyTests {
 
     @Test("under nohup, a hangup leaves the standby's spin running to its end, as it would a spin run here")
     func hangupIgnored() async throws {
-        let (box, env, _) = try await faultSandbox(sleeping: 10)
+        let (box, env, _) = try await faultSandbox(sleeping: 30)
         defer { endStandbys(box) }
         let spin = try await box.startSpinOfLeft(environment: env, through: "/usr/bin/nohup")
+        try #require(spin.process.isRunning, "the spin ended before its hangup")  // its pid is not another's yet
         kill(spin.process.processIdentifier, SIGHUP)
         let out = spin.finish()
         #expect(out.status == 0, "\(out.output)")

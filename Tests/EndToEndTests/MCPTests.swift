@@ -132,13 +132,15 @@ final class MCPSession {
             do { outcome.succeed(try await client.connect(transport: transport).serverInfo.name) }
             catch { outcome.fail(error) }
         }
-        Task { [process] in
+        let deadline = Task { [process] in
             // Long: with two cores, tests that block on processes can hold the test pool's
             // threads for tens of seconds, and this wait (and the client's reading) with them.
-            try? await Task.sleep(for: .seconds(240))
+            try await Task.sleep(for: .seconds(240))
             outcome.fail(MCPError.internalError("the server did not answer initialize within 240 s"))
             if process.isRunning { process.terminate() }
         }
+        // Only the start has this deadline: a session still in use 240 s later is not ended by it.
+        defer { deadline.cancel() }
         serverName = try await outcome.value()
     }
 

@@ -68,12 +68,15 @@ struct RunBrowserTests {
         let file = box.dir.appendingPathComponent("card.html")
         let get = try box.run("spindle", ["card", "get", "CardFlow/1/start/1", "-o", file.path])
         #expect(get.status == 0 && get.stdout.contains("wrote \(file.path)"), "\(get.output)")
-        // A run whose train step refreshes its card for ten seconds.
-        let live = try box.start("CardFlow", ["run"], environment: ["CARD_SLOW": "10"])
-        defer { kill(live.process.processIdentifier, SIGTERM); _ = live.finish() }
+        // A run whose train step refreshes its card every 0.3 s for two minutes, stopped when the
+        // test ends: ten seconds, as before, did not leave much for starting the server and
+        // Chromium on a loaded machine before the card stopped being live.
+        let live = try box.start("CardFlow", ["run", "--epochs", "400"], environment: ["CARD_SLOW": "120"])
+        // Only while it runs: once Foundation has reaped it, its pid may be another process's.
+        defer { if live.process.isRunning { live.process.terminate() }; _ = live.finish() }
         let store = try box.store()
-        var waited = 0
-        while (try? store.cards(of: Pathspec(parsing: "CardFlow/2/train/2")).first) == nil, waited < 400 { usleep(50_000); waited += 1 }
+        let deadline = Date().addingTimeInterval(60)
+        while (try? store.cards(of: Pathspec(parsing: "CardFlow/2/train/2")).first) == nil, Date() < deadline { usleep(50_000) }
         #expect(try store.cards(of: Pathspec(parsing: "CardFlow/2/train/2")).first?.live == true)
 
         let ui = try RunningUI(box)

@@ -65,10 +65,12 @@ final class PseudoTerminal: @unchecked Sendable {
         usleep(150_000)
     }
 
-    /// Waits until the screen shows `text` (after `from` characters), or fails after a while.
+    /// Waits until the screen shows `text` (after `from` characters), or fails after a minute: a
+    /// shell started beside the rest of the suite on two cores has taken seconds to say anything.
     @discardableResult
     func waitFor(_ text: String, after from: Int = 0) -> Bool {
-        for _ in 0..<300 {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
             if screen.withLock({ $0.count > from && $0.dropFirst(from).contains(text) }) { return true }
             usleep(20_000)
         }
@@ -78,9 +80,11 @@ final class PseudoTerminal: @unchecked Sendable {
     var length: Int { screen.withLock { $0.count } }
     var text: String { screen.withLock { $0 } }
 
+    /// The shell's exit status once it exits; nil (and the shell killed) after a minute.
     func waitForExit() -> Int32? {
         var status: Int32 = 0
-        for _ in 0..<500 {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
             let r = waitpid(pid, &status, WNOHANG)
             if r == pid { return (status >> 8) & 0xff }
             usleep(20_000)
