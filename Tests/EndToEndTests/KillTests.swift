@@ -35,7 +35,7 @@ struct KillTests {
         for k in 0..<kills {
             let running = try box.start("RatingsFlow", Self.longArgs)
             usleep(useconds_t(Int.random(in: (runMicroseconds / 10)...(runMicroseconds * 3 / 4), using: &g)))
-            kill(running.process.processIdentifier, SIGKILL)
+            if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }  // once reaped, its pid may be another's
             _ = running.finish()
             usleep(300_000)  // let orphaned task processes finish their writes
             let store = try box.store()

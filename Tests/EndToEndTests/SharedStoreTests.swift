@@ -296,9 +296,15 @@ struct SharedStoreTests {
         let reference = try finalHashes(.number(1))
         var resumed = 0
         for k in 0..<4 {
+            let recorded = try shared.runs(flow: "RatingsFlow").count
             let running = try box.production.start("RatingsFlow", args)
-            usleep(useconds_t(100_000 + k * 80_000))
-            kill(running.process.processIdentifier, SIGKILL)
+            // Killed once its run is recorded, at a later instant each time: at fixed instants
+            // from its start, a slow start on a loaded machine could take every kill before the
+            // run existed, and nothing would be resumed.
+            let deadline = Date().addingTimeInterval(60)
+            while try shared.runs(flow: "RatingsFlow").count == recorded, running.process.isRunning, Date() < deadline { usleep(10_000) }
+            usleep(useconds_t(k * 80_000))
+            if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }  // once reaped, its pid may be another's
             _ = running.finish()
             usleep(300_000)
             let run = try #require(try shared.runs(flow: "RatingsFlow").first)

@@ -140,7 +140,7 @@ struct SlurmTests {
         let job = try #require(left.placement?.job)
         var live = try TestSlurm.live([job])
         let ended = Date()
-        while !live.isEmpty && Date().timeIntervalSince(ended) < 10 {
+        while !live.isEmpty && Date().timeIntervalSince(ended) < 60 {
             usleep(200_000)
             live = try TestSlurm.live([job])
         }
@@ -199,7 +199,7 @@ struct SlurmTests {
         jobs = try TestSlurm.jobs(shared, flow: "FaultFlow", run: .number(1))
         var live = try TestSlurm.live(jobs)
         let ended = Date()
-        while !live.isEmpty && Date().timeIntervalSince(ended) < 10 {
+        while !live.isEmpty && Date().timeIntervalSince(ended) < 60 {
             usleep(200_000)
             live = try TestSlurm.live(jobs)
         }
