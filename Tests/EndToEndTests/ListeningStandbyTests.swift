@@ -171,9 +171,18 @@ struct ListeningStandbyTests {
     func hangupIgnored() async throws {
         let (box, env, _) = try await faultSandbox(sleeping: 30)
         defer { endStandbys(box) }
-        let spin = try await box.startSpinOfLeft(environment: env, through: "/usr/bin/nohup")
-        try #require(spin.process.isRunning, "the spin ended before its hangup")  // its pid is not another's yet
-        kill(spin.process.processIdentifier, SIGHUP)
+        let spin = try box.start("/usr/bin/nohup", [try product("FaultFlow"), "spin", "left", "--no-rebuild"], environment: env)
+        // The hangup is sent from a thread of its own as soon as the spin's task runs: a test's turn
+        // on the test pool came more than 30 s after that in a full run, once the spin had ended.
+        let hungUp = try await offPool { () -> Bool in
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline, box.executions()["left"] != 2 { usleep(20_000) }
+            // Only while it runs: once reaped, its pid may be another process's.
+            guard box.executions()["left"] == 2, spin.process.isRunning else { return false }
+            kill(spin.process.processIdentifier, SIGHUP)
+            return true
+        }
+        try #require(hungUp, "the spin's task did not start, or the spin ended before its hangup: \(box.executions())")
         let out = spin.finish()
         #expect(out.status == 0, "\(out.output)")
         #expect(out.stderr.contains("standby took"), "\(out.stderr)")

@@ -195,14 +195,12 @@ func awaitExecutable(_ destination: String) throws {
 }
 
 extension Sandbox {
-    /// Starts a spin of FaultFlow's `left` (through `wrapper`, a program that runs the command
-    /// after it, such as `nohup`, when given) and waits until its task runs: FaultFlow records
-    /// `left` once in the sandbox's run and once in the spin.
-    func startSpinOfLeft(environment: [String: String], through wrapper: String? = nil,
+    /// Starts a spin of FaultFlow's `left` and waits until its task runs: FaultFlow records
+    /// `left` once in the sandbox's run and once in the spin. The wait is on the test pool, so it
+    /// can end tens of seconds late in a full run: for a task that sleeps long.
+    func startSpinOfLeft(environment: [String: String],
                          sourceLocation: SourceLocation = #_sourceLocation) async throws -> Running {
-        let spin = ["spin", "left", "--no-rebuild"]
-        let running = try wrapper.map { try start($0, [try product("FaultFlow")] + spin, environment: environment) }
-            ?? start("FaultFlow", spin, environment: environment)
+        let running = try start("FaultFlow", ["spin", "left", "--no-rebuild"], environment: environment)
         let started = await eventually { executions()["left"] == 2 }
         try #require(started, "the spin's task did not start: \(executions())", sourceLocation: sourceLocation)
         return running
