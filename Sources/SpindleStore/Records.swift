@@ -43,22 +43,15 @@ public struct RunRecord: Sendable, Equatable {
 
     /// A run recorded as running whose process is gone (killed, or its machine
     /// restarted): it will never finish by itself, and `resume` can take it up.
-    ///
-    /// On this machine, its pid decides: no such process, or one that started
-    /// after the run was recorded, so not the run's (the pid was handed out
-    /// again). That second case also needs the heartbeat to have stopped for
-    /// ``Store/heartbeatTimeout``, so that a clock set forward cannot make a
-    /// live, beating run look abandoned. On another machine, only the heartbeat tells.
     public var isAbandoned: Bool {
         guard status == .running else { return false }
-        let beatStopped = heartbeat.map { Date().timeIntervalSince($0) > Store.heartbeatTimeout }
         // Another machine's process cannot be checked from here: its heartbeat tells.
-        if let host, host != Store.hostName { return beatStopped ?? false }
+        if let host, host != Store.hostName {
+            guard let heartbeat else { return false }
+            return Date().timeIntervalSince(heartbeat) > Store.heartbeatTimeout
+        }
         guard let pid, pid > 0 else { return true }
-        if kill(pid_t(pid), 0) != 0 && errno == ESRCH { return true }
-        // A few seconds' slack: the boot time /proc gives is in whole seconds.
-        guard beatStopped == true, let began = ProcessStartTime.of(pid_t(pid)) else { return false }
-        return began > started.addingTimeInterval(5)
+        return kill(pid_t(pid), 0) != 0 && errno == ESRCH
     }
 
     /// The status as people should read it: `unfinished` for an abandoned run.
