@@ -66,16 +66,20 @@ final class FirstOutcome<Value: Sendable>: @unchecked Sendable {
     private var waiter: CheckedContinuation<Value, any Error>?
 
     func succeed(_ value: Value) { settle(.success(value)) }
-    func fail(_ error: any Error) { settle(.failure(error)) }
+    /// Settles it with `error`, unless it is settled already; returns whether this settled it.
+    @discardableResult
+    func fail(_ error: any Error) -> Bool { settle(.failure(error)) }
 
-    private func settle(_ outcome: Result<Value, any Error>) {
+    @discardableResult
+    private func settle(_ outcome: Result<Value, any Error>) -> Bool {
         lock.lock()
-        guard result == nil else { lock.unlock(); return }
+        guard result == nil else { lock.unlock(); return false }
         result = outcome
         let waiter = self.waiter
         self.waiter = nil
         lock.unlock()
         waiter?.resume(with: outcome)
+        return true
     }
 
     func value() async throws -> Value {
@@ -136,8 +140,10 @@ final class MCPSession {
             // Long: with two cores, tests that block on processes can hold the test pool's
             // threads for tens of seconds, and this wait (and the client's reading) with them.
             try await Task.sleep(for: .seconds(240))
-            outcome.fail(MCPError.internalError("the server did not answer initialize within 240 s"))
-            if process.isRunning { process.terminate() }
+            // Not a server that answered just before (its session goes on; only this task woke first).
+            if outcome.fail(MCPError.internalError("the server did not answer initialize within 240 s")), process.isRunning {
+                process.terminate()
+            }
         }
         // Only the start has this deadline: a session still in use 240 s later is not ended by it.
         defer { deadline.cancel() }

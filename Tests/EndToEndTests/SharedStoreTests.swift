@@ -303,6 +303,7 @@ struct SharedStoreTests {
             // run existed, and nothing would be resumed.
             let deadline = Date().addingTimeInterval(60)
             while try shared.runs(flow: "RatingsFlow").count == recorded, running.process.isRunning, Date() < deadline { usleep(10_000) }
+            try #require(try shared.runs(flow: "RatingsFlow").count > recorded, "kill \(k): the run was never recorded")
             usleep(useconds_t(k * 80_000))
             if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }  // once reaped, its pid may be another's
             _ = running.finish()
