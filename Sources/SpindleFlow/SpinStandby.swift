@@ -210,7 +210,7 @@ public enum SpinEnd {
         TaskEnd.detachOutput()
         // Its input too (a listening standby's was its client's; the shell's pipe has said all).
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        if null > 0 {
+        if null > 0 {  // (0 when the input was closed: it is /dev/null already)
             dup2(null, 0)
             close(null)
         }

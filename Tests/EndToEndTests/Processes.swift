@@ -12,11 +12,7 @@ func livingProcesses(command: String, containing text: String) -> [pid_t] {
         // A task forked from a server forked from its runtime shows its title as one string (ProcessTitle),
         // split here at its spaces: the sandboxes' paths, which tests look for, have none.
         if args.count == 1 { args = args[0].split(separator: " ").map(String.init) }
-        guard args.count > 1, args[1] == command, args.contains(where: { $0.contains(text) }) else { continue }
-        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")"),
-           let state = stat[close...].dropFirst(2).first, state == "Z" || state == "X" {
-            continue
-        }
+        guard args.count > 1, args[1] == command, args.contains(where: { $0.contains(text) }), !hasEnded(pid) else { continue }
         found.append(pid)
     }
     return found
@@ -31,14 +27,6 @@ func eventually(within seconds: Int = 120, _ condition: () throws -> Bool) async
         try? await Task.sleep(for: .milliseconds(50))
     }
     return (try? condition()) == true
-}
-
-/// The listening standby a bare spin in `directory` left (``ListeningStandby``),
-/// once it is ready: a `_standby --listen` process whose working directory is
-/// `directory` and which has a listening socket named `@spindle-standby-…`
-/// open. Nil when there is none. Linux's /proc.
-func listeningStandby(in directory: URL) -> pid_t? {
-    standbyProcesses(in: directory, listening: true).first
 }
 
 /// The `_standby --listen` processes (and the task processes they forked, which
